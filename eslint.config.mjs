@@ -1,0 +1,37 @@
+// Lint: Next's rules plus the one-way import rule of design.md:
+//   app -> server, components, lib;  components -> components, lib;  server -> server, lib;  lib -> lib.
+// And only server/ssh (plus the lab and tests) may import ssh2 (design.md convention 3).
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const layer = (dir) => [`@/${dir}`, `@/${dir}/**`, `**/${dir}/**`, `../${dir}`, `../../${dir}`];
+const noSsh2 = { name: "ssh2", message: "only server/ssh touches ssh2 (design.md convention 3)" };
+
+const imports = (files, forbidden, why, { ssh2 = false, ignores = [] } = {}) => ({
+  files,
+  ignores,
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        paths: ssh2 ? [] : [noSsh2],
+        patterns: forbidden.length ? [{ group: forbidden.flatMap(layer), message: why }] : [],
+      },
+    ],
+  },
+});
+
+const config = [
+  ...nextVitals,
+  ...nextTs,
+  { ignores: [".next/**", "node_modules/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  // Playwright fixtures call a parameter named `use`; it is not React's hook.
+  { files: ["e2e/**"], rules: { "react-hooks/rules-of-hooks": "off" } },
+  imports(["app/**"], [], ""),
+  imports(["components/**"], ["server", "app"], "components reach the server through lib's typed fetchers"),
+  imports(["lib/**"], ["server", "app", "components"], "lib is isomorphic and depends on nothing above it"),
+  imports(["server/**"], ["app", "components"], "server code never imports UI or routes", { ignores: ["server/ssh/**"] }),
+  imports(["server/ssh/**"], ["app", "components"], "server code never imports UI or routes", { ssh2: true }),
+];
+
+export default config;

@@ -1,0 +1,74 @@
+// npm run lab -- build | start N... | stop N...|all | reset N... | status | ssh N [command]
+import { spawnSync } from "node:child_process";
+import { ensureImage, findImage, listNodes, resetNode, startNode, stopAll, stopNode } from "./index";
+import { getNode } from "./state";
+
+const usage = `usage: npm run lab -- <command>
+  build            build (or reuse) the practice-node image and its snapshot
+  start N...       start practice node(s) N (1..99) from the snapshot
+  stop N...|all    stop node(s) and discard their disks
+  reset N...       discard a node's changes and restore it from the snapshot
+  status           list running nodes with their SSH address
+  ssh N [cmd]      open a shell (or run cmd) on node N as the key-auth user`;
+
+function nodeNumbers(args: string[]): number[] {
+  if (args.length === 0) throw new Error("which node? give a number, e.g. `npm run lab -- start 1`");
+  return args.map((a) => {
+    const n = Number(a);
+    if (!Number.isInteger(n) || n < 1 || n > 99) throw new Error(`not a node number (1..99): ${a}`);
+    return n;
+  });
+}
+
+async function main(argv: string[]) {
+  const [command, ...args] = argv;
+  switch (command) {
+    case "build": {
+      const image = await ensureImage();
+      console.log(`image: ${image.dir}`);
+      return;
+    }
+    case "start":
+      for (const n of nodeNumbers(args)) await startNode(n);
+      return printStatus();
+    case "stop":
+      if (args[0] === "all") await stopAll();
+      else for (const n of nodeNumbers(args)) await stopNode(n);
+      return;
+    case "reset":
+      for (const n of nodeNumbers(args)) await resetNode(n);
+      return printStatus();
+    case "status":
+      return printStatus();
+    case "ssh": {
+      const [n] = nodeNumbers(args.slice(0, 1));
+      const node = getNode(n);
+      if (!node) throw new Error(`practice-${n} is not running: npm run lab -- start ${n}`);
+      const r = spawnSync(
+        "ssh",
+        ["-i", node.privateKeyPath, "-p", String(node.port), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", `${node.user}@${node.host}`, ...args.slice(1)],
+        { stdio: "inherit" },
+      );
+      process.exitCode = r.status ?? 1;
+      return;
+    }
+    default:
+      console.log(usage);
+      if (command && command !== "help") process.exitCode = 2;
+  }
+}
+
+function printStatus() {
+  const image = findImage();
+  console.log(image ? `image: ${image.dir}` : "image: not built (npm run lab -- build)");
+  const nodes = listNodes();
+  if (nodes.length === 0) console.log("no practice nodes running");
+  for (const node of nodes) {
+    console.log(`practice-${node.n}  ${node.user}@${node.host} -p ${node.port}  key ${node.privateKeyPath}  pid ${node.pid}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(`lab: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,14 @@
+// The lab's API for tests, benchmarks and the demo.
+export { ensureImage, findImage, type LabImage } from "./image";
+export {
+  execOn,
+  pauseNode,
+  rebootNode,
+  regenerateHostKeys,
+  resetNode,
+  resumeNode,
+  startNode,
+  stopAll,
+  stopNode,
+} from "./nodes";
+export { getNode, imageHostKeys, listNodes, LAB_SUDO_PASSWORD_USER, LAB_USER, type PracticeNode } from "./state";

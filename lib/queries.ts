@@ -1,0 +1,13 @@
+// Every react-query key comes from here (design.md convention 5), so invalidation can't miss.
+export const queryKeys = {
+  nodes: {
+    all: ["nodes"] as const,
+    list: () => ["nodes", "list"] as const,
+    detail: (id: string) => ["nodes", "detail", id] as const,
+  },
+  runs: {
+    all: ["runs"] as const,
+    list: () => ["runs", "list"] as const,
+    detail: (id: string) => ["runs", "detail", id] as const,
+  },
+};

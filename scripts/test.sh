@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `npm test`: install what the tests need, then run every kind of test against real parts.
+# Phases print their time. Practice nodes started here are stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+T0=$(date +%s)
+
+phase_start "install (Debian + npm packages)"
+ensure_apt $APT_RUNTIME $APT_LAB $APT_TEST
+ensure_npm
+phase_end
+
+phase_start "typecheck + lint"
+npx tsc --noEmit
+npx eslint . --max-warnings=0
+phase_end
+
+phase_start "unit tests"
+npx vitest run --project unit
+phase_end
+
+phase_start "practice-node image (cached after the first build)"
+npm run --silent lab -- build
+phase_end
+
+phase_start "integration tests (real practice nodes)"
+npx vitest run --project integration
+phase_end
+
+phase_start "build the dashboard"
+npx next build > /tmp/nodeprep-next-build.log 2>&1 || { tail -n 40 /tmp/nodeprep-next-build.log; exit 1; }
+phase_end
+
+phase_start "end-to-end tests (Debian chromium)"
+npx playwright test
+phase_end
+
+printf '\nall tests passed in %ss\n' "$(( $(date +%s) - T0 ))"

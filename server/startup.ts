@@ -1,0 +1,13 @@
+import "server-only";
+import { config } from "./config";
+import { db } from "./db";
+import { syncPracticeNodes } from "./practice/sync";
+
+export async function startup(): Promise<void> {
+  const database = db();
+  console.log(`[nodeprep] data directory ${config().NODEPREP_DATA_DIR}`);
+  if (config().NODEPREP_PRACTICE_NODES === "1") {
+    const synced = syncPracticeNodes(database);
+    console.log(`[nodeprep] practice nodes registered: ${synced.map((n) => n.name).join(", ") || "none running"}`);
+  }
+}

@@ -1,0 +1,40 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+// Two projects: `unit` (fast, no network, next to the code) and `integration` (real practice nodes,
+// one file at a time: the VMs share two cores).
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // `server-only` throws outside React Server Components; in tests it is just a marker.
+      "server-only": path.resolve(import.meta.dirname, "test/server-only.ts"),
+    },
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["{app,components,lib,server,lab,bench}/**/*.test.{ts,tsx}"],
+          environment: "node",
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.int.test.ts"],
+          environment: "node",
+          globalSetup: ["test/integration/global-setup.ts"],
+          // The integration tests' nodes live apart from a demo's (same image cache).
+          env: { NODEPREP_LAB_STATE: "/tmp/nodeprep-it-lab" },
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
+  },
+});
