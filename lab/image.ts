@@ -131,7 +131,8 @@ function runScript(script: string, args: string[]): Promise<void> {
 }
 
 async function takeGoldenSnapshot(image: LabImage) {
-  execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", image.base, image.golden]);
+  // A relative backing path keeps the image directory relocatable.
+  execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", path.basename(image.base), image.golden], { cwd: image.dir });
   let port = 2299;
   while (!(await isPortFree(port))) port++;
   const qmpSocket = path.join(image.dir, "golden.qmp");

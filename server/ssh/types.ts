@@ -1,0 +1,98 @@
+import "server-only";
+
+// The contract between the SSH layer (server/ssh, the only code that touches ssh2) and everything
+// that runs commands on hosts (the run engine, facts, health). Unit tests implement RemoteHost with
+// a fake; production gets one from the connection pool.
+
+export type HostAuth =
+  | { kind: "key"; privateKey: string; passphrase?: string }
+  | { kind: "password"; password: string };
+
+export type Privilege =
+  | { kind: "root" }
+  | { kind: "sudo-nopasswd" }
+  | { kind: "sudo-password"; password: string };
+
+/** A stored, trusted host key: algorithm and the base64 key blob (as in known_hosts). */
+export interface PinnedHostKey {
+  type: string; // e.g. "ssh-ed25519"
+  keyBase64: string;
+}
+
+export interface NodeTarget {
+  nodeId: string;
+  name: string;
+  address: string;
+  port: number;
+  username: string;
+  auth: HostAuth;
+  privilege: Privilege;
+  /** null = never trusted: connecting fails with a `host-key-unknown` SshError carrying the offered key. */
+  hostKey: PinnedHostKey | null;
+}
+
+export interface ExecOptions {
+  /** Run as root through the node's privilege (sudo -n, or sudo -S with the password on stdin). */
+  asRoot?: boolean;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Bytes for the command's stdin (after any sudo password, which the layer feeds itself). */
+  stdin?: string | Buffer;
+  onStdout?: (line: string) => void;
+  onStderr?: (line: string) => void;
+}
+
+export interface ExecResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface UploadOptions {
+  mode?: number;
+  signal?: AbortSignal;
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
+}
+
+export interface RemoteHost {
+  readonly target: Pick<NodeTarget, "nodeId" | "name" | "address" | "port" | "username">;
+  /** `command` is a shell command line: every value in it must come from quote() (server/ssh/quote.ts). */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** SFTP upload as the login user to a path it can write (e.g. a mktemp dir); move into place with exec. */
+  upload(source: string | Buffer, remotePath: string, options?: UploadOptions): Promise<void>;
+}
+
+export type SshErrorKind =
+  | "dns" // name not resolved
+  | "refused" // connection refused
+  | "timeout" // connect or command timed out
+  | "unreachable" // no route / network down
+  | "auth-rejected" // the server refused the credentials (method named in the message)
+  | "key-unreadable" // private key malformed, or passphrase missing/wrong
+  | "host-key-unknown" // first contact: the operator must trust the offered key
+  | "host-key-changed" // possible man-in-the-middle: stop everything on this node
+  | "sudo-password-required"
+  | "sudo-password-wrong"
+  | "command-not-found"
+  | "connection-lost" // dropped mid-command
+  | "aborted"; // cancelled through the AbortSignal
+
+/** Offered key details for host-key errors: what `ssh-keygen -lf` would print. */
+export interface OfferedHostKey {
+  type: string;
+  keyBase64: string;
+  fingerprint: string; // "SHA256:..."
+}
+
+export class SshError extends Error {
+  constructor(
+    readonly kind: SshErrorKind,
+    message: string,
+    readonly details: { host: string; port: number; username: string; offered?: OfferedHostKey; expected?: OfferedHostKey } ,
+  ) {
+    super(message);
+    this.name = "SshError";
+  }
+}
