@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { startNode, stopAll } from "../lab/nodes";
 
 export const E2E_PORT = 3100;
 const NODE_NUMBERS = (process.env.NODEPREP_E2E_NODES ?? "1").split(",").map(Number);
@@ -25,8 +26,8 @@ async function waitForHttp(url: string, server: ChildProcess, timeoutMs: number)
 
 export default async function globalSetup() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-e2e-"));
+  // The lab reads this at call time: the e2e nodes live apart from a demo's.
   process.env.NODEPREP_LAB_STATE = path.join(root, "lab");
-  const { startNode, stopAll } = await import("../lab/nodes");
   for (const n of NODE_NUMBERS) await startNode(n);
 
   const dataDir = path.join(root, "data");
