@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { givenPassword, newPassword, userName, uuid } from "../validation";
+
+export const ROLES = ["viewer", "operator", "admin"] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+/** admin > operator > viewer: does `role` include the rights of `least`? */
+export function hasRole(role: Role | null | undefined, least: Role): boolean {
+  if (!role) return false;
+  return ROLES.indexOf(role) >= ROLES.indexOf(least);
+}
+
+export const roleLabels: Record<Role, string> = {
+  viewer: "viewer: health, runs, wizard in check mode",
+  operator: "operator: runs steps on hosts",
+  admin: "admin: users, nodes, host keys",
+};
+
+export const SessionUser = z.object({ id: z.string(), name: z.string(), role: Role });
+export type SessionUser = z.infer<typeof SessionUser>;
+
+export const Me = z.object({ user: SessionUser, expiresAt: z.string() });
+export type Me = z.infer<typeof Me>;
+
+export const LoginBody = z.object({ name: z.string().min(1, "must not be empty").max(64, "at most 64 characters"), password: givenPassword });
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const SetupBody = z.object({
+  token: z.string().min(16, "is not a setup token").max(128, "is not a setup token").regex(/^[A-Za-z0-9_-]+$/, "is not a setup token"),
+  name: userName,
+  password: newPassword,
+});
+export type SetupBody = z.infer<typeof SetupBody>;
+
+export const User = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastSignInAt: z.string().nullable(),
+});
+export type User = z.infer<typeof User>;
+
+export const UserList = z.object({ users: z.array(User) });
+
+export const CreateUserBody = z.object({ name: userName, role: Role, password: newPassword });
+export type CreateUserBody = z.infer<typeof CreateUserBody>;
+
+export const UpdateUserBody = z
+  .object({ role: Role.optional(), password: newPassword.optional(), disabled: z.boolean().optional() })
+  .strict()
+  .refine((b) => b.role !== undefined || b.password !== undefined || b.disabled !== undefined, "give role, password or disabled");
+export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
+
+export const UserIdParams = z.object({ id: uuid });
