@@ -8,7 +8,7 @@ phase_end() { printf '<== %s: %ss\n' "$PHASE_NAME" "$(( $(date +%s) - PHASE_T0 )
 # Debian packages the project needs, by purpose. Installed only when missing.
 APT_RUNTIME="openssh-client"
 APT_LAB="qemu-system-x86 qemu-utils debootstrap e2fsprogs cpio zstd"
-APT_TEST="chromium fonts-dejavu-core"
+APT_TEST="chromium fonts-dejavu-core busybox-static"
 
 ensure_apt() {
   local missing=()
