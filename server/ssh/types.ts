@@ -41,6 +41,9 @@ export interface ExecOptions {
   onStdout?: (line: string) => void;
   onStderr?: (line: string) => void;
 }
+// Output (returned and streamed) is already redacted of the target's secrets. A non-zero exit is a
+// result, not an exception; exec throws SshError only when the command could not run or finish
+// (connection, host key, auth, sudo, timeout, abort).
 
 export interface ExecResult {
   code: number | null;
@@ -75,24 +78,41 @@ export type SshErrorKind =
   | "host-key-changed" // possible man-in-the-middle: stop everything on this node
   | "sudo-password-required"
   | "sudo-password-wrong"
+  | "sudo-denied" // the user may not run commands through sudo at all
   | "command-not-found"
   | "connection-lost" // dropped mid-command
+  | "protocol" // not an SSH server, or no algorithm in common
   | "aborted"; // cancelled through the AbortSignal
+
+export interface SshErrorDetails {
+  host: string;
+  port: number;
+  username: string;
+  offered?: OfferedHostKey;
+  expected?: OfferedHostKey;
+  /** auth-rejected: the methods the server still accepts (e.g. ["publickey"]), when it said so. */
+  serverMethods?: string[];
+  /** command-not-found: the program the shell could not find. */
+  program?: string;
+}
 
 /** Offered key details for host-key errors: what `ssh-keygen -lf` would print. */
 export interface OfferedHostKey {
   type: string;
   keyBase64: string;
   fingerprint: string; // "SHA256:..."
+  /** The whole line `ssh-keygen -lf` prints, e.g. "256 SHA256:... no comment (ED25519)". */
+  keygen: string;
 }
 
 export class SshError extends Error {
   constructor(
     readonly kind: SshErrorKind,
     message: string,
-    readonly details: { host: string; port: number; username: string; offered?: OfferedHostKey; expected?: OfferedHostKey } ,
+    readonly details: SshErrorDetails,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = "SshError";
   }
 }

@@ -1,0 +1,564 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import dns from "node:dns/promises";
+import fs from "node:fs";
+import net from "node:net";
+import { StringDecoder } from "node:string_decoder";
+import { Client, utils, type AuthenticationType, type ClientChannel, type NextAuthHandler, type SFTPWrapper } from "ssh2";
+import { errors, fromSocketError, keyParseReason, sudoFailure, type Where } from "./errors";
+import { describeKey, describePinned } from "./fingerprint";
+import { quote } from "./quote";
+import { redactor } from "./redact";
+import { SshError, type ExecOptions, type ExecResult, type NodeTarget, type OfferedHostKey, type UploadOptions } from "./types";
+
+export interface ConnectionOptions {
+  connectTimeoutMs: number;
+  handshakeTimeoutMs: number;
+  keepaliveIntervalMs: number;
+  keepaliveCountMax: number;
+  /** OpenSSH's MaxSessions defaults to 10 channels per connection; stay under it. */
+  maxChannels: number;
+  /** Bytes of stdout/stderr kept per command (the stream callbacks still see everything). */
+  maxRetainedBytes: number;
+}
+
+export const defaultConnectionOptions: ConnectionOptions = {
+  connectTimeoutMs: 15_000,
+  handshakeTimeoutMs: 30_000,
+  keepaliveIntervalMs: 10_000,
+  keepaliveCountMax: 3,
+  maxChannels: 8,
+  maxRetainedBytes: 8 * 1024 * 1024,
+};
+
+const HOST_KEY_ALGORITHMS = [
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "rsa-sha2-512",
+  "rsa-sha2-256",
+  "ssh-rsa",
+] as const;
+type HostKeyAlgorithm = (typeof HOST_KEY_ALGORITHMS)[number];
+
+/**
+ * Ask for the pinned key's type first: a server holds several host keys and shows the one the client
+ * prefers, so without this a host with an RSA pin would "change" to its ed25519 key.
+ */
+export function hostKeyAlgorithms(pinnedType: string | undefined): HostKeyAlgorithm[] {
+  const first: readonly string[] = pinnedType === "ssh-rsa" ? ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"] : pinnedType ? [pinnedType] : [];
+  return [...HOST_KEY_ALGORITHMS.filter((a) => first.includes(a)), ...HOST_KEY_ALGORITHMS.filter((a) => !first.includes(a))];
+}
+
+/** The secrets of a target, for redaction. */
+export function targetSecrets(target: NodeTarget): string[] {
+  const out: string[] = [];
+  if (target.auth.kind === "key") {
+    out.push(target.auth.privateKey);
+    if (target.auth.passphrase) out.push(target.auth.passphrase);
+  } else out.push(target.auth.password);
+  if (target.privilege.kind === "sudo-password") out.push(target.privilege.password);
+  return out;
+}
+
+class LineSplitter {
+  private decoder = new StringDecoder("utf8");
+  private partial = "";
+  constructor(private readonly emit: (line: string) => void) {}
+  push(chunk: Buffer) {
+    const text = this.partial + this.decoder.write(chunk);
+    const lines = text.split("\n");
+    this.partial = lines.pop() ?? "";
+    for (const line of lines) this.emit(line.endsWith("\r") ? line.slice(0, -1) : line);
+  }
+  end() {
+    const rest = this.partial + this.decoder.end();
+    this.partial = "";
+    if (rest) this.emit(rest);
+  }
+}
+
+class Retained {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+  constructor(private readonly max: number) {}
+  push(chunk: Buffer) {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    // Keep the tail: the last lines are the ones that explain a failure.
+    while (this.size > this.max && this.chunks.length > 1) {
+      this.size -= this.chunks.shift()!.length;
+      this.truncated = true;
+    }
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
+}
+
+type Waiter = () => void;
+
+/**
+ * One SSH connection to one host: connects lazily, verifies the pinned host key, authenticates with
+ * the target's method, then multiplexes exec and SFTP channels (at most `maxChannels` at once, the rest
+ * queue). When the connection drops, commands in flight fail with `connection-lost` and the pool makes
+ * a new connection on the next use.
+ */
+export class Connection {
+  readonly where: Where;
+  readonly redact: (text: string) => string;
+  private client: Client | null = null;
+  private connecting: Promise<Client> | null = null;
+  private closed = false;
+  private activeChannels = 0;
+  private waiters: Waiter[] = [];
+  private inFlight = new Set<(error: SshError) => void>();
+  /** Number of SSH handshakes this connection object made (1 unless it had to reconnect). */
+  handshakes = 0;
+  lastUsed = Date.now();
+
+  constructor(
+    readonly target: NodeTarget,
+    private readonly options: ConnectionOptions = defaultConnectionOptions,
+    private readonly onClose: (c: Connection) => void = () => undefined,
+  ) {
+    this.where = { address: target.address, port: target.port, username: target.username };
+    this.redact = redactor(targetSecrets(target));
+  }
+
+  get isClosed() {
+    return this.closed;
+  }
+
+  get busy() {
+    return this.activeChannels > 0 || this.waiters.length > 0;
+  }
+
+  /** Resolve once authenticated (connecting if needed). */
+  connect(signal?: AbortSignal): Promise<Client> {
+    if (this.closed) return Promise.reject(errors.connectionLost(this.where, "before it was used"));
+    if (this.client) return Promise.resolve(this.client);
+    if (!this.connecting) {
+      this.connecting = this.open().then(
+        (client) => {
+          this.client = client;
+          this.connecting = null;
+          return client;
+        },
+        (error: unknown) => {
+          this.connecting = null;
+          this.close();
+          throw error;
+        },
+      );
+    }
+    return signal ? raceAbort(this.connecting, signal, () => errors.aborted(this.where)) : this.connecting;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const lost = errors.connectionLost(this.where, "while a command ran");
+    for (const fail of [...this.inFlight]) fail(lost);
+    this.client?.end();
+    this.client = null;
+    for (const w of this.waiters.splice(0)) w();
+    this.onClose(this);
+  }
+
+  private parseKey() {
+    if (this.target.auth.kind !== "key") return undefined;
+    const parsed = utils.parseKey(this.target.auth.privateKey, this.target.auth.passphrase || undefined);
+    if (parsed instanceof Error) throw errors.keyUnreadable(this.where, keyParseReason(parsed.message), parsed);
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    if (!key || !key.isPrivateKey()) throw errors.keyUnreadable(this.where, "malformed");
+    return key;
+  }
+
+  private async socket(): Promise<net.Socket> {
+    const { address, port } = this.target;
+    let ip = address;
+    if (net.isIP(address) === 0) {
+      try {
+        ip = (await dns.lookup(address)).address;
+      } catch (error) {
+        throw fromSocketError(this.where, error as NodeJS.ErrnoException);
+      }
+    }
+    return new Promise((resolve, reject) => {
+      const sock = net.connect({ host: ip, port });
+      const timer = setTimeout(() => {
+        sock.destroy();
+        reject(errors.connectTimeout(this.where, this.options.connectTimeoutMs, "tcp"));
+      }, this.options.connectTimeoutMs);
+      sock.once("connect", () => {
+        clearTimeout(timer);
+        sock.removeAllListeners("error");
+        sock.setNoDelay(true);
+        resolve(sock);
+      });
+      sock.once("error", (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(fromSocketError(this.where, error));
+      });
+    });
+  }
+
+  private async open(): Promise<Client> {
+    const key = this.parseKey();
+    const sock = await this.socket();
+    this.handshakes++;
+    const { target, where } = this;
+    const pinned: OfferedHostKey | null = target.hostKey ? describePinned(target.hostKey) : null;
+    return new Promise<Client>((resolve, reject) => {
+      const client = new Client();
+      let settled = false;
+      let hostKeyError: SshError | null = null;
+      let authError: SshError | null = null;
+      let authAttempts = 0;
+      const method: "publickey" | "password" = target.auth.kind === "key" ? "publickey" : "password";
+      const fail = (error: SshError) => {
+        if (settled) return;
+        settled = true;
+        client.removeAllListeners();
+        client.on("error", () => undefined);
+        client.end();
+        sock.destroy();
+        reject(error);
+      };
+
+      const authHandler = (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: NextAuthHandler) => {
+        if (methodsLeft !== null && authAttempts > 0) {
+          authError = errors.authRejected(where, method, methodsLeft);
+          return next(false as never);
+        }
+        authAttempts++;
+        if (target.auth.kind === "key") return next({ type: "publickey", username: target.username, key: key! } as never);
+        const password = target.auth.password;
+        // Hosts with PasswordAuthentication off often still take the password through keyboard-interactive.
+        if (methodsLeft && !methodsLeft.includes("password") && methodsLeft.includes("keyboard-interactive")) {
+          return next({
+            type: "keyboard-interactive",
+            username: target.username,
+            prompt: (_n: string, _i: string, _l: string, prompts: unknown[], finish: (answers: string[]) => void) =>
+              finish(prompts.map(() => password)),
+          } as never);
+        }
+        if (methodsLeft && !methodsLeft.includes("password")) {
+          authError = errors.methodNotOffered(where, "password", methodsLeft);
+          return next(false as never);
+        }
+        return next({ type: "password", username: target.username, password } as never);
+      };
+
+      client.on("ready", () => {
+        if (settled) return;
+        settled = true;
+        client.removeAllListeners("error");
+        client.on("error", () => undefined); // 'close' below reports the loss
+        client.on("close", () => this.close());
+        resolve(client);
+      });
+      client.on("error", (error: Error & { level?: string; code?: string }) => {
+        if (hostKeyError) return fail(hostKeyError);
+        if (authError) return fail(authError);
+        if (error.level === "client-authentication") return fail(errors.authRejected(where, method, undefined));
+        if (error.level === "client-timeout") return fail(errors.connectTimeout(where, this.options.handshakeTimeoutMs, "handshake", error));
+        if (error.level === "client-socket") return fail(fromSocketError(where, error));
+        return fail(errors.protocol(where, error.message, error));
+      });
+      client.on("close", () => {
+        if (hostKeyError) return fail(hostKeyError);
+        if (authError) return fail(authError);
+        fail(errors.connectionLost(where, "during the SSH handshake (the server closed it: MaxStartups, or an sshd restricting this user?)"));
+      });
+
+      client.connect({
+        sock,
+        host: target.address,
+        port: target.port,
+        username: target.username,
+        readyTimeout: this.options.handshakeTimeoutMs,
+        keepaliveInterval: this.options.keepaliveIntervalMs,
+        keepaliveCountMax: this.options.keepaliveCountMax,
+        algorithms: { serverHostKey: hostKeyAlgorithms(target.hostKey?.type) },
+        authHandler: authHandler as never,
+        hostVerifier: (blob: Buffer) => {
+          let offered: OfferedHostKey;
+          try {
+            offered = describeKey(blob);
+          } catch (error) {
+            hostKeyError = errors.protocol(where, `unreadable host key (${(error as Error).message})`);
+            return false;
+          }
+          if (!pinned) {
+            hostKeyError = errors.hostKeyUnknown(where, offered);
+            return false;
+          }
+          if (offered.keyBase64 !== pinned.keyBase64) {
+            hostKeyError = errors.hostKeyChanged(where, pinned, offered);
+            return false;
+          }
+          return true;
+        },
+      });
+    });
+  }
+
+  private async acquire(signal?: AbortSignal): Promise<void> {
+    while (this.activeChannels >= this.options.maxChannels) {
+      if (this.closed) throw errors.connectionLost(this.where, "while the command waited for a channel");
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          this.waiters = this.waiters.filter((w) => w !== wake);
+          reject(errors.aborted(this.where));
+        };
+        const wake = () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        };
+        this.waiters.push(wake);
+        signal?.addEventListener("abort", onAbort, { once: true });
+      });
+    }
+    this.activeChannels++;
+  }
+
+  private release() {
+    this.activeChannels--;
+    this.lastUsed = Date.now();
+    this.waiters.shift()?.();
+  }
+
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const { signal } = options;
+    if (signal?.aborted) throw errors.aborted(this.where);
+    const client = await this.connect(signal);
+    await this.acquire(signal);
+    try {
+      return await this.run(client, command, options);
+    } finally {
+      this.release();
+    }
+  }
+
+  private wrap(command: string, asRoot: boolean): { line: string; sudo: null | { password: string | null; marker: string } } {
+    // The login shell might be bash, zsh or fish: hand it one single-quoted argument for /bin/sh.
+    const sh = `/bin/sh -c ${quote(command)}`;
+    const privilege = this.target.privilege;
+    if (!asRoot || privilege.kind === "root" || this.target.username === "root") return { line: sh, sudo: null };
+    // The root shell prints a marker first: everything sudo says before it (lecture, "Sorry, try
+    // again", "a password is required") is sudo's, everything after it is the command's.
+    const marker = `nodeprep-sudo-ok-${randomBytes(6).toString("hex")}`;
+    const inner = `printf '%s\\n' ${marker} >&2; exec /bin/sh -c "$1"`;
+    const tail = `-- /bin/sh -c ${quote(inner)} nodeprep-sudo ${quote(command)}`;
+    if (privilege.kind === "sudo-nopasswd") return { line: `sudo -n ${tail}`, sudo: { password: null, marker } };
+    // -k: ignore cached credentials, so sudo always reads the password line and never hands it to the command.
+    // -p '': no prompt text. The password travels on stdin only, never on a command line.
+    return { line: `sudo -k -S -p '' ${tail}`, sudo: { password: privilege.password, marker } };
+  }
+
+  private run(client: Client, command: string, options: ExecOptions): Promise<ExecResult> {
+    const { asRoot = false, signal, timeoutMs, stdin, onStdout, onStderr } = options;
+    const { line, sudo } = this.wrap(command, asRoot);
+    const started = Date.now();
+    const redact = this.redact;
+    return new Promise<ExecResult>((resolve, reject) => {
+      let settled = false;
+      let stream: ClientChannel | null = null;
+      let timer: NodeJS.Timeout | undefined;
+      const stdout = new Retained(this.options.maxRetainedBytes);
+      const stderr = new Retained(this.options.maxRetainedBytes);
+      let sudoPassed = sudo === null;
+      let preamble = "";
+
+      const finish = (error: SshError | null, result?: ExecResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        this.inFlight.delete(onLost);
+        if (error) reject(error);
+        else resolve(result!);
+      };
+      const stop = (error: SshError) => {
+        if (stream) {
+          // OpenSSH >= 7.9 delivers signals to exec channels; closing also hangs up the session.
+          try {
+            stream.signal("KILL");
+          } catch {
+            /* channel already gone */
+          }
+          stream.close();
+        }
+        finish(error);
+      };
+      const onAbort = () => stop(errors.aborted(this.where));
+      const onLost = (error: SshError) => finish(error);
+      this.inFlight.add(onLost);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (timeoutMs && timeoutMs > 0) timer = setTimeout(() => stop(errors.commandTimeout(this.where, timeoutMs)), timeoutMs);
+
+      const outLines = new LineSplitter((l) => onStdout?.(redact(l)));
+      const errLines = new LineSplitter((l) => onStderr?.(redact(l)));
+      const sendStdin = (s: ClientChannel) => {
+        if (stdin !== undefined && stdin !== null) s.write(stdin);
+        s.end();
+      };
+
+      client.exec(line, (error, s) => {
+        if (error) {
+          return finish(this.closed ? errors.connectionLost(this.where, "before the command started", error) : errors.protocol(this.where, `could not open a channel: ${error.message}`, error));
+        }
+        if (settled) {
+          s.close();
+          return;
+        }
+        stream = s;
+        s.on("data", (chunk: Buffer) => {
+          stdout.push(chunk);
+          outLines.push(chunk);
+        });
+        s.stderr.on("data", (chunk: Buffer) => {
+          if (sudoPassed) {
+            stderr.push(chunk);
+            errLines.push(chunk);
+            return;
+          }
+          preamble += chunk.toString("utf8");
+          const at = preamble.indexOf(sudo!.marker + "\n");
+          if (at >= 0) {
+            sudoPassed = true;
+            const rest = Buffer.from(preamble.slice(at + sudo!.marker.length + 1), "utf8");
+            preamble = preamble.slice(0, at);
+            if (rest.length) {
+              stderr.push(rest);
+              errLines.push(rest);
+            }
+            sendStdin(s);
+          } else if (/Sorry, try again/i.test(preamble)) {
+            // Wrong password: sudo now waits for another attempt. End stdin so it gives up at once.
+            s.end();
+          }
+        });
+        s.on("close", (code: number | null | undefined, sig?: string) => {
+          outLines.end();
+          errLines.end();
+          if (settled) return;
+          if (!sudoPassed) {
+            const failure = sudoFailure(this.where, preamble, sudo!.password !== null);
+            if (failure) return finish(failure);
+            if (code === 127 && /sudo: (command )?not found/.test(preamble)) return finish(errors.commandNotFound(this.where, "sudo"));
+          }
+          if (code === undefined || (code === null && !sig)) {
+            if (this.closed) return finish(errors.connectionLost(this.where, "while the command ran"));
+          }
+          const result: ExecResult = {
+            code: code ?? null,
+            signal: sig ?? null,
+            stdout: redact(stdout.text()),
+            stderr: redact((sudoPassed ? stderr.text() : preamble + stderr.text())),
+            durationMs: Date.now() - started,
+          };
+          finish(null, result);
+        });
+        // With sudo, the command's stdin follows the marker; before it, stdin carries only the password.
+        if (sudo?.password != null) s.write(sudo.password + "\n");
+        else if (!sudo) sendStdin(s);
+      });
+    });
+  }
+
+  async upload(source: string | Buffer, remotePath: string, options: UploadOptions = {}): Promise<void> {
+    const { signal, onProgress, mode } = options;
+    if (signal?.aborted) throw errors.aborted(this.where);
+    const client = await this.connect(signal);
+    await this.acquire(signal);
+    try {
+      const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
+        client.sftp((error, s) => (error ? reject(errors.protocol(this.where, `SFTP is not available: ${error.message}`, error)) : resolve(s))),
+      );
+      try {
+        await new Promise<void>((resolve, reject) => {
+          let done = false;
+          const end = (error?: unknown) => {
+            if (done) return;
+            done = true;
+            signal?.removeEventListener("abort", onAbort);
+            this.inFlight.delete(onLost);
+            if (error) reject(error);
+            else resolve();
+          };
+          const onAbort = () => {
+            sftp.end();
+            end(errors.aborted(this.where));
+          };
+          const onLost = (error: SshError) => end(error);
+          this.inFlight.add(onLost);
+          signal?.addEventListener("abort", onAbort, { once: true });
+          const explain = (error: Error & { code?: number }) =>
+            new SshError(
+              "protocol",
+              `upload to ${remotePath} on ${this.where.address}:${this.where.port} (user ${this.where.username}) failed: ${error.message}`,
+              { host: this.where.address, port: this.where.port, username: this.where.username },
+              { cause: error },
+            );
+          if (typeof source === "string") {
+            const total = fs.statSync(source).size;
+            onProgress?.(0, total);
+            sftp.fastPut(source, remotePath, { mode, step: (sent, _chunk, size) => onProgress?.(sent, size) }, (error) =>
+              error ? end(explain(error)) : end(),
+            );
+          } else {
+            const total = source.length;
+            const ws = sftp.createWriteStream(remotePath, { mode: mode ?? 0o644 });
+            let sent = 0;
+            ws.on("error", (error: Error) => end(explain(error)));
+            ws.on("close", () => end());
+            const chunk = 32 * 1024;
+            const pump = () => {
+              while (sent < total) {
+                const piece = source.subarray(sent, sent + chunk);
+                sent += piece.length;
+                const ok = ws.write(piece);
+                onProgress?.(sent, total);
+                if (!ok) return ws.once("drain", pump);
+              }
+              ws.end();
+            };
+            onProgress?.(0, total);
+            pump();
+          }
+        });
+        if (mode !== undefined) {
+          // The server applies its umask at open; set the mode exactly.
+          await new Promise<void>((resolve, reject) => sftp.chmod(remotePath, mode, (e) => (e ? reject(e) : resolve())));
+        }
+      } finally {
+        sftp.end();
+      }
+    } finally {
+      this.release();
+    }
+  }
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, error: () => Error): Promise<T> {
+  if (signal.aborted) return Promise.reject(error());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(error());
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
