@@ -36,4 +36,9 @@ phase_start "end-to-end tests (Debian chromium)"
 npx playwright test
 phase_end
 
+phase_start "no stray practice nodes"
+# Test runs keep their nodes under /tmp/nodeprep-it-* and /tmp/nodeprep-e2e-*; none may outlive them.
+if pgrep -af 'qemu-system.*/tmp/nodeprep-(it|e2e)-' ; then echo "practice nodes left running by the tests (above)"; exit 1; fi
+phase_end
+
 printf '\nall tests passed in %ss\n' "$(( $(date +%s) - T0 ))"
