@@ -9,6 +9,20 @@ const Env = z.object({
   NODEPREP_SECRET_KEY: z.string().optional(),
   /** Register the running practice nodes from lab/ at start (the demo and the tests set this). */
   NODEPREP_PRACTICE_NODES: z.enum(["0", "1"]).default("0"),
+  /** The address the dashboard listens on (scripts/start.mjs). Loopback unless you mean otherwise. */
+  NODEPREP_HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** How people reach the dashboard, e.g. https://nodeprep.example.org behind a TLS proxy: used for
+   *  the setup link, the same-Origin check and Secure cookies. Defaults to http://NODEPREP_HOST:PORT. */
+  NODEPREP_PUBLIC_URL: z.url().optional(),
+  /** How long a sign-in lasts. */
+  NODEPREP_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** `name:password`: create this admin at start when there are no users yet (tests, automation).
+   *  Without it the first start prints a one-time setup link instead. */
+  NODEPREP_BOOTSTRAP_ADMIN: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,31}:.{12,256}$/s, "must be name:password (lowercase name, password of 12+ characters)")
+    .optional(),
 });
 
 export type Config = z.infer<typeof Env>;

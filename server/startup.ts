@@ -1,4 +1,5 @@
 import "server-only";
+import { ensureFirstAdmin } from "./auth/setup";
 import { config } from "./config";
 import { db } from "./db";
 import { syncPracticeNodes } from "./practice/sync";
@@ -6,6 +7,7 @@ import { syncPracticeNodes } from "./practice/sync";
 export async function startup(): Promise<void> {
   const database = db();
   console.log(`[nodeprep] data directory ${config().NODEPREP_DATA_DIR}`);
+  for (const line of await ensureFirstAdmin(database)) console.log(line);
   if (config().NODEPREP_PRACTICE_NODES === "1") {
     const synced = syncPracticeNodes(database);
     console.log(`[nodeprep] practice nodes registered: ${synced.map((n) => n.name).join(", ") || "none running"}`);
