@@ -1,0 +1,169 @@
+import { z } from "zod";
+
+// The release catalogue (containerd, runc, CNI plugins), the artifact cache as the browser sees it,
+// and the declarative `upload-artifact` action that steps put in their plans (issue 5).
+
+/** Architectures the upstream projects publish for and the catalogue carries. */
+export const ArtifactArch = z.enum(["amd64", "arm64"]);
+export type ArtifactArch = z.infer<typeof ArtifactArch>;
+
+export const ArtifactComponent = z.enum(["containerd", "runc", "cni-plugins", "containerd-service"]);
+export type ArtifactComponent = z.infer<typeof ArtifactComponent>;
+
+/** upstream = the project's GitHub release; local = files registered from a directory (the lab's Debian builds). */
+export const ReleaseSource = z.enum(["upstream", "local"]);
+export type ReleaseSource = z.infer<typeof ReleaseSource>;
+
+/** containerd publishes a glibc-linked tarball and, since 1.7, a static one for musl and old glibc. */
+export const ReleaseVariant = z.enum(["default", "static"]);
+export type ReleaseVariant = z.infer<typeof ReleaseVariant>;
+
+export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "a sha256 is 64 lowercase hex digits");
+export const Version = z.string().regex(/^\d+\.\d+\.\d+$/, "a version is MAJOR.MINOR.PATCH without a leading v");
+/** A plain file name: no directory, nothing the shell or a path join could misread. */
+export const ArtifactFileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "a file name without directories");
+
+export const ReleaseFile = z
+  .object({
+    file: ArtifactFileName,
+    /** Where the host (or the dashboard) downloads it; null for local-only files. */
+    url: z.url().nullable(),
+    /** The published sum. null = take it from `sumsUrl`, fetched by the host, at install time. */
+    sha256: Sha256.nullable(),
+    /** The project's checksum file for this artifact (`<file>.sha256sum`, `runc.sha256sum`, ...). */
+    sumsUrl: z.url().nullable().default(null),
+  })
+  .refine((f) => f.sha256 !== null || f.sumsUrl !== null, {
+    message: "a file needs a sha256 or a sumsUrl to verify it against",
+    path: ["sha256"],
+  });
+export type ReleaseFile = z.infer<typeof ReleaseFile>;
+
+/** Which C libraries a build runs on: the containerd step refuses a host that does not qualify. */
+export const LibcPolicy = z.object({
+  /** null = statically linked, any glibc will do. */
+  glibcMin: z.string().regex(/^\d+\.\d+$/).nullable(),
+  musl: z.boolean(),
+  /** Where the policy comes from (release notes, an issue): shown to the operator with a refusal. */
+  reference: z.string().nullable().default(null),
+});
+export type LibcPolicy = z.infer<typeof LibcPolicy>;
+
+export const Release = z.object({
+  component: ArtifactComponent,
+  version: Version,
+  source: ReleaseSource,
+  variant: ReleaseVariant.default("default"),
+  /** Per architecture; a missing arch means "not published for it". Service units use `any`. */
+  files: z.partialRecord(z.enum(["amd64", "arm64", "any"]), ReleaseFile),
+  libc: LibcPolicy,
+});
+export type Release = z.infer<typeof Release>;
+
+const releaseKey = (r: Pick<Release, "component" | "version" | "source" | "variant">) =>
+  `${r.component} ${r.version} ${r.source} ${r.variant}`;
+
+export const Catalogue = z.array(Release).superRefine((releases, ctx) => {
+  const seen = new Set<string>();
+  releases.forEach((r, i) => {
+    const key = releaseKey(r);
+    if (seen.has(key)) ctx.addIssue({ code: "custom", message: `duplicate release ${key}`, path: [i] });
+    seen.add(key);
+    if (Object.keys(r.files).length === 0) ctx.addIssue({ code: "custom", message: `release ${key} has no files`, path: [i, "files"] });
+  });
+});
+export type Catalogue = z.infer<typeof Catalogue>;
+
+/** How a file gets onto a host; all three end in the same sha256 check on the host. */
+export const Delivery = z.discriminatedUnion("kind", [
+  /** The host downloads from the upstream URL with curl or wget. */
+  z.object({ kind: z.literal("upstream") }),
+  /** The dashboard uploads from its own cache over SFTP (hosts without internet). */
+  z.object({ kind: z.literal("cache") }),
+  /** The host downloads from a mirror: `{file}` in the URL is replaced, else the file name is appended. */
+  z.object({ kind: z.literal("mirror"), url: z.url() }),
+]);
+export type Delivery = z.infer<typeof Delivery>;
+
+/** A release picked for one arch: everything staging needs. */
+export const ResolvedArtifact = z.object({
+  component: ArtifactComponent,
+  version: Version,
+  source: ReleaseSource,
+  variant: ReleaseVariant,
+  arch: z.enum(["amd64", "arm64", "any"]),
+  file: ArtifactFileName,
+  url: z.url().nullable(),
+  sha256: Sha256.nullable(),
+  sumsUrl: z.url().nullable(),
+  libc: LibcPolicy,
+});
+export type ResolvedArtifact = z.infer<typeof ResolvedArtifact>;
+
+/**
+ * The declarative action a step's plan returns to put a release file on a host. The runner executes it
+ * with `applyArtifactAction` (server/artifacts): resolve for the host's arch, stage, verify the sha256
+ * ON THE HOST, then install; a mismatch installs nothing.
+ */
+export const UploadArtifactAction = z.object({
+  kind: z.literal("upload-artifact"),
+  component: ArtifactComponent,
+  version: Version,
+  source: ReleaseSource.optional(),
+  variant: ReleaseVariant.optional(),
+  dest: z.discriminatedUnion("kind", [
+    /** `tar -C dir -xzf file` (containerd into /usr/local, CNI plugins into /opt/cni/bin). */
+    z.object({ kind: z.literal("extract"), dir: z.string().regex(/^\/[^\0]*$/) }),
+    /** `install -D -m mode file path` (runc into /usr/local/sbin/runc, the service unit). */
+    z.object({ kind: z.literal("file"), path: z.string().regex(/^\/[^\0]*[^/]$/), mode: z.string().regex(/^0?[0-7]{3}$/) }),
+  ]),
+});
+export type UploadArtifactAction = z.infer<typeof UploadArtifactAction>;
+
+// ---- API ----
+
+export const ArtifactFileView = z.object({
+  arch: z.enum(["amd64", "arm64", "any"]),
+  file: z.string(),
+  url: z.string().nullable(),
+  sha256: z.string().nullable(),
+  cached: z.boolean(),
+});
+
+export const ReleaseView = z.object({
+  component: ArtifactComponent,
+  version: Version,
+  source: ReleaseSource,
+  variant: ReleaseVariant,
+  isDefault: z.boolean(),
+  glibcMin: z.string().nullable(),
+  musl: z.boolean(),
+  files: z.array(ArtifactFileView),
+});
+export type ReleaseView = z.infer<typeof ReleaseView>;
+
+export const ArtifactCatalogueView = z.object({
+  releases: z.array(ReleaseView),
+  /** The local release directory in use (practice nodes), or null. */
+  localReleasesDir: z.string().nullable(),
+});
+export type ArtifactCatalogueView = z.infer<typeof ArtifactCatalogueView>;
+
+export const CachedArtifact = z.object({ file: z.string(), sha256: Sha256, size: z.number().int() });
+export type CachedArtifact = z.infer<typeof CachedArtifact>;
+
+/** Path params of `PUT /api/artifacts/cache/:component/:version/:arch` (the body is the file's bytes). */
+export const CacheUploadParams = z.object({
+  component: ArtifactComponent,
+  version: Version,
+  arch: z.enum(["amd64", "arm64", "any"]),
+});
+
+export const CacheFetchBody = z.object({
+  component: ArtifactComponent,
+  version: Version,
+  arch: z.enum(["amd64", "arm64", "any"]),
+  source: ReleaseSource.optional(),
+  variant: ReleaseVariant.optional(),
+});
+export type CacheFetchBody = z.infer<typeof CacheFetchBody>;
