@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { PlannedAction, ProbeResult, StepId } from "./catalog";
+
+// A run: one step or several (in catalog order) on one or more nodes, in check or apply mode.
+// It lives in SQLite with its numbered events; the browser replays them and follows live ones.
+
+export const RunMode = z.enum(["check", "apply"]);
+export type RunMode = z.infer<typeof RunMode>;
+
+export const RunStatus = z.enum(["running", "succeeded", "failed", "cancelled", "interrupted"]);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/**
+ * unchanged: plan empty and verified ("already done, nothing changed"); changed: applied and verified;
+ * pending-changes: check mode found work to do; blocked: a requirement is not met (another step first).
+ */
+export const NodeRunStatus = z.enum([
+  "pending",
+  "running",
+  "unchanged",
+  "changed",
+  "pending-changes",
+  "blocked",
+  "failed",
+  "cancelled",
+  "interrupted",
+]);
+export type NodeRunStatus = z.infer<typeof NodeRunStatus>;
+
+export const Phase = z.enum(["connect", "facts", "requires", "plan", "apply", "verify"]);
+export type Phase = z.infer<typeof Phase>;
+
+export const CreateRunBody = z.object({
+  stepIds: z.array(StepId).min(1).max(50),
+  nodeIds: z.array(z.string().min(1).max(100)).min(1).max(100),
+  mode: RunMode,
+});
+export type CreateRunBody = z.infer<typeof CreateRunBody>;
+
+export const CreateRunAnswer = z.object({ runId: z.string() });
+
+export const RunNode = z.object({
+  nodeId: z.string(),
+  name: z.string(),
+  status: NodeRunStatus,
+  message: z.string().nullable(),
+});
+export type RunNode = z.infer<typeof RunNode>;
+
+export const RunSummary = z.object({
+  id: z.string(),
+  mode: RunMode,
+  stepIds: z.array(StepId),
+  status: RunStatus,
+  actor: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().int().nullable(),
+  message: z.string().nullable(),
+  nodes: z.array(RunNode),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const RunList = z.object({ runs: z.array(RunSummary) });
+export type RunList = z.infer<typeof RunList>;
+
+// ---- events (numbered per run, timestamped) ----
+
+const Base = z.object({
+  seq: z.number().int().positive(),
+  at: z.string(),
+  nodeId: z.string().nullable(),
+  stepId: StepId.nullable(),
+});
+
+export const RunEvent = z.discriminatedUnion("type", [
+  Base.extend({
+    type: z.literal("run-started"),
+    mode: RunMode,
+    stepIds: z.array(StepId),
+    nodes: z.array(z.object({ nodeId: z.string(), name: z.string() })),
+  }),
+  Base.extend({ type: z.literal("phase"), phase: Phase }),
+  Base.extend({
+    type: z.literal("facts"),
+    hostname: z.string(),
+    os: z.string(),
+    kernel: z.string(),
+    arch: z.string(),
+    init: z.string(),
+    cgroup: z.string(),
+  }),
+  Base.extend({
+    type: z.literal("plan"),
+    actions: z.array(PlannedAction),
+    notes: z.array(z.string()),
+  }),
+  Base.extend({
+    type: z.literal("command-started"),
+    commandId: z.number().int(),
+    phase: Phase,
+    /** As run, secrets redacted. */
+    command: z.string(),
+  }),
+  Base.extend({
+    type: z.literal("output"),
+    commandId: z.number().int(),
+    stream: z.enum(["stdout", "stderr"]),
+    line: z.string(),
+  }),
+  Base.extend({
+    type: z.literal("command-finished"),
+    commandId: z.number().int(),
+    exitCode: z.number().int().nullable(),
+    durationMs: z.number().int(),
+  }),
+  Base.extend({ type: z.literal("probe"), phase: z.enum(["requires", "verify"]), result: ProbeResult }),
+  Base.extend({
+    type: z.literal("step-end"),
+    status: NodeRunStatus,
+    message: z.string(),
+    /** The step to run first when a requirement failed. */
+    fixStepId: StepId.nullable(),
+  }),
+  Base.extend({ type: z.literal("node-end"), status: NodeRunStatus, message: z.string() }),
+  Base.extend({ type: z.literal("run-end"), status: RunStatus, message: z.string() }),
+]);
+export type RunEvent = z.infer<typeof RunEvent>;
+export type RunEventType = RunEvent["type"];
+
+/** An event before it is numbered and stored. */
+export type NewRunEvent = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, "seq" | "at"> : never) : never;
+
+export const RunDetail = z.object({ run: RunSummary });
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "cancelled", "interrupted"];

@@ -1,0 +1,107 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import type { ProbeResult, StepSummary } from "@/lib/contracts/catalog";
+import type { RemoteHost } from "../ssh/types";
+import { buildBatch, fileSection, newNonce, parseBatch, parseFileSection, type Section } from "./batch";
+import { moduleProbe, modulesPersistedProbe } from "./probes/modules";
+import { sysctlPersistedProbe, sysctlValuesProbe } from "./probes/sysctl";
+import { kernelModulesStep } from "./steps/kernel-modules";
+import { sysctlStep } from "./steps/sysctl";
+import type { FileState, Probe, Step } from "./types";
+
+export type { Action, FileState, Observed, Probe, Step, StepPlan } from "./types";
+
+/** Every probe, by id. The wizard's verify phase and the health view read the same entries. */
+export const probes: ReadonlyMap<string, Probe> = new Map(
+  [moduleProbe("overlay"), moduleProbe("br_netfilter"), modulesPersistedProbe, sysctlValuesProbe, sysctlPersistedProbe].map(
+    (p) => [p.id, p],
+  ),
+);
+
+/** The wizard, in order. */
+export const steps: readonly Step[] = [kernelModulesStep, sysctlStep];
+
+export function getStep(id: string): Step | undefined {
+  return steps.find((s) => s.id === id);
+}
+
+export function getProbe(id: string): Probe {
+  const p = probes.get(id);
+  if (!p) throw new Error(`unknown probe ${id}`);
+  return p;
+}
+
+const CONTENT_DIR = () => path.join(process.cwd(), "content");
+
+export function explanation(stepId: string): string {
+  try {
+    return fs.readFileSync(path.join(CONTENT_DIR(), `${stepId}.md`), "utf8");
+  } catch {
+    return `_No explanation yet: add content/${stepId}.md._`;
+  }
+}
+
+export function stepSummaries(): StepSummary[] {
+  return steps.map((s, i) => ({
+    id: s.id,
+    title: s.title,
+    summary: s.summary,
+    order: i + 1,
+    requires: s.requires.map((id) => ({ probeId: id, title: getProbe(id).title, fixStepId: getProbe(id).fixStepId })),
+    verify: s.verify.map((id) => ({ probeId: id, title: getProbe(id).title, commands: getProbe(id).commands.map((c) => c.command) })),
+    explanation: explanation(s.id),
+  }));
+}
+
+// ---- one round trip: probes and file reads in a single script ----
+
+export interface Observation {
+  script: string;
+  /** Turn the script's stdout into probe results and file states. */
+  finish(stdout: string): { probes: ProbeResult[]; files: Record<string, FileState> };
+}
+
+export function observation(probeIds: readonly string[], files: readonly string[], nonce = newNonce()): Observation {
+  const list = [...new Set(probeIds)].map(getProbe);
+  const sections: Section[] = [
+    ...list.flatMap((p) => p.commands.map((c) => ({ key: `${p.id}/${c.key}`, command: c.command }))),
+    ...[...new Set(files)].map(fileSection),
+  ];
+  return {
+    script: buildBatch(sections, nonce),
+    finish(stdout) {
+      const outputs = parseBatch(stdout, sections, nonce);
+      const results = list.map((p): ProbeResult => {
+        const mine = Object.fromEntries(p.commands.flatMap((c) => (outputs[`${p.id}/${c.key}`] ? [[c.key, outputs[`${p.id}/${c.key}`]]] : [])));
+        const verdict = p.parse(mine);
+        return {
+          ...verdict,
+          probeId: p.id,
+          title: p.title,
+          fixStepId: p.fixStepId,
+          raw: p.commands.map((c) => ({
+            command: c.command,
+            output: mine[c.key]?.output ?? "",
+            exitCode: mine[c.key]?.exitCode ?? null,
+          })),
+        };
+      });
+      return {
+        probes: results,
+        files: Object.fromEntries([...new Set(files)].map((f) => [f, parseFileSection(outputs[`file:${f}`])])),
+      };
+    },
+  };
+}
+
+/** Run probes on a host in one round trip (read-only, as root so every file is readable). */
+export async function observeHost(
+  host: RemoteHost,
+  probeIds: readonly string[],
+  opts: { files?: readonly string[]; signal?: AbortSignal; timeoutMs?: number } = {},
+) {
+  const obs = observation(probeIds, opts.files ?? []);
+  const result = await host.exec(obs.script, { asRoot: true, signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });
+  return { ...obs.finish(result.stdout), exec: result, script: obs.script };
+}

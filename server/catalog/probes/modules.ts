@@ -1,0 +1,108 @@
+import "server-only";
+import type { ProbeVerdict } from "@/lib/contracts/catalog";
+import { builtinMatches, moduleName, parseLsmod } from "../parsers/lsmod";
+import type { Probe } from "../types";
+
+export const MODULES_LOAD_FILE = "/etc/modules-load.d/k8s.conf";
+export const K8S_MODULES = ["overlay", "br_netfilter"] as const;
+
+// Constant names only: these strings are the commands, no outside value is ever spliced in.
+const SAFE = /^[a-z0-9_]+$/;
+
+/**
+ * Loaded (lsmod), or built into the kernel: then it never appears in lsmod, and /sys/module/<name>
+ * exists only when the module has parameters, so modules.builtin is the reliable list (as in
+ * kubernetes/system-validators' kernel validator).
+ */
+export function moduleProbe(name: string): Probe {
+  if (!SAFE.test(name)) throw new Error(`module name ${name} is not a plain name`);
+  return {
+    id: `module-${name.replace(/_/g, "-")}`,
+    title: `${name} module`,
+    fixStepId: "kernel-modules",
+    commands: [
+      { key: "lsmod", command: `lsmod | grep ${name}` },
+      { key: "builtin", command: `grep -E '/${name}\\.ko' "/lib/modules/$(uname -r)/modules.builtin"` },
+      { key: "sysfs", command: `ls -d /sys/module/${name}` },
+    ],
+    parse(outputs): ProbeVerdict {
+      const expected = "loaded, or built into the kernel";
+      const row = parseLsmod(outputs.lsmod?.output ?? "").find((r) => r.name === moduleName(name));
+      if (row) {
+        return {
+          status: "ok",
+          observed: `loaded (lsmod: size ${row.size}, used by ${row.useCount})`,
+          expected,
+          detail: `${name} is loaded.`,
+          checks: [],
+        };
+      }
+      const builtin = builtinMatches(outputs.builtin?.output ?? "", name);
+      const sysfs = outputs.sysfs?.exitCode === 0;
+      if (builtin.length > 0 || sysfs) {
+        return {
+          status: "ok",
+          observed: "built into the kernel",
+          expected,
+          detail: builtin.length
+            ? `${name} is built into the kernel (${builtin[0]} in modules.builtin): it never shows in lsmod and needs no loading.`
+            : `${name} is not in lsmod but /sys/module/${name} exists: it is built into the kernel.`,
+          checks: [],
+        };
+      }
+      if (outputs.lsmod === undefined) {
+        return { status: "unknown", observed: "no answer", expected, detail: "The host did not answer this check.", checks: [] };
+      }
+      return {
+        status: "fail",
+        observed: "not loaded",
+        expected,
+        detail: `${name} is not loaded and not built into the kernel: load it with modprobe ${name}.`,
+        checks: [],
+      };
+    },
+  };
+}
+
+/** Persistence: systemd-modules-load reads /etc/modules-load.d/*.conf at every boot. */
+export const modulesPersistedProbe: Probe = {
+  id: "modules-persisted",
+  title: "modules loaded at boot",
+  fixStepId: "kernel-modules",
+  commands: [{ key: "cat", command: `cat ${MODULES_LOAD_FILE}` }],
+  parse(outputs): ProbeVerdict {
+    const expected = `${MODULES_LOAD_FILE} lists ${K8S_MODULES.join(" and ")}`;
+    const out = outputs.cat;
+    if (!out) return { status: "unknown", observed: "no answer", expected, detail: "The host did not answer this check.", checks: [] };
+    if (out.exitCode !== 0) {
+      return {
+        status: "fail",
+        observed: `${MODULES_LOAD_FILE} is missing`,
+        expected,
+        detail: "Without it the modules are gone after the next reboot.",
+        checks: [],
+      };
+    }
+    const listed = new Set(
+      out.output
+        .split("\n")
+        .map((l) => l.replace(/[#;].*$/, "").trim())
+        .filter(Boolean)
+        .map(moduleName),
+    );
+    const checks = K8S_MODULES.map((m) => ({
+      name: m,
+      status: listed.has(m) ? ("ok" as const) : ("fail" as const),
+      observed: listed.has(m) ? "listed" : "not listed",
+      expected: "listed",
+    }));
+    const missing = checks.filter((c) => c.status === "fail").map((c) => c.name);
+    return {
+      status: missing.length ? "fail" : "ok",
+      observed: missing.length ? `not listed: ${missing.join(", ")}` : `lists ${K8S_MODULES.join(", ")}`,
+      expected,
+      detail: missing.length ? `${missing.join(" and ")} would not be loaded at boot.` : "Both modules are loaded at every boot.",
+      checks,
+    };
+  },
+};

@@ -1,0 +1,82 @@
+import "server-only";
+import type { ProbeCheck, ProbeVerdict } from "@/lib/contracts/catalog";
+import { parseSysctlConf, parseSysctlOutput } from "../parsers/sysctl";
+import type { Probe } from "../types";
+
+export const SYSCTL_FILE = "/etc/sysctl.d/k8s.conf";
+export const K8S_SYSCTLS = [
+  "net.bridge.bridge-nf-call-iptables",
+  "net.bridge.bridge-nf-call-ip6tables",
+  "net.ipv4.ip_forward",
+] as const;
+export const WANTED_VALUE = "1";
+
+/** The seed's verification command, shown raw; one verdict per value. */
+export const sysctlValuesProbe: Probe = {
+  id: "sysctl-values",
+  title: "kernel parameters (live)",
+  fixStepId: "sysctl",
+  commands: [{ key: "sysctl", command: `sysctl ${K8S_SYSCTLS.join(" ")}` }],
+  parse(outputs): ProbeVerdict {
+    const expected = K8S_SYSCTLS.map((k) => `${k} = ${WANTED_VALUE}`).join(", ");
+    const out = outputs.sysctl;
+    if (!out) return { status: "unknown", observed: "no answer", expected, detail: "The host did not answer this check.", checks: [] };
+    const values = parseSysctlOutput(out.output);
+    const checks: ProbeCheck[] = K8S_SYSCTLS.map((key) => {
+      const v = values.get(key);
+      if (!v) return { name: key, status: "unknown", observed: "not reported", expected: WANTED_VALUE };
+      if ("error" in v) {
+        const bridge = key.startsWith("net.bridge.");
+        return {
+          name: key,
+          status: "fail",
+          observed: bridge ? "missing (br_netfilter is not loaded)" : `missing (${v.error})`,
+          expected: WANTED_VALUE,
+        };
+      }
+      return { name: key, status: v.value === WANTED_VALUE ? "ok" : "fail", observed: v.value, expected: WANTED_VALUE };
+    });
+    const bad = checks.filter((c) => c.status !== "ok");
+    const bridgeMissing = checks.some((c) => c.observed.startsWith("missing (br_netfilter"));
+    return {
+      status: bad.length === 0 ? "ok" : checks.some((c) => c.status === "fail") ? "fail" : "unknown",
+      observed: checks.map((c) => `${c.name} = ${c.observed}`).join(", "),
+      expected,
+      detail:
+        bad.length === 0
+          ? "All three are 1."
+          : bridgeMissing
+            ? "/proc/sys/net/bridge does not exist until br_netfilter is loaded (step Kernel modules)."
+            : `Not 1: ${bad.map((c) => c.name).join(", ")}.`,
+      checks,
+    };
+  },
+};
+
+export const sysctlPersistedProbe: Probe = {
+  id: "sysctl-persisted",
+  title: "parameters set at boot",
+  fixStepId: "sysctl",
+  commands: [{ key: "cat", command: `cat ${SYSCTL_FILE}` }],
+  parse(outputs): ProbeVerdict {
+    const expected = `${SYSCTL_FILE} sets the three parameters to ${WANTED_VALUE}`;
+    const out = outputs.cat;
+    if (!out) return { status: "unknown", observed: "no answer", expected, detail: "The host did not answer this check.", checks: [] };
+    if (out.exitCode !== 0) {
+      return { status: "fail", observed: `${SYSCTL_FILE} is missing`, expected, detail: "The values would be lost at the next reboot.", checks: [] };
+    }
+    const conf = parseSysctlConf(out.output);
+    const checks: ProbeCheck[] = K8S_SYSCTLS.map((key) => {
+      const v = conf.get(key);
+      return { name: key, status: v === WANTED_VALUE ? "ok" : "fail", observed: v ?? "not set", expected: WANTED_VALUE };
+    });
+    const bad = checks.filter((c) => c.status !== "ok");
+    return {
+      status: bad.length ? "fail" : "ok",
+      observed: checks.map((c) => `${c.name} = ${c.observed}`).join(", "),
+      expected,
+      detail: bad.length ? `Not set to 1 in the file: ${bad.map((c) => c.name).join(", ")}.` : "Applied at every boot by systemd-sysctl.",
+      checks,
+    };
+  },
+};

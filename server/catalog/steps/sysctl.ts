@@ -1,0 +1,50 @@
+import "server-only";
+import { fileIsRight } from "../actions";
+import { K8S_SYSCTLS, SYSCTL_FILE, WANTED_VALUE } from "../probes/sysctl";
+import type { Action, Step } from "../types";
+
+// Aligned like the seed's file, so an operator comparing the two sees the same text.
+const width = Math.max(...K8S_SYSCTLS.map((k) => k.length));
+export const SYSCTL_CONTENT = K8S_SYSCTLS.map((k) => `${k.padEnd(width)} = ${WANTED_VALUE}`).join("\n") + "\n";
+
+export const sysctlStep: Step = {
+  id: "sysctl",
+  title: "sysctl",
+  summary: "bridged traffic through iptables, IPv4 forwarding",
+  // /proc/sys/net/bridge only exists once br_netfilter is loaded.
+  requires: ["module-br-netfilter"],
+  observe: { probes: ["sysctl-values"], files: [SYSCTL_FILE] },
+  plan(_facts, observed) {
+    const actions: Action[] = [];
+    const state = observed.files[SYSCTL_FILE];
+    const fileRight = fileIsRight(state, SYSCTL_CONTENT, 0o644);
+    if (!fileRight) {
+      actions.push({
+        kind: "write-file",
+        path: SYSCTL_FILE,
+        mode: 0o644,
+        content: SYSCTL_CONTENT,
+        reason:
+          state?.kind === "file"
+            ? state.content === SYSCTL_CONTENT
+              ? `the file has mode ${state.mode}, not 644`
+              : "the file exists with other content"
+            : state?.kind === "other"
+              ? `the path is not a regular file: ${state.detail}`
+              : "the file is missing: the values would be lost at the next reboot",
+      });
+    }
+    const live = observed.probes["sysctl-values"];
+    const notOne = live ? live.checks.filter((c) => c.status !== "ok").map((c) => c.name) : [...K8S_SYSCTLS];
+    if (!fileRight || notOne.length > 0) {
+      actions.push({
+        kind: "run-command",
+        argv: ["sysctl", "--system"],
+        reason: notOne.length ? `not 1 right now: ${notOne.join(", ")}` : "load the new file now, without a reboot",
+        timeoutMs: 60_000,
+      });
+    }
+    return { actions, notes: [] };
+  },
+  verify: ["sysctl-values", "sysctl-persisted"],
+};

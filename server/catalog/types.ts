@@ -1,0 +1,65 @@
+import "server-only";
+import type { HostFacts } from "@/lib/contracts/facts";
+import type { ProbeResult, ProbeVerdict } from "@/lib/contracts/catalog";
+
+/** One read-only command of a probe. `command` is a constant shell line (no outside values in it). */
+export interface ProbeCommand {
+  key: string;
+  command: string;
+}
+
+/** What one command printed (stdout and stderr interleaved) and its exit code. */
+export interface CommandOutput {
+  output: string;
+  exitCode: number | null;
+}
+
+/**
+ * A probe reads state and never changes it. Its commands run inside ONE batched script per host
+ * (server/catalog/batch.ts); `parse` is pure and judges their output.
+ */
+export interface Probe {
+  id: string;
+  title: string;
+  commands: ProbeCommand[];
+  parse(outputs: Record<string, CommandOutput>): ProbeVerdict;
+  /** The step that makes this probe pass. */
+  fixStepId: string | null;
+}
+
+/** A file as observed on the host before planning. */
+export type FileState =
+  | { kind: "absent" }
+  | { kind: "file"; mode: string; content: string }
+  | { kind: "other"; detail: string };
+
+export interface Observed {
+  files: Record<string, FileState>;
+  probes: Record<string, ProbeResult>;
+}
+
+/** Declarative changes; the runner turns them into commands (server/catalog/actions.ts). */
+export type Action =
+  | { kind: "write-file"; path: string; mode: number; content: string; reason: string }
+  | { kind: "run-command"; argv: string[]; reason: string; timeoutMs?: number }
+  | { kind: "enable-unit"; unit: string; now: boolean; reason: string }
+  | { kind: "upload-artifact"; artifactId: string; sha256: string; path: string; mode: number; reason: string };
+
+export interface StepPlan {
+  actions: Action[];
+  /** Things the operator should know about this host that are not changes. */
+  notes: string[];
+}
+
+export interface Step {
+  id: string;
+  title: string;
+  summary: string;
+  /** Probes the host must pass before this step can run (e.g. sysctl needs br_netfilter). */
+  requires: string[];
+  /** What the plan looks at: probes (reused as observations) and files (read exactly). */
+  observe: { probes: string[]; files: string[] };
+  /** Pure: exactly what would change on this host. Empty when the host is already right. */
+  plan(facts: HostFacts, observed: Observed): StepPlan;
+  verify: string[];
+}
