@@ -1,30 +1,41 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { hasRole, type Role } from "@/lib/contracts/auth";
+import { UserMenu } from "./auth/user-menu";
+import { useMe } from "./auth/use-me";
 
-const links = [
-  { href: "/wizard", label: "Wizard" },
-  { href: "/nodes", label: "Nodes" },
-  { href: "/runs", label: "Runs" },
+const links: { href: string; label: string; least: Role }[] = [
+  { href: "/wizard", label: "Wizard", least: "viewer" },
+  { href: "/nodes", label: "Nodes", least: "viewer" },
+  { href: "/runs", label: "Runs", least: "viewer" },
+  { href: "/audit", label: "Audit", least: "admin" },
+  { href: "/users", label: "Users", least: "admin" },
 ];
 
 export function Nav() {
   const pathname = usePathname();
+  const { data: me } = useMe();
   return (
-    <nav aria-label="Main" className="flex gap-1">
-      {links.map((link) => {
-        const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
-        return (
-          <Link
-            key={link.href}
-            href={link.href}
-            aria-current={active ? "page" : undefined}
-            className={`rounded px-3 py-1.5 text-sm font-medium ${active ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-200"}`}
-          >
-            {link.label}
-          </Link>
-        );
-      })}
-    </nav>
+    <div className="flex items-center gap-4">
+      <nav aria-label="Main" className="flex gap-1">
+        {links
+          .filter((link) => link.least === "viewer" || hasRole(me?.user.role, link.least))
+          .map((link) => {
+            const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
+            return (
+              <Link
+                key={link.href}
+                href={link.href}
+                aria-current={active ? "page" : undefined}
+                className={`rounded px-3 py-1.5 text-sm font-medium ${active ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-200"}`}
+              >
+                {link.label}
+              </Link>
+            );
+          })}
+      </nav>
+      <UserMenu />
+    </div>
   );
 }

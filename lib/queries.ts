@@ -10,4 +10,15 @@ export const queryKeys = {
     list: () => ["runs", "list"] as const,
     detail: (id: string) => ["runs", "detail", id] as const,
   },
+  auth: {
+    me: () => ["auth", "me"] as const,
+  },
+  users: {
+    all: ["users"] as const,
+    list: () => ["users", "list"] as const,
+  },
+  audit: {
+    all: ["audit"] as const,
+    list: (filter: Record<string, string | undefined>) => ["audit", "list", filter] as const,
+  },
 };

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { givenPassword, newPassword, userName, uuid } from "../validation";
 
+/** The session cookie's name (the proxy and the server agree on it). */
+export const SESSION_COOKIE = "nodeprep_session";
+
 export const ROLES = ["viewer", "operator", "admin"] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
@@ -56,3 +59,10 @@ export const UpdateUserBody = z
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
 
 export const UserIdParams = z.object({ id: uuid });
+
+/** Where to go after signing in: only a path on this site (never `//evil.example` or a full URL). */
+export function safeNextPath(next: string | null | undefined): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || /[\u0000-\u001f]/.test(next)) return "/";
+  if (next.startsWith("/login") || next.startsWith("/setup")) return "/";
+  return next;
+}

@@ -1,10 +1,10 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { Role, type SessionUser } from "@/lib/contracts/auth";
+import { Role, SESSION_COOKIE, type SessionUser } from "@/lib/contracts/auth";
 import { config } from "../config";
 import type { Db } from "../db";
 
-export const SESSION_COOKIE = "nodeprep_session";
+export { SESSION_COOKIE };
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("base64url");
 

@@ -1,0 +1,14 @@
+"use client";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { auditApi } from "@/lib/api/audit";
+import type { AuditFilter } from "@/lib/contracts/audit";
+import { queryKeys } from "@/lib/queries";
+
+export function useAudit(filter: AuditFilter) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.audit.list(filter),
+    queryFn: ({ pageParam }) => auditApi.list({ ...filter, before: pageParam }),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => last.nextBefore ?? undefined,
+  });
+}
