@@ -101,22 +101,56 @@ export const ResolvedArtifact = z.object({
 export type ResolvedArtifact = z.infer<typeof ResolvedArtifact>;
 
 /**
- * The declarative action a step's plan returns to put a release file on a host. The runner executes it
- * with `applyArtifactAction` (server/artifacts): resolve for the host's arch, stage, verify the sha256
- * ON THE HOST, then install; a mismatch installs nothing.
+ * A release file for one arch, as one string: `<component>@<version>[~local|~static]:<arch>`, e.g.
+ * `containerd@2.2.1:amd64`, `containerd@2.2.1~static:arm64`, `runc@1.1.5~local:amd64`,
+ * `containerd-service@1.6.20~local:any`. Plans carry it; the executor resolves it again.
+ */
+export const ArtifactId = z
+  .string()
+  .regex(/^(containerd|runc|cni-plugins|containerd-service)@(\d+\.\d+\.\d+)(~local|~static)?:(amd64|arm64|any)$/, "an artifact id is <component>@<version>[~local|~static]:<arch>");
+
+export function formatArtifactId(a: Pick<ResolvedArtifact, "component" | "version" | "source" | "variant" | "arch">): string {
+  const tag = a.source === "local" ? "~local" : a.variant === "static" ? "~static" : "";
+  return `${a.component}@${a.version}${tag}:${a.arch}`;
+}
+
+export function parseArtifactId(id: string): {
+  component: ArtifactComponent;
+  version: string;
+  source: ReleaseSource;
+  variant: ReleaseVariant;
+  arch: "amd64" | "arm64" | "any";
+} {
+  const m = ArtifactId.parse(id).match(/^([a-z-]+)@([\d.]+)(~local|~static)?:([a-z0-9]+)$/)!;
+  return {
+    component: m[1] as ArtifactComponent,
+    version: m[2],
+    source: m[3] === "~local" ? "local" : "upstream",
+    variant: m[3] === "~static" ? "static" : "default",
+    arch: m[4] as "amd64" | "arm64" | "any",
+  };
+}
+
+export const ArtifactDest = z.discriminatedUnion("kind", [
+  /** `tar -C dir -xzf file` as root (containerd into /usr/local, CNI plugins into /opt/cni/bin). */
+  z.object({ kind: z.literal("extract"), dir: z.string().regex(/^\/[^\0]*$/) }),
+  /** `install -D -m mode file path` as root (runc into /usr/local/sbin/runc, the service unit). */
+  z.object({ kind: z.literal("file"), path: z.string().regex(/^\/[^\0]*[^/]$/), mode: z.string().regex(/^0?[0-7]{3}$/) }),
+]);
+export type ArtifactDest = z.infer<typeof ArtifactDest>;
+
+/**
+ * The declarative action a step's plan returns to put a release file on a host (build it with
+ * `planArtifactAction` in server/artifacts). The runner executes it with `applyArtifactAction`:
+ * resolve the id again, refuse if the catalogue's sum is no longer the planned one, stage, verify the
+ * sha256 ON THE HOST, then install; a mismatch installs nothing.
  */
 export const UploadArtifactAction = z.object({
   kind: z.literal("upload-artifact"),
-  component: ArtifactComponent,
-  version: Version,
-  source: ReleaseSource.optional(),
-  variant: ReleaseVariant.optional(),
-  dest: z.discriminatedUnion("kind", [
-    /** `tar -C dir -xzf file` (containerd into /usr/local, CNI plugins into /opt/cni/bin). */
-    z.object({ kind: z.literal("extract"), dir: z.string().regex(/^\/[^\0]*$/) }),
-    /** `install -D -m mode file path` (runc into /usr/local/sbin/runc, the service unit). */
-    z.object({ kind: z.literal("file"), path: z.string().regex(/^\/[^\0]*[^/]$/), mode: z.string().regex(/^0?[0-7]{3}$/) }),
-  ]),
+  artifactId: ArtifactId,
+  /** The sum the plan showed; null = verified against the project's checksum file at install time. */
+  sha256: Sha256.nullable(),
+  dest: ArtifactDest,
 });
 export type UploadArtifactAction = z.infer<typeof UploadArtifactAction>;
 

@@ -1,20 +1,27 @@
 import "server-only";
-import type { Delivery, ResolvedArtifact, UploadArtifactAction } from "@/lib/contracts/artifacts";
+import {
+  formatArtifactId,
+  parseArtifactId,
+  type ArtifactComponent,
+  type ArtifactDest,
+  type Delivery,
+  type ResolvedArtifact,
+  type UploadArtifactAction,
+} from "@/lib/contracts/artifacts";
 import { quote } from "../ssh/quote";
 import type { RemoteHost } from "../ssh/types";
 import type { CacheOptions } from "./cache";
-import { resolveArtifact, type LoadedCatalogue } from "./catalogue";
+import { resolveArtifact, type LoadedCatalogue, type PickOptions } from "./catalogue";
 import { ArtifactError } from "./errors";
 import { withStagedArtifact } from "./stage";
 
-// The executor of the declarative `upload-artifact` action (lib/contracts/artifacts.ts): steps return
-// the action from `plan(facts)`, the runner calls `applyArtifactAction` with the host and the
-// operator's delivery choice. Order: resolve for the host's arch -> stage -> sha256 on the host ->
-// install as root -> remove the staged copy. A mismatch throws before the install command exists.
+// The declarative `upload-artifact` action (lib/contracts/artifacts.ts) and its executor.
+//   plan(facts):  planArtifactAction("runc", version, facts.arch, { kind: "file", path: "/usr/local/sbin/runc", mode: "755" })
+//   runner:       applyArtifactAction(host, action, { delivery, signal, onLine, onProgress })
+// Order: resolve the id -> refuse a stale plan (catalogue sum changed) -> stage -> sha256 on the host
+// -> install as root -> remove the staged copy. A mismatch throws before the install command runs.
 
 export interface ApplyArtifactOptions {
-  /** `facts.arch` of the host. */
-  arch: string | null;
   delivery: Delivery;
   signal?: AbortSignal;
   onProgress?: (sentBytes: number, totalBytes: number) => void;
@@ -32,34 +39,55 @@ export interface AppliedArtifact {
   command: string;
 }
 
-export function resolveAction(action: UploadArtifactAction, arch: string | null, cat?: LoadedCatalogue): ResolvedArtifact {
-  return resolveArtifact(action.component, action.version, arch, { source: action.source, variant: action.variant, catalogue: cat });
+/** For a step's pure `plan(facts)`: pick the file for the host's arch and describe where it goes. */
+export function planArtifactAction(
+  component: ArtifactComponent,
+  version: string | null | undefined,
+  arch: string | null,
+  dest: ArtifactDest,
+  opts: PickOptions = {},
+): UploadArtifactAction {
+  const a = resolveArtifact(component, version, arch, opts);
+  return { kind: "upload-artifact", artifactId: formatArtifactId(a), sha256: a.sha256, dest };
+}
+
+/** The artifact an action names, from the catalogue as it is now. */
+export function resolveAction(action: Pick<UploadArtifactAction, "artifactId">, cat?: LoadedCatalogue): ResolvedArtifact {
+  const id = parseArtifactId(action.artifactId);
+  return resolveArtifact(id.component, id.version, id.arch, { source: id.source, variant: id.variant, catalogue: cat });
 }
 
 /** The root command that installs a verified file (one command: no `sh -c`, no `&&`). */
-export function installCommand(action: UploadArtifactAction, remotePath: string): string {
-  return action.dest.kind === "extract"
-    ? `tar -C ${quote(action.dest.dir)} -xzf ${quote(remotePath)}`
-    : `install -D -m ${quote(action.dest.mode)} ${quote(remotePath)} ${quote(action.dest.path)}`;
+export function installCommand(dest: ArtifactDest, remotePath: string): string {
+  return dest.kind === "extract"
+    ? `tar -C ${quote(dest.dir)} -xzf ${quote(remotePath)}`
+    : `install -D -m ${quote(dest.mode)} ${quote(remotePath)} ${quote(dest.path)}`;
 }
 
 /** One line for the plan's diff ("what would change"). */
-export function describeAction(action: UploadArtifactAction, arch: string | null, cat?: LoadedCatalogue): string {
-  const a = resolveAction(action, arch, cat);
-  const sum = a.sha256 ? `sha256 ${a.sha256.slice(0, 12)}…` : "sha256 from the project's checksum file";
+export function describeAction(action: UploadArtifactAction, cat?: LoadedCatalogue): string {
+  const a = resolveAction(action, cat);
+  const sum = action.sha256 ? `sha256 ${action.sha256}` : "sha256 from the project's checksum file";
   const where = action.dest.kind === "extract" ? `extract into ${action.dest.dir}` : `install as ${action.dest.path} (mode ${action.dest.mode})`;
-  return `${a.file} (${a.component} ${a.version}${a.source === "local" ? ", local build" : ""}, ${sum}): verify on the host, then ${where}`;
+  return `${a.file} (${a.component} ${a.version}${a.source === "local" ? ", local build" : ""}; ${sum}): verify on the host, then ${where}`;
 }
 
 export async function applyArtifactAction(host: RemoteHost, action: UploadArtifactAction, opts: ApplyArtifactOptions): Promise<AppliedArtifact> {
-  const artifact = resolveAction(action, opts.arch, opts.catalogue);
+  const artifact = resolveAction(action, opts.catalogue);
+  if (action.sha256 !== artifact.sha256) {
+    throw new ArtifactError(
+      "checksum-mismatch",
+      `the plan expected ${artifact.file} with sha256 ${action.sha256 ?? "(from the checksum file)"}, but the catalogue now says ${artifact.sha256 ?? "(from the checksum file)"}: plan again`,
+      { artifactId: action.artifactId },
+    );
+  }
   const timeoutMs = opts.commandTimeoutMs ?? 120_000;
   return withStagedArtifact(host, artifact, opts, async (staged) => {
     if (action.dest.kind === "extract") {
       const mk = await host.exec(`mkdir -p ${quote(action.dest.dir)}`, { asRoot: true, signal: opts.signal, timeoutMs });
       if (mk.code !== 0) throw new ArtifactError("host-command-failed", `mkdir -p ${action.dest.dir} failed on ${host.target.name}: ${mk.stderr.trim()}`, {});
     }
-    const command = installCommand(action, staged.remotePath);
+    const command = installCommand(action.dest, staged.remotePath);
     opts.onLine?.(`installing ${artifact.file}: ${command}`);
     const r = await host.exec(command, { asRoot: true, signal: opts.signal, timeoutMs });
     if (r.code !== 0) {

@@ -2,7 +2,7 @@ import "server-only";
 
 // server/artifacts: the release catalogue (versions, URLs, sha256 per arch, libc policy), the
 // dashboard's artifact cache, and staging files to hosts with a sha256 check on the host.
-export { applyArtifactAction, describeAction, installCommand, resolveAction, type AppliedArtifact, type ApplyArtifactOptions } from "./apply";
+export { applyArtifactAction, describeAction, installCommand, planArtifactAction, resolveAction, type AppliedArtifact, type ApplyArtifactOptions } from "./apply";
 export { addToCache, cacheDir, downloadToCache, findCached, sha256OfFile, MAX_ARTIFACT_BYTES } from "./cache";
 export {
   buildCatalogue,
@@ -15,6 +15,7 @@ export {
   resolveArtifact,
   type LibcVerdict,
   type LoadedCatalogue,
+  type PickOptions,
 } from "./catalogue";
 export { ArtifactError, ChecksumMismatchError, type ArtifactErrorKind } from "./errors";
 export { stageArtifact, withStagedArtifact, type StagedArtifact, type StageOptions } from "./stage";

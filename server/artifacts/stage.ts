@@ -202,16 +202,16 @@ export async function stageArtifact(host: RemoteHost, artifact: ResolvedArtifact
   }
 }
 
-/** Stage, hand the verified file to `use`, and always clean up. */
+/** Stage, hand the verified file to `fn`, and always clean up. */
 export async function withStagedArtifact<T>(
   host: RemoteHost,
   artifact: ResolvedArtifact,
   opts: StageOptions,
-  use: (staged: StagedArtifact) => Promise<T>,
+  fn: (staged: StagedArtifact) => Promise<T>,
 ): Promise<T> {
   const staged = await stageArtifact(host, artifact, opts);
   try {
-    return await use(staged);
+    return await fn(staged);
   } finally {
     await staged.cleanup();
   }

@@ -1,0 +1,208 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Catalogue, formatArtifactId, parseArtifactId, type Release } from "@/lib/contracts/artifacts";
+import { buildCatalogue, checkLibc, defaultRelease, localReleases, resolveArtifact } from "./catalogue";
+import { ArtifactError } from "./errors";
+import { upstreamReleases } from "./upstream-releases";
+
+const upstreamOnly = () => buildCatalogue({ localDir: null });
+
+// The lab's releases.json, as lab/artifacts/build.ts writes it (real sums of the Debian builds).
+const labReleasesJson = {
+  containerd: { version: "1.6.20", file: "containerd-1.6.20-linux-amd64.tar.gz", sha256: "a7fac0d6f203a575e5209cc6cb1320f7e62c1cd36c44c0c10d28d1d4d145dcf0" },
+  runc: { version: "1.1.5", file: "runc.amd64", sha256: "9a87d5bcdd630ec420ec56a6c21b70aa6960edcefe1cf4bb181cee290bdd6b98" },
+  cni: { version: "1.1.1", file: "cni-plugins-linux-amd64-v1.1.1.tgz", sha256: "f82c54c2dd9afd4f2712ad5d3b1e709985e848ac0725f6db134a269ed31a175b" },
+  service: { file: "containerd.service", sha256: "12a76c13cad132222d2b3d2025e56212d205d37eca77508dbbfcdf6ababbf70a" },
+};
+
+const tmpDirs: string[] = [];
+function labDir(json: unknown = labReleasesJson): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-local-releases-"));
+  tmpDirs.push(dir);
+  fs.writeFileSync(path.join(dir, "releases.json"), JSON.stringify(json));
+  return dir;
+}
+afterEach(() => {
+  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function artifactError(fn: () => unknown): ArtifactError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ArtifactError);
+    return error as ArtifactError;
+  }
+  throw new Error("expected an ArtifactError");
+}
+
+describe("catalogue schema", () => {
+  it("accepts the upstream table, every file with a 64-hex sum and a GitHub release URL", () => {
+    const { releases } = upstreamOnly();
+    // containerd 5 + containerd-static 5 + runc 3 + CNI plugins 5, each for amd64 and arm64
+    expect(releases).toHaveLength(18);
+    for (const r of releases) {
+      expect(Object.keys(r.files).sort()).toEqual(["amd64", "arm64"]);
+      for (const f of Object.values(r.files)) {
+        expect(f!.sha256).toMatch(/^[0-9a-f]{64}$/);
+        expect(f!.url).toMatch(/^https:\/\/github\.com\/(containerd\/containerd|opencontainers\/runc|containernetworking\/plugins)\/releases\/download\/v\d+\.\d+\.\d+\//);
+        expect(f!.url!.endsWith(`/${f!.file}`)).toBe(true);
+      }
+    }
+  });
+
+  const valid: Release = {
+    component: "runc",
+    version: "1.3.4",
+    source: "upstream",
+    variant: "default",
+    files: { amd64: { file: "runc.amd64", url: "https://example.test/runc.amd64", sha256: "a".repeat(64), sumsUrl: null } },
+    libc: { glibcMin: null, musl: true, reference: null },
+  };
+
+  it("rejects a duplicate release, a malformed sum, a file with no way to verify it, a bad version and a path as file name", () => {
+    expect(Catalogue.safeParse([valid]).success).toBe(true);
+    const dup = Catalogue.safeParse([valid, valid]);
+    expect(dup.success).toBe(false);
+    expect(dup.error!.issues[0].message).toContain("duplicate release runc 1.3.4 upstream default");
+
+    const badSum = Catalogue.safeParse([{ ...valid, files: { amd64: { ...valid.files.amd64!, sha256: "ABC" } } }]);
+    expect(badSum.error!.issues[0].path).toEqual([0, "files", "amd64", "sha256"]);
+
+    const noSum = Catalogue.safeParse([{ ...valid, files: { amd64: { ...valid.files.amd64!, sha256: null, sumsUrl: null } } }]);
+    expect(noSum.error!.issues[0].message).toContain("needs a sha256 or a sumsUrl");
+    // null sum + the project's checksum file is allowed: the host verifies against that file.
+    expect(Catalogue.safeParse([{ ...valid, files: { amd64: { ...valid.files.amd64!, sha256: null, sumsUrl: "https://example.test/runc.sha256sum" } } }]).success).toBe(true);
+
+    expect(Catalogue.safeParse([{ ...valid, version: "v1.3.4" }]).error!.issues[0].path).toEqual([0, "version"]);
+    expect(Catalogue.safeParse([{ ...valid, files: { amd64: { ...valid.files.amd64!, file: "../runc" } } }]).success).toBe(false);
+    expect(Catalogue.safeParse([{ ...valid, files: {} }]).error!.issues[0].message).toContain("has no files");
+  });
+
+  it("fails loudly when the table itself is broken", () => {
+    const broken = upstreamReleases().map((r, i) => (i === 0 ? { ...r, version: "2.2" } : r));
+    expect(() => buildCatalogue({ localDir: null, upstream: broken })).toThrow(/release catalogue is invalid at 0\.version/);
+  });
+
+  it("registers a local release directory from its releases.json, with its real sums", () => {
+    const dir = labDir();
+    const local = localReleases(dir);
+    expect(local.map((r) => `${r.component}@${r.version}`)).toEqual(["containerd@1.6.20", "runc@1.1.5", "cni-plugins@1.1.1", "containerd-service@1.6.20"]);
+    expect(local[0].files.amd64).toEqual({ file: "containerd-1.6.20-linux-amd64.tar.gz", url: null, sha256: labReleasesJson.containerd.sha256, sumsUrl: null });
+    expect(local[3].files.any!.file).toBe("containerd.service");
+    expect(() => localReleases(labDir({ containerd: labReleasesJson.containerd }))).toThrow(/releases\.json: runc/);
+  });
+});
+
+describe("picking a file", () => {
+  it("defaults to the newest upstream version", () => {
+    const cat = upstreamOnly();
+    expect(defaultRelease("containerd", { catalogue: cat }).version).toBe("2.2.1");
+    expect(defaultRelease("runc", { catalogue: cat }).version).toBe("1.3.4");
+    expect(defaultRelease("cni-plugins", { catalogue: cat }).version).toBe("1.8.0");
+    expect(resolveArtifact("containerd", null, "amd64", { catalogue: cat }).version).toBe("2.2.1");
+  });
+
+  it("picks file, URL and published sum per arch", () => {
+    const cat = upstreamOnly();
+    const cd = resolveArtifact("containerd", "1.7.22", "arm64", { catalogue: cat });
+    expect(cd).toMatchObject({
+      file: "containerd-1.7.22-linux-arm64.tar.gz",
+      url: "https://github.com/containerd/containerd/releases/download/v1.7.22/containerd-1.7.22-linux-arm64.tar.gz",
+      sha256: "48d0a8461ae829b12b07c3663b14b70287d0607a0792719c51b4e4dd700b02ce",
+      sumsUrl: "https://github.com/containerd/containerd/releases/download/v1.7.22/containerd-1.7.22-linux-arm64.tar.gz.sha256sum",
+      arch: "arm64",
+      source: "upstream",
+    });
+    const runc = resolveArtifact("runc", "1.3.4", "amd64", { catalogue: cat });
+    expect(runc.file).toBe("runc.amd64");
+    expect(runc.url).toBe("https://github.com/opencontainers/runc/releases/download/v1.3.4/runc.amd64");
+    expect(runc.sha256).toBe("5966ca40b6187b30e33bfc299c5f1fe72e8c1aa01cf3fefdadf391668f47f103");
+    const cni = resolveArtifact("cni-plugins", "1.1.1", "arm64", { catalogue: cat });
+    expect(cni.file).toBe("cni-plugins-linux-arm64-v1.1.1.tgz");
+    expect(cni.url).toBe("https://github.com/containernetworking/plugins/releases/download/v1.1.1/cni-plugins-linux-arm64-v1.1.1.tgz");
+    const st = resolveArtifact("containerd", "2.2.1", "amd64", { catalogue: cat, variant: "static" });
+    expect(st.file).toBe("containerd-static-2.2.1-linux-amd64.tar.gz");
+    expect(st.sha256).toBe("af3e82bac6abed58d45956c653244aa2be583359a9753614278ef652012f2883");
+  });
+
+  it("refuses an architecture the release is not published for, saying which ones it is", () => {
+    const cat = upstreamOnly();
+    const arm = artifactError(() => resolveArtifact("containerd", "2.2.1", "arm", { catalogue: cat }));
+    expect(arm.kind).toBe("unsupported-arch");
+    expect(arm.message).toBe("containerd 2.2.1 is not available for arm; the catalogue has it for: amd64, arm64");
+    const unknown = artifactError(() => resolveArtifact("runc", null, null, { catalogue: cat }));
+    expect(unknown.message).toContain("not available for this host's architecture (not amd64 or arm64)");
+  });
+
+  it("names the known versions when asked for one it does not have", () => {
+    const e = artifactError(() => resolveArtifact("runc", "1.0.0", "amd64", { catalogue: upstreamOnly() }));
+    expect(e.kind).toBe("unknown-release");
+    expect(e.message).toBe("runc 1.0.0 is not in the release catalogue; known: 1.3.4, 1.2.9, 1.1.15");
+  });
+
+  it("prefers a registered local release (practice nodes) and keeps it apart from upstream's build of the same version", () => {
+    const cat = buildCatalogue({ localDir: labDir() });
+    expect(defaultRelease("containerd", { catalogue: cat }).source).toBe("local");
+    const local = resolveArtifact("cni-plugins", "1.1.1", "amd64", { catalogue: cat });
+    expect(local).toMatchObject({ source: "local", url: null, sha256: labReleasesJson.cni.sha256 });
+    const up = resolveArtifact("cni-plugins", "1.1.1", "amd64", { catalogue: cat, source: "upstream" });
+    expect(up.sha256).toBe("b275772da4026d2161bf8a8b41ed4786754c8a93ebfb6564006d5da7f23831e5");
+    expect(resolveArtifact("containerd-service", null, "amd64", { catalogue: cat })).toMatchObject({ arch: "any", file: "containerd.service" });
+    const armLocal = artifactError(() => resolveArtifact("containerd", "1.6.20", "arm64", { catalogue: cat }));
+    expect(armLocal.message).toBe("containerd 1.6.20 (local) is not available for arm64; the catalogue has it for: amd64");
+  });
+
+  it("round-trips artifact ids", () => {
+    const cat = buildCatalogue({ localDir: labDir() });
+    for (const a of [
+      resolveArtifact("containerd", "2.2.1", "arm64", { catalogue: cat, variant: "static" }),
+      resolveArtifact("runc", "1.1.5", "amd64", { catalogue: cat }),
+      resolveArtifact("containerd-service", "1.6.20", "amd64", { catalogue: cat }),
+    ]) {
+      const id = formatArtifactId(a);
+      const back = parseArtifactId(id);
+      expect(resolveArtifact(back.component, back.version, back.arch, { catalogue: cat, source: back.source, variant: back.variant })).toEqual(a);
+    }
+    expect(formatArtifactId(resolveArtifact("runc", "1.1.5", "amd64", { catalogue: cat }))).toBe("runc@1.1.5~local:amd64");
+    expect(() => parseArtifactId("runc@1.1.5:riscv64")).toThrow();
+  });
+});
+
+describe("libc policy (the containerd step's refusal)", () => {
+  const cat = upstreamOnly();
+
+  it("refuses the dynamically linked tarball on musl and points to the static build", () => {
+    const a = resolveArtifact("containerd", "2.2.1", "amd64", { catalogue: cat });
+    const v = checkLibc(a, { kind: "musl", version: "1.2.4" }, { catalogue: cat });
+    expect(v.ok).toBe(false);
+    expect(v.reason).toContain("containerd-2.2.1-linux-amd64.tar.gz is dynamically linked against glibc and does not run on musl (Alpine)");
+    expect(v.reason).toContain("Use the statically linked build instead: containerd-static-2.2.1-linux-amd64.tar.gz.");
+    expect(v.alternative?.sha256).toBe("af3e82bac6abed58d45956c653244aa2be583359a9753614278ef652012f2883");
+    expect(checkLibc(v.alternative!, { kind: "musl", version: "1.2.4" }, { catalogue: cat }).ok).toBe(true);
+  });
+
+  it("refuses containerd 2.2 on glibc older than 2.35, accepts 2.1 there, and accepts 2.2 on Debian 12", () => {
+    const v22 = resolveArtifact("containerd", "2.2.1", "amd64", { catalogue: cat });
+    const old = checkLibc(v22, { kind: "glibc", version: "2.31" }, { catalogue: cat });
+    expect(old.ok).toBe(false);
+    expect(old.reason).toContain("needs glibc 2.35 or newer; the host has glibc 2.31");
+    expect(old.reason).toContain("glibc 2.35 (Ubuntu 22.04)");
+    expect(checkLibc(resolveArtifact("containerd", "2.1.6", "amd64", { catalogue: cat }), { kind: "glibc", version: "2.31" }).ok).toBe(true);
+    expect(checkLibc(v22, { kind: "glibc", version: "2.36" }).ok).toBe(true);
+    expect(checkLibc(v22, { kind: "glibc", version: "2.4" }).ok).toBe(false); // 2.4 < 2.35 numerically, not as strings
+    expect(checkLibc(v22, { kind: "unknown", version: null }).reason).toContain("could not be identified");
+  });
+
+  it("has no static alternative for the lab's Debian build, and says what to do instead", () => {
+    const lab = buildCatalogue({ localDir: labDir() });
+    const a = resolveArtifact("containerd", "1.6.20", "amd64", { catalogue: lab });
+    const v = checkLibc(a, { kind: "glibc", version: "2.31" }, { catalogue: lab });
+    expect(v.ok).toBe(false);
+    expect(v.alternative).toBeNull();
+    expect(v.reason).toContain("needs glibc 2.36 or newer; the host has glibc 2.31");
+    expect(v.reason).toContain("containerd-static, 1.7 and later");
+  });
+});
