@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ArtifactDest, ArtifactId } from "./artifacts";
 
 // The wizard's catalog as the browser (and any API client) sees it: steps, their probes, and what a
 // probe found. Steps and probes themselves are data on the server (server/catalog); these are their
@@ -71,10 +72,9 @@ export const PlannedAction = z.discriminatedUnion("kind", [
   ActionBase.extend({ kind: z.literal("enable-unit"), unit: z.string(), now: z.boolean() }),
   ActionBase.extend({
     kind: z.literal("upload-artifact"),
-    artifactId: z.string(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/),
-    path: z.string(),
-    mode: z.string(),
+    artifactId: ArtifactId,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+    dest: ArtifactDest,
   }),
 ]);
 export type PlannedAction = z.infer<typeof PlannedAction>;

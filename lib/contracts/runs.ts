@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Delivery } from "./artifacts";
 import { PlannedAction, ProbeResult, StepId } from "./catalog";
 
 // A run: one step or several (in catalog order) on one or more nodes, in check or apply mode.
@@ -34,6 +35,8 @@ export const CreateRunBody = z.object({
   stepIds: z.array(StepId).min(1).max(50),
   nodeIds: z.array(z.string().min(1).max(100)).min(1).max(100),
   mode: RunMode,
+  /** How release files reach the hosts (steps that install artifacts); default: from the dashboard's cache. */
+  delivery: Delivery.optional(),
 });
 export type CreateRunBody = z.infer<typeof CreateRunBody>;
 

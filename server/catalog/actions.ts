@@ -62,8 +62,8 @@ export function execSpec(action: Action): ExecSpec {
         timeoutMs: DEFAULT_ACTION_TIMEOUT_MS,
       };
     case "upload-artifact":
-      // Staging lives with the artifact cache (server/artifacts, issue 5); the runner refuses until then.
-      throw new Error(`upload-artifact ${action.artifactId}: staging artifacts is not available yet`);
+      // Not a single command: the runner hands it to applyArtifactAction (stage, sha256 on the host, install).
+      throw new Error("upload-artifact runs through server/artifacts, not as one command");
   }
 }
 
@@ -95,17 +95,19 @@ export function renderAction(action: Action, files: Record<string, FileState>): 
       const { command } = execSpec(action);
       return { kind: "enable-unit", reason: action.reason, command, script: `sudo ${command}`, unit: action.unit, now: action.now };
     }
-    case "upload-artifact":
+    case "upload-artifact": {
+      const where = action.dest.kind === "extract" ? `extract into ${action.dest.dir}` : `install as ${action.dest.path} (mode ${action.dest.mode})`;
+      const sum = action.sha256 ? `sha256 ${action.sha256}` : "sha256 from the project's checksum file";
       return {
         kind: "upload-artifact",
         reason: action.reason,
-        command: `upload ${action.artifactId} to ${action.path} (sha256 ${action.sha256})`,
-        script: `# upload ${action.artifactId}, check sha256 ${action.sha256}, install -m ${octal(action.mode)} to ${action.path}`,
+        command: `${action.artifactId}: stage, check ${sum} on the host, ${where}`,
+        script: `# ${action.artifactId}: download, check ${sum}, then ${where}`,
         artifactId: action.artifactId,
         sha256: action.sha256,
-        path: action.path,
-        mode: octal(action.mode),
+        dest: action.dest,
       };
+    }
   }
 }
 

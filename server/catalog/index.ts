@@ -62,8 +62,13 @@ export interface Observation {
   finish(stdout: string): { probes: ProbeResult[]; files: Record<string, FileState> };
 }
 
-export function observation(probeIds: readonly string[], files: readonly string[], nonce = newNonce()): Observation {
-  const list = [...new Set(probeIds)].map(getProbe);
+export function observation(
+  probeIds: readonly string[],
+  files: readonly string[],
+  nonce = newNonce(),
+  lookup: (id: string) => Probe = getProbe,
+): Observation {
+  const list = [...new Set(probeIds)].map(lookup);
   const sections: Section[] = [
     ...list.flatMap((p) => p.commands.map((c) => ({ key: `${p.id}/${c.key}`, command: c.command }))),
     ...[...new Set(files)].map(fileSection),

@@ -1,5 +1,6 @@
 import "server-only";
 import type { HostFacts } from "@/lib/contracts/facts";
+import type { UploadArtifactAction } from "@/lib/contracts/artifacts";
 import type { ProbeResult, ProbeVerdict } from "@/lib/contracts/catalog";
 
 /** One read-only command of a probe. `command` is a constant shell line (no outside values in it). */
@@ -43,7 +44,8 @@ export type Action =
   | { kind: "write-file"; path: string; mode: number; content: string; reason: string }
   | { kind: "run-command"; argv: string[]; reason: string; timeoutMs?: number }
   | { kind: "enable-unit"; unit: string; now: boolean; reason: string }
-  | { kind: "upload-artifact"; artifactId: string; sha256: string; path: string; mode: number; reason: string };
+  /** Built with planArtifactAction (server/artifacts); executed by applyArtifactAction. */
+  | (UploadArtifactAction & { reason: string });
 
 export interface StepPlan {
   actions: Action[];

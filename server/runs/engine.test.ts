@@ -1,0 +1,307 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { RunEvent } from "@/lib/contracts/runs";
+import { quote } from "../ssh/quote";
+import { openDb, type Db } from "../db";
+import { debianFacts } from "../catalog/fixtures/facts";
+import type { Probe, Step } from "../catalog/types";
+import { subscribe } from "./bus";
+import { createEngine, type Engine } from "./engine";
+import { localHost } from "./local-host";
+import { getRun, listEvents, markInterrupted, RunConflictError, stepProgress } from "./repository";
+
+// The engine's contract with fake steps, on a fake host that is the local shell: the batched probe
+// script, the file write and the streaming all run for real, only without SSH.
+
+let dir: string;
+let db: Db;
+let engine: Engine;
+let host: ReturnType<typeof localHost>;
+const SECRET = "hunter2-very-secret";
+
+function fakeCatalog(d: string) {
+  const marker = path.join(d, "marker.conf");
+  const probes: Probe[] = [
+    {
+      id: "marker-present",
+      title: "marker file",
+      fixStepId: "make-marker",
+      commands: [{ key: "cat", command: `cat ${quote(marker)}` }],
+      parse: (o) => ({
+        status: o.cat?.output === "on\n" ? "ok" : "fail",
+        observed: o.cat?.exitCode === 0 ? o.cat.output.trim() : "missing",
+        expected: "on",
+        detail: "",
+        checks: [],
+      }),
+    },
+    {
+      id: "always-ok",
+      title: "always ok",
+      fixStepId: null,
+      commands: [{ key: "t", command: "echo fine" }],
+      parse: () => ({ status: "ok", observed: "fine", expected: "fine", detail: "", checks: [] }),
+    },
+  ];
+  const steps: Step[] = [
+    {
+      id: "make-marker",
+      title: "Make marker",
+      summary: "",
+      requires: [],
+      observe: { probes: [], files: [marker] },
+      plan: (_f, o) => {
+        const f = o.files[marker];
+        const right = f?.kind === "file" && f.content === "on\n" && f.mode === "644";
+        return {
+          actions: right
+            ? []
+            : [
+                { kind: "write-file", path: marker, mode: 0o644, content: "on\n", reason: "missing" },
+                { kind: "run-command", argv: ["sh", "-c", `echo loading; echo password is ${SECRET} >&2`], reason: "load" },
+              ],
+          notes: [],
+        };
+      },
+      verify: ["marker-present"],
+    },
+    {
+      id: "needs-marker",
+      title: "Needs marker",
+      summary: "",
+      requires: ["marker-present"],
+      observe: { probes: [], files: [] },
+      plan: () => ({ actions: [], notes: [] }),
+      verify: ["always-ok"],
+    },
+    {
+      id: "broken",
+      title: "Broken",
+      summary: "",
+      requires: [],
+      observe: { probes: [], files: [] },
+      plan: () => ({ actions: [{ kind: "run-command", argv: ["sh", "-c", "echo starting; echo it broke >&2; exit 3"], reason: "x" }], notes: [] }),
+      verify: ["always-ok"],
+    },
+    {
+      id: "slow",
+      title: "Slow",
+      summary: "",
+      requires: [],
+      observe: { probes: [], files: [] },
+      plan: () => ({ actions: [{ kind: "run-command", argv: ["sh", "-c", "echo begun; sleep 30; echo never"], reason: "x" }], notes: [] }),
+      verify: ["always-ok"],
+    },
+  ];
+  return {
+    marker,
+    catalog: {
+      steps,
+      getProbe: (id: string) => {
+        const p = probes.find((x) => x.id === id);
+        if (!p) throw new Error(`unknown probe ${id}`);
+        return p;
+      },
+    },
+  };
+}
+
+let marker: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "np-engine-"));
+  db = openDb(":memory:");
+  db.prepare(
+    "INSERT INTO nodes (id, name, address, port, username, auth_method, privilege, created_at, updated_at) VALUES ('n1', 'node-one', '127.0.0.1', 22, 't', 'key', 'root', 'x', 'x')",
+  ).run();
+  host = localHost("node-one");
+  const fake = fakeCatalog(dir);
+  marker = fake.marker;
+  engine = createEngine({
+    db,
+    catalog: fake.catalog,
+    describeNode: (id) => (id === "n1" ? { id, name: "node-one" } : null),
+    connect: async () => ({ host, secrets: [SECRET] }),
+    gatherFacts: async () => debianFacts,
+  });
+});
+
+afterEach(async () => {
+  await engine.idle();
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const events = (runId: string) => listEvents(db, runId);
+const ofType = <T extends RunEvent["type"]>(list: RunEvent[], type: T) => list.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
+const phases = (list: RunEvent[], stepId: string) => ofType(list, "phase").filter((e) => e.stepId === stepId).map((e) => e.phase);
+
+async function run(stepIds: string[], mode: "check" | "apply" = "apply") {
+  const { runId, done } = engine.start({ stepIds, nodeIds: ["n1"], mode, actor: "alice" });
+  await done;
+  return { runId, run: getRun(db, runId)!, events: events(runId) };
+}
+
+describe("the run engine", () => {
+  it("applies the plan, streams each command's output, verifies, and numbers every event", async () => {
+    const { run: r, events: ev } = await run(["make-marker"]);
+    expect(r.status).toBe("succeeded");
+    expect(r.nodes[0]).toMatchObject({ status: "changed", message: "changed and verified" });
+    expect(fs.readFileSync(marker, "utf8")).toBe("on\n");
+    expect((fs.statSync(marker).mode & 0o777).toString(8)).toBe("644");
+    expect(phases(ev, "make-marker")).toEqual(["requires", "plan", "apply", "verify"]);
+    expect(ev.map((e) => e.seq)).toEqual(ev.map((_, i) => i + 1));
+    expect(ofType(ev, "command-started").map((e) => e.command)).toEqual([
+      expect.stringMatching(/^mkdir -p .* && cat > .*marker\.conf\.nodeprep && chmod 644 .* && mv -f /),
+      expect.stringContaining("echo loading"),
+    ]);
+    expect(ofType(ev, "output").map((e) => [e.stream, e.line])).toContainEqual(["stdout", "loading"]);
+    expect(ofType(ev, "probe").map((e) => [e.phase, e.result.probeId, e.result.status])).toEqual([["verify", "marker-present", "ok"]]);
+    expect(ev.at(-1)).toMatchObject({ type: "run-end", status: "succeeded" });
+    const audited = db.prepare("SELECT command, exit_code, actor FROM audit_log WHERE run_id = ? ORDER BY seq").all(r.id) as { command: string; actor: string }[];
+    expect(audited.length).toBeGreaterThanOrEqual(5); // hello, observe, write, command, verify
+    expect(audited.every((a) => a.actor === "alice")).toBe(true);
+  });
+
+  it("redacts the target's secrets from output, commands and the audit log before storing them", async () => {
+    const { runId } = await run(["make-marker"]);
+    const stored = JSON.stringify(db.prepare("SELECT data FROM run_events WHERE run_id = ?").all(runId));
+    expect(stored).not.toContain(SECRET);
+    expect(stored).toContain("password is [redacted]");
+    expect(JSON.stringify(db.prepare("SELECT command FROM audit_log").all())).not.toContain(SECRET);
+  });
+
+  it("plans nothing and applies nothing on a host already done; the file is left untouched", async () => {
+    await run(["make-marker"]);
+    const old = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(marker, old, old);
+    const { run: r, events: ev } = await run(["make-marker"]);
+    expect(r.nodes[0]).toMatchObject({ status: "unchanged", message: "already done, nothing changed" });
+    expect(r.message).toBe("already done, nothing changed");
+    expect(ofType(ev, "plan")[0].actions).toEqual([]);
+    expect(phases(ev, "make-marker")).toEqual(["requires", "plan", "verify"]);
+    expect(ofType(ev, "command-started")).toEqual([]);
+    expect(fs.statSync(marker).mtimeMs).toBe(old.getTime());
+  });
+
+  it("check mode shows the plan with a diff and changes nothing", async () => {
+    const { run: r, events: ev } = await run(["make-marker"], "check");
+    expect(r.status).toBe("succeeded");
+    expect(r.nodes[0].status).toBe("pending-changes");
+    expect(fs.existsSync(marker)).toBe(false);
+    const plan = ofType(ev, "plan")[0];
+    expect(plan.actions[0]).toMatchObject({ kind: "write-file", previous: { exists: false } });
+    expect(plan.actions[0].kind === "write-file" && plan.actions[0].diff).toContain("+on");
+    expect(phases(ev, "make-marker")).not.toContain("apply");
+  });
+
+  it("does not verify after a failed apply, and says which command failed with its stderr", async () => {
+    const { run: r, events: ev } = await run(["broken"]);
+    expect(r.status).toBe("failed");
+    expect(r.nodes[0].status).toBe("failed");
+    expect(r.nodes[0].message).toMatch(/Broken: `sh -c .*` exited with 3 on node-one: it broke/);
+    expect(phases(ev, "broken")).toEqual(["requires", "plan", "apply"]);
+    expect(ofType(ev, "probe").filter((e) => e.phase === "verify")).toEqual([]);
+    expect(ofType(ev, "command-finished")[0].exitCode).toBe(3);
+  });
+
+  it("blocks a step whose requirement fails, naming the step that fixes it, and stops there", async () => {
+    const { run: r, events: ev } = await run(["needs-marker", "broken"]);
+    expect(r.nodes[0].status).toBe("blocked");
+    const end = ofType(ev, "step-end")[0];
+    expect(end).toMatchObject({ stepId: "needs-marker", status: "blocked", fixStepId: "make-marker" });
+    expect(end.message).toContain('Run the step "Make marker" first');
+    expect(phases(ev, "needs-marker")).toEqual(["requires"]);
+    expect(ofType(ev, "step-end").map((e) => e.stepId)).toEqual(["needs-marker"]);
+    const progress = stepProgress(db, ["n1"], ["make-marker", "needs-marker"]);
+    expect(progress.map((p) => [p.stepId, p.state])).toEqual([
+      ["make-marker", "not-started"],
+      ["needs-marker", "failed"],
+    ]);
+  });
+
+  it("runs steps in catalog order whatever order they were asked in", async () => {
+    const { events: ev } = await run(["needs-marker", "make-marker"]);
+    expect(ofType(ev, "step-end").map((e) => [e.stepId, e.status])).toEqual([
+      ["make-marker", "changed"],
+      ["needs-marker", "unchanged"],
+    ]);
+  });
+
+  it("cancels: the remote command is stopped and the run ends cancelled", async () => {
+    const { runId, done } = engine.start({ stepIds: ["slow"], nodeIds: ["n1"], mode: "apply", actor: "alice" });
+    await new Promise<void>((resolve) => {
+      const off = subscribe(runId, (e) => {
+        if (e.type === "output" && e.line === "begun") {
+          off();
+          resolve();
+        }
+      });
+    });
+    const t0 = Date.now();
+    expect(engine.cancel(runId, "bob")).toBe(true);
+    await done;
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(host.running).toBe(0);
+    const r = getRun(db, runId)!;
+    expect(r.status).toBe("cancelled");
+    expect(r.message).toBe("cancelled by bob");
+    expect(r.nodes[0].status).toBe("cancelled");
+    expect(listEvents(db, runId).some((e) => e.type === "output" && e.line === "never")).toBe(false);
+  });
+
+  it("refuses a second mutating run on the same node (409), but allows a check", async () => {
+    const first = engine.start({ stepIds: ["slow"], nodeIds: ["n1"], mode: "apply", actor: "alice" });
+    expect(() => engine.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: "bob" })).toThrow(RunConflictError);
+    expect(() => engine.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: "bob" })).toThrow(
+      /node-one is already being changed by run/,
+    );
+    const check = engine.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "check", actor: "bob" });
+    await check.done;
+    engine.cancel(first.runId, "alice");
+    await first.done;
+    const again = engine.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: "bob" });
+    await again.done;
+    expect(getRun(db, again.runId)!.status).toBe("succeeded");
+  });
+
+  it("replays events to a late subscriber from storage and hands live ones to the bus", async () => {
+    const { runId, done } = engine.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: null });
+    const live: number[] = [];
+    const off = subscribe(runId, (e) => live.push(e.seq));
+    await done;
+    off();
+    const stored = events(runId).map((e) => e.seq);
+    expect(live.length).toBeGreaterThan(0);
+    expect(stored.slice(-live.length)).toEqual(live);
+  });
+
+  it("marks in-flight runs interrupted at start-up and frees their nodes", () => {
+    db.prepare("INSERT INTO runs (id, mode, step_ids, status, actor, created_at) VALUES ('r0', 'apply', '[]', 'running', null, 'x')").run();
+    db.prepare("INSERT INTO run_nodes (run_id, node_id, node_name, position, status) VALUES ('r0', 'n1', 'node-one', 0, 'running')").run();
+    expect(markInterrupted(db)).toEqual(["r0"]);
+    const r = getRun(db, "r0")!;
+    expect(r.status).toBe("interrupted");
+    expect(r.nodes[0].status).toBe("interrupted");
+    expect(listEvents(db, "r0").map((e) => e.type)).toEqual(["node-end", "run-end"]);
+    expect(() => engine.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: null })).not.toThrow();
+  });
+
+  it("fails a node whose connection cannot be made with the SSH layer's message", async () => {
+    const failing = createEngine({
+      db,
+      catalog: fakeCatalog(dir).catalog,
+      describeNode: (id) => ({ id, name: "node-one" }),
+      connect: async () => {
+        const { SshError } = await import("../ssh/types");
+        throw new SshError("connection-lost", "the connection dropped", { host: "10.0.0.5", port: 22, username: "ops" });
+      },
+      gatherFacts: async () => debianFacts,
+    });
+    const { runId, done } = failing.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: null });
+    await done;
+    expect(getRun(db, runId)!.nodes[0].message).toMatch(/^lost the SSH connection to node-one \(10\.0\.0\.5:22\) while connecting/);
+  });
+});

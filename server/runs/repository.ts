@@ -1,0 +1,213 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { StepProgress, StepProgressState } from "@/lib/contracts/catalog";
+import {
+  RunEvent,
+  type NewRunEvent,
+  type NodeRunStatus,
+  type RunMode,
+  type RunStatus,
+  type RunSummary,
+} from "@/lib/contracts/runs";
+import type { Db } from "../db";
+
+export class RunConflictError extends Error {
+  constructor(
+    message: string,
+    readonly runId: string,
+  ) {
+    super(message);
+  }
+}
+
+interface RunRow {
+  id: string;
+  mode: RunMode;
+  step_ids: string;
+  status: RunStatus;
+  actor: string | null;
+  created_at: string;
+  finished_at: string | null;
+  message: string | null;
+}
+
+interface RunNodeRow {
+  run_id: string;
+  node_id: string;
+  node_name: string;
+  status: NodeRunStatus;
+  message: string | null;
+}
+
+/**
+ * Create a run and its nodes. For apply runs, refuse (in the same transaction) when another apply run
+ * still holds one of the nodes: two runs never mutate the same host at once.
+ */
+export function createRun(
+  db: Db,
+  input: { mode: RunMode; stepIds: string[]; nodes: { id: string; name: string }[]; actor: string | null },
+): string {
+  const id = randomUUID();
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    if (input.mode === "apply") {
+      const busy = db
+        .prepare(
+          `SELECT rn.node_name AS name, r.id AS runId, r.created_at AS createdAt FROM run_nodes rn JOIN runs r ON r.id = rn.run_id
+           WHERE r.status = 'running' AND r.mode = 'apply' AND rn.node_id IN (SELECT value FROM json_each(?)) LIMIT 1`,
+        )
+        .get(JSON.stringify(input.nodes.map((n) => n.id))) as { name: string; runId: string; createdAt: string } | undefined;
+      if (busy) {
+        throw new RunConflictError(
+          `${busy.name} is already being changed by run ${busy.runId} (started ${busy.createdAt}): wait for it to finish or cancel it`,
+          busy.runId,
+        );
+      }
+    }
+    db.prepare("INSERT INTO runs (id, mode, step_ids, status, actor, created_at) VALUES (?, ?, ?, 'running', ?, ?)").run(
+      id,
+      input.mode,
+      JSON.stringify(input.stepIds),
+      input.actor,
+      now,
+    );
+    const insertNode = db.prepare("INSERT INTO run_nodes (run_id, node_id, node_name, position, status) VALUES (?, ?, ?, ?, 'pending')");
+    input.nodes.forEach((n, i) => insertNode.run(id, n.id, n.name, i));
+  }).immediate();
+  return id;
+}
+
+/** Number, timestamp and store an event; returns it as stored. */
+export function appendEvent(db: Db, runId: string, event: NewRunEvent): RunEvent {
+  const at = new Date().toISOString();
+  const row = db
+    .prepare(
+      `INSERT INTO run_events (run_id, seq, at, node_id, type, data)
+       VALUES (@runId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_events WHERE run_id = @runId), @at, @nodeId, @type, @data)
+       RETURNING seq`,
+    )
+    .get({ runId, at, nodeId: event.nodeId, type: event.type, data: JSON.stringify(event) }) as { seq: number };
+  return { ...event, seq: row.seq, at } as RunEvent;
+}
+
+export function listEvents(db: Db, runId: string, afterSeq = 0): RunEvent[] {
+  const rows = db
+    .prepare("SELECT seq, at, data FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq")
+    .all(runId, afterSeq) as { seq: number; at: string; data: string }[];
+  return rows.map((r) => RunEvent.parse({ ...JSON.parse(r.data), seq: r.seq, at: r.at }));
+}
+
+export function setNodeStatus(db: Db, runId: string, nodeId: string, status: NodeRunStatus, message: string | null = null) {
+  db.prepare("UPDATE run_nodes SET status = ?, message = ? WHERE run_id = ? AND node_id = ?").run(status, message, runId, nodeId);
+}
+
+export function finishRun(db: Db, runId: string, status: RunStatus, message: string) {
+  db.prepare("UPDATE runs SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = 'running'").run(
+    status,
+    message,
+    new Date().toISOString(),
+    runId,
+  );
+}
+
+export function recordStepOutcome(
+  db: Db,
+  o: { runId: string; nodeId: string; stepId: string; mode: RunMode; status: NodeRunStatus; verified: boolean },
+) {
+  db.prepare(
+    `INSERT OR REPLACE INTO run_steps (run_id, node_id, step_id, mode, status, verified, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(o.runId, o.nodeId, o.stepId, o.mode, o.status, o.verified ? 1 : 0, new Date().toISOString());
+}
+
+function toSummary(db: Db, r: RunRow): RunSummary {
+  const nodes = db
+    .prepare("SELECT * FROM run_nodes WHERE run_id = ? ORDER BY position")
+    .all(r.id) as RunNodeRow[];
+  return {
+    id: r.id,
+    mode: r.mode,
+    stepIds: JSON.parse(r.step_ids) as string[],
+    status: r.status,
+    actor: r.actor,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    durationMs: r.finished_at ? Date.parse(r.finished_at) - Date.parse(r.created_at) : null,
+    message: r.message,
+    nodes: nodes.map((n) => ({ nodeId: n.node_id, name: n.node_name, status: n.status, message: n.message })),
+  };
+}
+
+export function getRun(db: Db, id: string): RunSummary | null {
+  const row = db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as RunRow | undefined;
+  return row ? toSummary(db, row) : null;
+}
+
+export function listRuns(db: Db, limit = 100): RunSummary[] {
+  const rows = db.prepare("SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?").all(limit) as RunRow[];
+  return rows.map((r) => toSummary(db, r));
+}
+
+/**
+ * At start-up nothing is running: a run still marked running was cut off by a restart. Mark it (and
+ * its unfinished nodes) interrupted, with events saying so, so the log ends and the node is free.
+ */
+export function markInterrupted(db: Db): string[] {
+  const ids = db.prepare("SELECT id FROM runs WHERE status = 'running'").pluck().all() as string[];
+  const message = "the server restarted while this run was in flight; nothing more was run. Check the host, then run the step again";
+  for (const id of ids) {
+    db.transaction(() => {
+      const open = db
+        .prepare("SELECT node_id FROM run_nodes WHERE run_id = ? AND status IN ('pending', 'running')")
+        .pluck()
+        .all(id) as string[];
+      for (const nodeId of open) {
+        setNodeStatus(db, id, nodeId, "interrupted", message);
+        appendEvent(db, id, { type: "node-end", nodeId, stepId: null, status: "interrupted", message });
+      }
+      finishRun(db, id, "interrupted", message);
+      appendEvent(db, id, { type: "run-end", nodeId: null, stepId: null, status: "interrupted", message });
+    })();
+  }
+  return ids;
+}
+
+/**
+ * Where each node stands on each step, from its latest outcomes (cancelled and interrupted runs say
+ * nothing about the host). A check that finds a step no longer right after it was done is drift.
+ */
+export function stepProgress(db: Db, nodeIds: string[], stepIds: readonly string[]): StepProgress[] {
+  const rows = db
+    .prepare(
+      `SELECT run_id, node_id, step_id, mode, status, verified, finished_at FROM run_steps
+       WHERE node_id IN (SELECT value FROM json_each(?)) AND status NOT IN ('cancelled', 'interrupted')
+       ORDER BY finished_at DESC, rowid DESC`,
+    )
+    .all(JSON.stringify(nodeIds)) as {
+    run_id: string;
+    node_id: string;
+    step_id: string;
+    mode: RunMode;
+    status: NodeRunStatus;
+    verified: number;
+    finished_at: string;
+  }[];
+  const out: StepProgress[] = [];
+  for (const nodeId of nodeIds) {
+    for (const stepId of stepIds) {
+      const mine = rows.filter((r) => r.node_id === nodeId && r.step_id === stepId);
+      const latest = mine[0];
+      if (!latest) {
+        out.push({ nodeId, stepId, state: "not-started", runId: null, at: null });
+        continue;
+      }
+      const done = (r: (typeof mine)[number]) => r.status === "unchanged" || r.status === "changed";
+      let state: StepProgressState;
+      if (done(latest)) state = "done";
+      else if (latest.mode === "check" && mine.slice(1).some(done)) state = "drift";
+      else if (latest.status === "pending-changes") state = "planned";
+      else state = "failed";
+      out.push({ nodeId, stepId, state, runId: latest.run_id, at: latest.finished_at });
+    }
+  }
+  return out;
+}
