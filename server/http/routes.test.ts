@@ -1,0 +1,277 @@
+// Table-driven tests over EVERY API route (issue 7). Routes are discovered from app/api/**/route.ts,
+// so a new route fails here until it has an entry in ROUTES below saying who may call it and which
+// malformed inputs it must refuse. Handlers are called in-process on a temporary database.
+//
+// For each route and method:
+//   - it is built with route() and declares the role the table expects;
+//   - without a session -> 401; with each role below the least one -> 403 (unless public);
+//   - a mutating method from another Origin -> 403, even for an admin; a declared 5 MB body -> 413;
+//   - malformed bodies / query strings -> 400 naming the field;
+//   - and after all of that the database is exactly as it was (nothing stored).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-routes-"));
+process.env.NODEPREP_DATA_DIR = dataDir;
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+type Access = "public" | "viewer" | "operator" | "admin";
+const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+const ROLE_ORDER = ["viewer", "operator", "admin"] as const;
+
+interface Bad {
+  /** What is wrong, for the test's name. */
+  why: string;
+  /** A JSON-able value, or a raw string sent as is. */
+  body?: unknown;
+  /** A query string (without '?'). */
+  query?: string;
+  /** The field the 400 must name (a prefix of the answer's `field`). */
+  field?: string;
+}
+
+interface MethodEntry {
+  role: Access;
+  /** Values for the [segments] of the path; a random uuid by default. */
+  params?: Record<string, string>;
+  /** Malformed inputs that must get a 400; required when the route parses a body or a query. */
+  bad?: Bad[];
+}
+
+const HUGE = "x".repeat(200_000);
+const uuid = "5b0e7a3c-6a51-4c5e-9d1f-2a7c1d9e0b11";
+
+/** Cases every route with a JSON body gets, whatever its schema. */
+const GENERIC_BAD_BODIES: Bad[] = [
+  { why: "no body", body: undefined },
+  { why: "not JSON", body: "{not json" },
+  { why: "a JSON array", body: "[]" },
+  { why: "a JSON string", body: '"hello"' },
+];
+
+const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
+  "/api/nodes": { GET: { role: "viewer" } },
+
+  "/api/auth/login": {
+    POST: {
+      role: "public",
+      bad: [
+        { why: "name missing", body: { password: "x" }, field: "name" },
+        { why: "password a number", body: { name: "admin", password: 12345 }, field: "password" },
+        { why: "huge name", body: { name: HUGE, password: "x" }, field: "name" },
+        { why: "huge password", body: { name: "admin", password: HUGE }, field: "password" },
+      ],
+    },
+  },
+  "/api/auth/logout": { POST: { role: "public" } },
+  "/api/auth/me": { GET: { role: "viewer" } },
+  "/api/auth/setup": {
+    POST: {
+      role: "public",
+      bad: [
+        { why: "token missing", body: { name: "root", password: "long-enough-password" }, field: "token" },
+        { why: "$(reboot) in the name", body: { token: "a".repeat(32), name: "$(reboot)", password: "long-enough-password" }, field: "name" },
+        { why: "; in the name", body: { token: "a".repeat(32), name: "admin;id", password: "long-enough-password" }, field: "name" },
+        { why: "short password", body: { token: "a".repeat(32), name: "root", password: "short" }, field: "password" },
+      ],
+    },
+  },
+
+  "/api/users": {
+    GET: { role: "admin" },
+    POST: {
+      role: "admin",
+      bad: [
+        { why: "fields missing", body: {}, field: "name" },
+        { why: "role unknown", body: { name: "eve", role: "root", password: "long-enough-password" }, field: "role" },
+        { why: "; in the user", body: { name: "eve;rm -rf /", role: "viewer", password: "long-enough-password" }, field: "name" },
+        { why: "$(reboot) in the user", body: { name: "$(reboot)", role: "viewer", password: "long-enough-password" }, field: "name" },
+        { why: "newline in the user", body: { name: "eve\nadmin", role: "viewer", password: "long-enough-password" }, field: "name" },
+        { why: "huge user", body: { name: HUGE, role: "viewer", password: "long-enough-password" }, field: "name" },
+        { why: "password a number", body: { name: "eve", role: "viewer", password: 123456789012 }, field: "password" },
+        { why: "huge password", body: { name: "eve", role: "viewer", password: HUGE }, field: "password" },
+      ],
+    },
+  },
+  "/api/users/[id]": {
+    PATCH: {
+      role: "admin",
+      bad: [
+        { why: "nothing to change", body: {} },
+        { why: "role unknown", body: { role: "superuser" }, field: "role" },
+        { why: "disabled a string", body: { disabled: "yes" }, field: "disabled" },
+        { why: "unknown field", body: { name: "mallory" } },
+      ],
+    },
+    DELETE: { role: "admin" },
+  },
+  "/api/audit": {
+    GET: {
+      role: "admin",
+      bad: [
+        { why: "from not a time", query: "from=yesterday", field: "from" },
+        { why: "limit too big", query: "limit=100000", field: "limit" },
+        { why: "huge user", query: `user=${"u".repeat(1000)}`, field: "user" },
+        { why: "action with shell characters", query: "action=%24(reboot)", field: "action" },
+      ],
+    },
+  },
+  "/api/audit/export": {
+    GET: {
+      role: "admin",
+      bad: [
+        { why: "format missing", query: "", field: "format" },
+        { why: "format unknown", query: "format=html", field: "format" },
+        { why: "to not a time", query: "format=csv&to=tomorrow", field: "to" },
+      ],
+    },
+  },
+};
+
+type Handler = ((req: Request, segment?: { params?: Promise<Record<string, string>> }) => Promise<Response>) & {
+  spec?: { role: Access; body: boolean; params: boolean; query: boolean };
+};
+
+function discoverRoutes(): { urlPath: string; file: string }[] {
+  const root = path.resolve("app", "api");
+  return (fs.readdirSync(root, { recursive: true }) as string[])
+    .filter((f) => path.basename(f) === "route.ts")
+    .map((f) => ({ urlPath: `/api/${path.dirname(f).split(path.sep).join("/")}`.replace(/\/\.$/, ""), file: path.join(root, f) }))
+    .sort((a, b) => a.urlPath.localeCompare(b.urlPath));
+}
+
+const routes = discoverRoutes();
+
+let t: typeof import("../auth/testing");
+let database: import("../db").Db;
+const cookies: Record<(typeof ROLE_ORDER)[number], string> = { viewer: "", operator: "", admin: "" };
+
+beforeAll(async () => {
+  t = await import("../auth/testing");
+  const { db } = await import("../db");
+  database = db();
+  for (const role of ROLE_ORDER) cookies[role] = await t.sessionCookieFor(database, role);
+});
+
+afterAll(() => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+function concretePath(urlPath: string, params: Record<string, string>): string {
+  return urlPath.replace(/\[\.{0,3}([^\]]+)\]/g, (_, name: string) => encodeURIComponent(params[name] ?? uuid));
+}
+
+function paramsFor(urlPath: string, entry: MethodEntry): Record<string, string> {
+  const names = [...urlPath.matchAll(/\[\.{0,3}([^\]]+)\]/g)].map((m) => m[1]);
+  return Object.fromEntries(names.map((n) => [n, entry.params?.[n] ?? uuid]));
+}
+
+async function call(handler: Handler, method: Method, urlPath: string, entry: MethodEntry, init: Parameters<typeof t.apiRequest>[1] & { query?: string } = {}) {
+  const params = paramsFor(urlPath, entry);
+  const url = concretePath(urlPath, params) + (init.query ? `?${init.query}` : "");
+  return handler(t.apiRequest(url, { method, ...init }), { params: Promise.resolve(params) });
+}
+
+describe("the route table", () => {
+  it("finds the API routes on disk", () => {
+    expect(routes.map((r) => r.urlPath)).toContain("/api/auth/login");
+  });
+  it("has an entry for every route on disk, and no entry for a route that is gone", () => {
+    const onDisk = routes.map((r) => r.urlPath);
+    expect(onDisk.filter((p) => !(p in ROUTES)), "routes without an entry in ROUTES (server/http/routes.test.ts)").toEqual([]);
+    expect(Object.keys(ROUTES).filter((p) => !onDisk.includes(p)), "entries for routes that no longer exist").toEqual([]);
+  });
+});
+
+for (const { urlPath, file } of routes) {
+  describe(urlPath, () => {
+    let mod: Partial<Record<Method, Handler>>;
+    beforeAll(async () => {
+      mod = (await import(file)) as Partial<Record<Method, Handler>>;
+    });
+
+    it("exports only methods the table knows", () => {
+      const exported = METHODS.filter((m) => typeof mod[m] === "function");
+      expect(exported.length).toBeGreaterThan(0);
+      expect(exported.filter((m) => !ROUTES[urlPath]?.[m]), `methods of ${urlPath} without a table entry`).toEqual([]);
+    });
+
+    for (const method of METHODS) {
+      const entry = ROUTES[urlPath]?.[method];
+      if (!entry) continue;
+      const mutating = method !== "GET";
+
+      describe(method, () => {
+        const handler = () => {
+          const h = mod[method];
+          if (!h) throw new Error(`${urlPath} has no ${method} export (the table has one)`);
+          return h;
+        };
+
+        it(`is built with route() and demands ${entry.role}`, () => {
+          expect(handler().spec, "built with route() from server/http/route.ts").toBeDefined();
+          expect(handler().spec!.role).toBe(entry.role);
+          const parses = handler().spec!.body || handler().spec!.query;
+          if (parses) expect(entry.bad?.length, "a route that parses input lists malformed inputs in the table").toBeGreaterThan(0);
+        });
+
+        if (entry.role !== "public") {
+          it("answers 401 without a session, and 401 for a made-up session", async () => {
+            const before = t.snapshotDb(database);
+            expect((await call(handler(), method, urlPath, entry)).status).toBe(401);
+            expect((await call(handler(), method, urlPath, entry, { cookie: "nodeprep_session=forged" })).status).toBe(401);
+            expect(t.snapshotDb(database)).toEqual(before);
+          });
+          for (const smaller of ROLE_ORDER.slice(0, ROLE_ORDER.indexOf(entry.role))) {
+            it(`answers 403 to a ${smaller}`, async () => {
+              const before = t.snapshotDb(database);
+              const res = await call(handler(), method, urlPath, entry, { cookie: cookies[smaller], body: mutating ? {} : undefined });
+              expect(res.status).toBe(403);
+              expect(((await res.json()) as { code: string }).code).toBe("forbidden");
+              expect(t.snapshotDb(database)).toEqual(before);
+            });
+          }
+        }
+
+        if (mutating) {
+          it("refuses another Origin, and a request without one, even from an admin", async () => {
+            const before = t.snapshotDb(database);
+            for (const origin of ["http://evil.example", null, "null"]) {
+              const res = await call(handler(), method, urlPath, entry, { cookie: cookies.admin, origin, body: {} });
+              expect(res.status, `Origin ${origin}`).toBe(403);
+              expect(((await res.json()) as { code: string }).code).toBe("cross_origin");
+            }
+            expect(t.snapshotDb(database)).toEqual(before);
+          });
+          it("refuses a declared 5 MB body before reading it", async () => {
+            const before = t.snapshotDb(database);
+            const res = await call(handler(), method, urlPath, entry, { cookie: cookies.admin, body: "{}", headers: { "content-length": String(5 * 1024 * 1024) } });
+            expect(res.status).toBe(413);
+            expect(t.snapshotDb(database)).toEqual(before);
+          });
+        }
+
+        it("answers 400 naming the field to malformed input, storing nothing", async () => {
+          const spec = handler().spec;
+          const cases = [...(spec?.body ? GENERIC_BAD_BODIES : []), ...(entry.bad ?? [])];
+          if (!spec?.body && !spec?.query) return expect(cases, "no parsed input: nothing malformed to send").toEqual([]);
+          const cookie = cookies[entry.role === "public" ? "admin" : entry.role];
+          for (const c of cases) {
+            const before = t.snapshotDb(database);
+            const res = await call(handler(), method, urlPath, entry, { cookie, body: c.body, query: c.query });
+            const answer = (await res.json()) as { code: string; field?: string; error: string };
+            expect(res.status, `${c.why}: ${JSON.stringify(answer)}`).toBe(400);
+            if (c.field) {
+              expect(answer.field, c.why).toBeDefined();
+              expect(answer.field!.startsWith(c.field), `${c.why}: field ${answer.field}`).toBe(true);
+              expect(answer.error.startsWith(answer.field!), c.why).toBe(true);
+            }
+            expect(t.snapshotDb(database), `${c.why}: database changed`).toEqual(before);
+          }
+        });
+      });
+    }
+  });
+}
