@@ -1,15 +1,62 @@
 import { z } from "zod";
+import { hostAddress, nodeName, port, unixUser } from "../validation";
+import { HostFacts } from "./facts";
 
-// A node as the browser sees it: never a secret, only whether one is stored.
+// Nodes as the browser sees them: never a secret, only whether one is stored.
+
+export const AuthMethod = z.enum(["key", "password", "dashboard-key"]);
+export type AuthMethod = z.infer<typeof AuthMethod>;
+export const PrivilegeKind = z.enum(["root", "sudo-nopasswd", "sudo-password"]);
+export type PrivilegeKind = z.infer<typeof PrivilegeKind>;
+
+/** A host key as `ssh-keygen -lf` shows it. */
+export const HostKeyView = z.object({
+  type: z.string(),
+  fingerprint: z.string(),
+  /** The whole `ssh-keygen -lf` line, e.g. "256 SHA256:... no comment (ED25519)". */
+  keygen: z.string(),
+});
+export type HostKeyView = z.infer<typeof HostKeyView>;
+
+export const TrustedHostKey = HostKeyView.extend({
+  /** practice-image: pinned from the lab image's keys, known out of band when the image was built. */
+  source: z.enum(["operator", "practice-image"]),
+  trustedAt: z.string().nullable(),
+  trustedBy: z.string().nullable(),
+});
+export type TrustedHostKey = z.infer<typeof TrustedHostKey>;
+
+/**
+ * never-contacted: no key seen yet (Test connection shows it); untrusted: a key was offered and waits
+ * for "Trust this key"; trusted; changed: the host offers another key than the pinned one.
+ */
+export const HostKeyStatus = z.enum(["never-contacted", "untrusted", "trusted", "changed"]);
+export type HostKeyStatus = z.infer<typeof HostKeyStatus>;
+
+export const LastCheck = z.object({
+  at: z.string(),
+  ok: z.boolean(),
+  /** SshError kind when it failed (auth-rejected, host-key-changed, ...). */
+  kind: z.string().nullable(),
+  message: z.string().nullable(),
+});
+
 export const NodeSummary = z.object({
   id: z.string(),
   name: z.string(),
   address: z.string(),
   port: z.number().int(),
   username: z.string(),
-  authMethod: z.enum(["key", "password", "dashboard-key"]),
-  privilege: z.enum(["root", "sudo-nopasswd", "sudo-password"]),
+  authMethod: AuthMethod,
+  privilege: PrivilegeKind,
   practice: z.boolean(),
+  hostKeyStatus: HostKeyStatus,
+  hostKey: TrustedHostKey.nullable(),
+  /** The offered key that is not trusted (first contact or changed). */
+  offeredHostKey: HostKeyView.extend({ seenAt: z.string() }).nullable(),
+  lastCheck: LastCheck.nullable(),
+  /** Which secrets are stored (never their values). */
+  secrets: z.object({ privateKey: z.boolean(), passphrase: z.boolean(), password: z.boolean(), sudoPassword: z.boolean() }),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -17,3 +64,81 @@ export type NodeSummary = z.infer<typeof NodeSummary>;
 
 export const NodeList = z.object({ nodes: z.array(NodeSummary) });
 export type NodeList = z.infer<typeof NodeList>;
+
+export const NodeDetail = z.object({ node: NodeSummary, facts: HostFacts.nullable() });
+export type NodeDetail = z.infer<typeof NodeDetail>;
+
+const secret = (what: string, max = 256) => z.string().min(1, `${what} must not be empty`).max(max, `at most ${max} characters`);
+/** OpenSSH ("-----BEGIN OPENSSH PRIVATE KEY-----") or PEM (RSA/EC/PKCS#8) private keys. */
+export const privateKeyText = z
+  .string()
+  .max(16_384, "a private key is at most 16 KiB")
+  .refine((s) => /-----BEGIN (OPENSSH|RSA|EC|DSA|ENCRYPTED)? ?PRIVATE KEY-----/.test(s), "must be an OpenSSH or PEM private key (-----BEGIN ... PRIVATE KEY-----)");
+
+/** Authentication as submitted. On edit, an omitted secret keeps the stored one. */
+export const AuthInput = z.discriminatedUnion("method", [
+  z.object({ method: z.literal("key"), privateKey: privateKeyText.optional(), passphrase: z.string().max(256, "at most 256 characters").optional() }),
+  z.object({ method: z.literal("password"), password: secret("the password").optional() }),
+  z.object({ method: z.literal("dashboard-key") }),
+]);
+export type AuthInput = z.infer<typeof AuthInput>;
+
+export const PrivilegeInput = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("root") }),
+  z.object({ kind: z.literal("sudo-nopasswd") }),
+  z.object({ kind: z.literal("sudo-password"), password: secret("the sudo password").optional() }),
+]);
+export type PrivilegeInput = z.infer<typeof PrivilegeInput>;
+
+/** Brackets are how people write IPv6 next to a port; store the bare address. */
+const address = z.preprocess((v) => (typeof v === "string" ? v.trim().replace(/^\[(.*)\]$/, "$1") : v), hostAddress);
+
+export const NodeInput = z.object({
+  name: nodeName,
+  address,
+  port: port.default(22),
+  username: unixUser.or(z.literal("root")),
+  auth: AuthInput,
+  privilege: PrivilegeInput,
+});
+export type NodeInput = z.input<typeof NodeInput>;
+
+/** A new node must carry the secrets its methods need. */
+export const NewNodeInput = NodeInput.superRefine((n, ctx) => {
+  if (n.auth.method === "key" && !n.auth.privateKey) ctx.addIssue({ code: "custom", path: ["auth", "privateKey"], message: "paste or upload the private key" });
+  if (n.auth.method === "password" && !n.auth.password) ctx.addIssue({ code: "custom", path: ["auth", "password"], message: "enter the password" });
+  if (n.privilege.kind === "sudo-password" && !n.privilege.password)
+    ctx.addIssue({ code: "custom", path: ["privilege", "password"], message: "enter the sudo password" });
+});
+
+export const HostKeyDecision = z.object({
+  /** trust: first contact; replace: the pinned key changed and the admin accepts the new one. */
+  action: z.enum(["trust", "replace"]),
+  /** The SHA256 fingerprint the admin saw: the server refuses if the offered key differs by now. */
+  fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "must be a SHA256 fingerprint as ssh-keygen -lf prints it"),
+});
+export type HostKeyDecision = z.infer<typeof HostKeyDecision>;
+
+export const CheckResult = z.discriminatedUnion("ok", [
+  z.object({
+    ok: z.literal(true),
+    /** The login user, and who commands "as root" run as (root when privilege works). */
+    loginUser: z.string(),
+    rootUser: z.string(),
+    durationMs: z.number(),
+    facts: HostFacts,
+  }),
+  z.object({
+    ok: z.literal(false),
+    kind: z.string(),
+    message: z.string(),
+    offered: HostKeyView.nullable(),
+    expected: HostKeyView.nullable(),
+  }),
+]);
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const DashboardKey = z.object({ publicKey: z.string(), fingerprint: z.string(), keygen: z.string() });
+export type DashboardKey = z.infer<typeof DashboardKey>;
+
+export const NodeIdParams = z.object({ id: z.uuid("must be a node id") });

@@ -1,31 +1,60 @@
 import "server-only";
-import { listNodes as listLabNodes } from "@/lab/state";
+import path from "node:path";
+import { imageHostKeys, listNodes as listLabNodes } from "@/lab/state";
 import type { NodeSummary } from "@/lib/contracts/nodes";
+import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
-import { insertNode, listNodes } from "../nodes/repository";
+import { getNode, getSecret, insertNode, listNodes, pinHostKey, setSecret } from "../nodes/repository";
+import { describePinned, parsePublicKeyLine, type PinnedHostKey } from "../ssh";
+
+/**
+ * The host key every node restored from a lab image presents. The lab generated it when it built the
+ * image, so it is known out of band (the same way a provisioning system knows a host's key): the
+ * practice node is pinned to it, and a changed key is still refused. We pin ed25519, the type the SSH
+ * layer asks for first.
+ */
+export function practiceHostKey(imageDir: string): PinnedHostKey | null {
+  const line = imageHostKeys(imageDir).find((l) => l.startsWith("ssh-ed25519 "));
+  if (!line) return null;
+  const { type, keyBase64 } = parsePublicKeyLine(line);
+  return { type, keyBase64 };
+}
 
 /**
  * Register the running practice nodes (lab/) as nodes, marked `practice`. Idempotent: a node that is
- * already registered keeps its id (and so its runs and health history); only its port follows the lab.
+ * already registered keeps its id (and so its runs and health history); its port, key and pinned host
+ * key follow the lab.
  */
 export function syncPracticeNodes(db: Db): NodeSummary[] {
   const existing = new Map(listNodes(db).filter((n) => n.practice).map((n) => [n.name, n]));
   return listLabNodes().map((lab) => {
-    const known = existing.get(lab.name);
-    if (known) {
-      if (known.port !== lab.port) {
-        db.prepare("UPDATE nodes SET port = ?, updated_at = ? WHERE id = ?").run(lab.port, new Date().toISOString(), known.id);
+    const imageDir = path.dirname(lab.privateKeyPath);
+    const hostKey = practiceHostKey(imageDir);
+    return db.transaction(() => {
+      let node = existing.get(lab.name);
+      if (node) {
+        if (node.port !== lab.port) {
+          db.prepare("UPDATE nodes SET port = ?, updated_at = ? WHERE id = ?").run(lab.port, new Date().toISOString(), node.id);
+        }
+      } else {
+        node = insertNode(db, {
+          name: lab.name,
+          address: lab.host,
+          port: lab.port,
+          username: lab.user,
+          authMethod: "key",
+          privilege: "sudo-nopasswd",
+          practice: true,
+        });
+        recordAudit(db, { actor: "system", action: "node-created", nodeId: node.id, detail: { name: lab.name, practice: true, port: lab.port } });
       }
-      return { ...known, port: lab.port };
-    }
-    return insertNode(db, {
-      name: lab.name,
-      address: lab.host,
-      port: lab.port,
-      username: lab.user,
-      authMethod: "key",
-      privilege: "sudo-nopasswd",
-      practice: true,
-    });
+      if (getSecret(db, node.id, "private-key") !== lab.privateKey) setSecret(db, node.id, "private-key", lab.privateKey);
+      // Only keys the lab itself pinned follow the image; an admin's decision is never overwritten.
+      const pinnedByLab = node.hostKey === null || node.hostKey.source === "practice-image";
+      if (hostKey && pinnedByLab && node.hostKey?.fingerprint !== describePinned(hostKey).fingerprint) {
+        pinHostKey(db, node.id, hostKey, "practice-image", "lab image");
+      }
+      return getNode(db, node.id)!;
+    })();
   });
 }

@@ -1,8 +1,9 @@
 import "server-only";
 import { m0001Core } from "./0001-core";
 import { m0002Audit } from "./0002-audit";
+import { m0010NodeAccess } from "./0010-node-access";
 import { m0020Runs } from "./0020-runs";
 import { m0030Auth } from "./0030-auth";
 
 /** Ordered, append-only. A schema change is a new entry; an applied migration is never edited. */
-export const migrations: { id: string; sql: string }[] = [m0001Core, m0002Audit, m0020Runs, m0030Auth];
+export const migrations: { id: string; sql: string }[] = [m0001Core, m0002Audit, m0010NodeAccess, m0020Runs, m0030Auth];

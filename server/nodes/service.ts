@@ -1,0 +1,255 @@
+import "server-only";
+import type { CheckResult, HostKeyDecision, NodeInput, NodeSummary } from "@/lib/contracts/nodes";
+import type { HostFacts } from "@/lib/contracts/facts";
+import { recordAudit } from "../audit/record";
+import type { Db } from "../db";
+import { FACTS_COMMAND, gatherFacts } from "../facts/gather";
+import { conflict, HttpError, notFound } from "../http/errors";
+import { closeConnection, getRemoteHost, SshError, type OfferedHostKey } from "../ssh";
+import {
+  clearHostKey,
+  deleteNode,
+  getNode,
+  getNodeByName,
+  getNodeRow,
+  insertNode,
+  offeredKey,
+  pinHostKey,
+  recordCheck,
+  recordOfferedKey,
+  saveFacts,
+  setSecret,
+  updateNodeFields,
+} from "./repository";
+import { loadTarget } from "./targets";
+
+// What the Nodes API does, apart from HTTP: inventory changes, the connection check, facts and the
+// host-key decisions, each recorded in the audit log with the acting user.
+
+type Parsed = ReturnType<typeof import("@/lib/contracts/nodes").NodeInput.parse>;
+
+function storeSecrets(db: Db, id: string, input: Parsed, creating: boolean) {
+  const { auth, privilege } = input;
+  if (auth.method === "key") {
+    if (auth.privateKey) {
+      setSecret(db, id, "private-key", auth.privateKey);
+      setSecret(db, id, "passphrase", auth.passphrase ? auth.passphrase : null);
+    } else if (auth.passphrase !== undefined) setSecret(db, id, "passphrase", auth.passphrase || null);
+    setSecret(db, id, "password", null);
+  } else if (auth.method === "password") {
+    if (auth.password) setSecret(db, id, "password", auth.password);
+    setSecret(db, id, "private-key", null);
+    setSecret(db, id, "passphrase", null);
+  } else {
+    for (const f of ["private-key", "passphrase", "password"] as const) setSecret(db, id, f, null);
+  }
+  if (privilege.kind === "sudo-password") {
+    if (privilege.password) setSecret(db, id, "sudo-password", privilege.password);
+  } else setSecret(db, id, "sudo-password", null);
+  void creating;
+}
+
+function requireSecrets(db: Db, id: string, input: Parsed) {
+  const node = getNode(db, id)!;
+  if (input.auth.method === "key" && !node.secrets.privateKey) throw new HttpError(400, "invalid_input", "auth.privateKey: paste or upload the private key", "auth.privateKey");
+  if (input.auth.method === "password" && !node.secrets.password) throw new HttpError(400, "invalid_input", "auth.password: enter the password", "auth.password");
+  if (input.privilege.kind === "sudo-password" && !node.secrets.sudoPassword)
+    throw new HttpError(400, "invalid_input", "privilege.password: enter the sudo password", "privilege.password");
+}
+
+export function createNode(db: Db, input: Parsed, actor: string | null): NodeSummary {
+  if (getNodeByName(db, input.name)) throw new HttpError(409, "conflict", `a node named ${input.name} already exists`, "name");
+  const node = db.transaction(() => {
+    const created = insertNode(db, {
+      name: input.name,
+      address: input.address,
+      port: input.port,
+      username: input.username,
+      authMethod: input.auth.method,
+      privilege: input.privilege.kind,
+      practice: false,
+    });
+    storeSecrets(db, created.id, input, true);
+    requireSecrets(db, created.id, input);
+    recordAudit(db, {
+      actor,
+      action: "node-created",
+      nodeId: created.id,
+      detail: { name: input.name, address: input.address, port: input.port, username: input.username, auth: input.auth.method, privilege: input.privilege.kind },
+    });
+    return getNode(db, created.id)!;
+  })();
+  return node;
+}
+
+export function updateNode(db: Db, id: string, input: Parsed, actor: string | null): NodeSummary {
+  const before = getNode(db, id);
+  if (!before) throw notFound(`node ${id}`);
+  if (before.practice) throw conflict(`${before.name} is a practice node managed by the lab; it cannot be edited`);
+  const other = getNodeByName(db, input.name);
+  if (other && other.id !== id) throw new HttpError(409, "conflict", `a node named ${input.name} already exists`, "name");
+  const moved = before.address !== input.address || before.port !== input.port;
+  const node = db.transaction(() => {
+    updateNodeFields(db, id, {
+      name: input.name,
+      address: input.address,
+      port: input.port,
+      username: input.username,
+      authMethod: input.auth.method,
+      privilege: input.privilege.kind,
+    });
+    storeSecrets(db, id, input, false);
+    requireSecrets(db, id, input);
+    // Another address is another host: its key must be trusted afresh, not compared with this one.
+    if (moved) clearHostKey(db, id);
+    recordAudit(db, {
+      actor,
+      action: "node-updated",
+      nodeId: id,
+      detail: {
+        name: input.name,
+        address: input.address,
+        port: input.port,
+        username: input.username,
+        auth: input.auth.method,
+        privilege: input.privilege.kind,
+        hostKeyCleared: moved && before.hostKey !== null,
+        secretsChanged: [
+          input.auth.method === "key" && input.auth.privateKey ? "private-key" : null,
+          input.auth.method === "password" && input.auth.password ? "password" : null,
+          input.privilege.kind === "sudo-password" && input.privilege.password ? "sudo-password" : null,
+        ].filter(Boolean),
+      },
+    });
+    return getNode(db, id)!;
+  })();
+  closeConnection(id);
+  return node;
+}
+
+export function removeNode(db: Db, id: string, actor: string | null): void {
+  const node = getNode(db, id);
+  if (!node) throw notFound(`node ${id}`);
+  db.transaction(() => {
+    deleteNode(db, id);
+    recordAudit(db, { actor, action: "node-removed", nodeId: id, detail: { name: node.name, address: node.address, port: node.port } });
+  })();
+  closeConnection(id);
+}
+
+const keyView = (k: OfferedHostKey | undefined) => (k ? { type: k.type, fingerprint: k.fingerprint, keygen: k.keygen } : null);
+
+function failure(db: Db, nodeId: string, error: unknown, actor: string | null, what: string): CheckResult {
+  if (!(error instanceof SshError)) throw error;
+  if ((error.kind === "host-key-unknown" || error.kind === "host-key-changed") && error.details.offered) {
+    recordOfferedKey(db, nodeId, { type: error.details.offered.type, keyBase64: error.details.offered.keyBase64 });
+  }
+  recordCheck(db, nodeId, { ok: false, kind: error.kind, message: error.message });
+  recordAudit(db, { actor, action: "connection-failed", nodeId, detail: { during: what, kind: error.kind, message: error.message } });
+  return { ok: false, kind: error.kind, message: error.message, offered: keyView(error.details.offered), expected: keyView(error.details.expected) };
+}
+
+const CHECK_COMMAND = "id -un";
+
+/**
+ * "Test connection": connect (host key, credentials), run `id -un` as root through the node's
+ * privilege (proving sudo works), then gather facts. Two commands on one pooled connection.
+ */
+export async function checkNode(db: Db, nodeId: string, actor: string | null, signal?: AbortSignal): Promise<CheckResult> {
+  const target = loadTarget(db, nodeId);
+  const host = getRemoteHost(target);
+  const started = Date.now();
+  let stage = "connecting";
+  try {
+    const login = target.username;
+    stage = "checking root access";
+    const root = await host.exec(CHECK_COMMAND, { asRoot: true, signal, timeoutMs: 30_000 });
+    recordAudit(db, {
+      actor,
+      action: "command",
+      nodeId,
+      command: `${CHECK_COMMAND}   # as root, connection test`,
+      exitCode: root.code,
+      durationMs: root.durationMs,
+      outputBytes: root.stdout.length + root.stderr.length,
+    });
+    if (root.code !== 0) {
+      const message = `\`${CHECK_COMMAND}\` as root failed on ${target.address}:${target.port} (user ${login}) with exit ${root.code}: ${root.stderr.trim().slice(-300)}`;
+      recordCheck(db, nodeId, { ok: false, kind: "command-failed", message });
+      return { ok: false, kind: "command-failed", message, offered: null, expected: null };
+    }
+    stage = "gathering facts";
+    const facts = await factsWithAudit(db, nodeId, host, actor, signal);
+    recordCheck(db, nodeId, { ok: true, kind: null, message: null });
+    return { ok: true, loginUser: login, rootUser: root.stdout.trim(), durationMs: Date.now() - started, facts };
+  } catch (error) {
+    return failure(db, nodeId, error, actor, stage);
+  }
+}
+
+async function factsWithAudit(db: Db, nodeId: string, host: ReturnType<typeof getRemoteHost>, actor: string | null, signal?: AbortSignal): Promise<HostFacts> {
+  const started = Date.now();
+  const facts = await gatherFacts(host, { signal });
+  recordAudit(db, {
+    actor,
+    action: "command",
+    nodeId,
+    command: FACTS_COMMAND,
+    exitCode: 0,
+    durationMs: Date.now() - started,
+    detail: { purpose: "facts" },
+  });
+  saveFacts(db, nodeId, facts);
+  return facts;
+}
+
+/** Gather facts again (the node page's "Refresh facts"). */
+export async function refreshFacts(db: Db, nodeId: string, actor: string | null, signal?: AbortSignal): Promise<CheckResult> {
+  const target = loadTarget(db, nodeId);
+  const host = getRemoteHost(target);
+  const started = Date.now();
+  try {
+    const facts = await factsWithAudit(db, nodeId, host, actor, signal);
+    recordCheck(db, nodeId, { ok: true, kind: null, message: null });
+    return { ok: true, loginUser: target.username, rootUser: "not checked", durationMs: Date.now() - started, facts };
+  } catch (error) {
+    return failure(db, nodeId, error, actor, "gathering facts");
+  }
+}
+
+/**
+ * Trust the key a host offered on first contact, or replace a pinned key that changed. The admin
+ * names the fingerprint they saw; if the host offered another key since, nothing is trusted.
+ */
+export function decideHostKey(db: Db, nodeId: string, decision: HostKeyDecision, actor: string | null): NodeSummary {
+  const row = getNodeRow(db, nodeId);
+  if (!row) throw notFound(`node ${nodeId}`);
+  const node = getNode(db, nodeId)!;
+  const offered = offeredKey(row);
+  if (!offered || !node.offeredHostKey) throw conflict(`no host key of ${node.name} is waiting for a decision: run Test connection first`);
+  if (node.offeredHostKey.fingerprint !== decision.fingerprint) {
+    throw conflict(`${node.name} now offers ${node.offeredHostKey.fingerprint}, not ${decision.fingerprint}: compare the new fingerprint before deciding`);
+  }
+  if (decision.action === "trust" && node.hostKey) {
+    throw conflict(`${node.name} already trusts ${node.hostKey.fingerprint}; a different key needs "replace key"`);
+  }
+  if (decision.action === "replace" && !node.hostKey) throw conflict(`${node.name} has no trusted key to replace; use "trust"`);
+  db.transaction(() => {
+    pinHostKey(db, nodeId, offered, "operator", actor);
+    recordAudit(db, {
+      actor,
+      action: decision.action === "trust" ? "host-key-trusted" : "host-key-replaced",
+      nodeId,
+      detail: {
+        address: `${node.address}:${node.port}`,
+        type: offered.type,
+        fingerprint: node.offeredHostKey!.fingerprint,
+        ...(node.hostKey ? { previousFingerprint: node.hostKey.fingerprint } : {}),
+      },
+    });
+  })();
+  closeConnection(nodeId);
+  return getNode(db, nodeId)!;
+}
+
+export type { NodeInput };
