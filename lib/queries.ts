@@ -10,6 +10,12 @@ export const queryKeys = {
     list: () => ["runs", "list"] as const,
     detail: (id: string) => ["runs", "detail", id] as const,
   },
+  catalog: {
+    all: ["catalog"] as const,
+    steps: () => ["catalog", "steps"] as const,
+    /** Per-node wizard progress; invalidated when a run on those nodes ends. */
+    progress: (nodeIds: readonly string[]) => ["catalog", "progress", [...nodeIds].sort().join(",")] as const,
+  },
   auth: {
     me: () => ["auth", "me"] as const,
   },

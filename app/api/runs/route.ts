@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { CreateRunBody } from "@/lib/contracts/runs";
+import { db } from "@/server/db";
+import { HttpError, badRequest } from "@/server/http/errors";
+import { json, route } from "@/server/http/route";
+import { engine, RunConflictError, UnknownInputError } from "@/server/runs";
+import { listRuns } from "@/server/runs/repository";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route({ role: "viewer", query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }) }, ({ query }) =>
+  json({ runs: listRuns(db(), query.limit ?? 100) }),
+);
+
+/** Starts the run without waiting for it: 202 with its id; follow it at /api/runs/:id/events. */
+export const POST = route({ role: "operator", body: CreateRunBody }, ({ body, user }) => {
+  try {
+    const { runId } = engine().start({ ...body, actor: user.name });
+    return json({ runId }, { status: 202, headers: { location: `/api/runs/${runId}` } });
+  } catch (error) {
+    if (error instanceof RunConflictError) throw new HttpError(409, "run_conflict", error.message);
+    if (error instanceof UnknownInputError) throw badRequest(error.message);
+    throw error;
+  }
+});

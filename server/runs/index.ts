@@ -1,0 +1,36 @@
+import "server-only";
+import { applyArtifactAction } from "../artifacts";
+import { getProbe, steps } from "../catalog";
+import { db } from "../db";
+import { gatherFacts } from "../facts/gather";
+import { loadTarget } from "../nodes/targets";
+import { getNode } from "../nodes/repository";
+import { getRemoteHost, targetSecrets } from "../ssh";
+import { createEngine, type Engine } from "./engine";
+
+export { RunConflictError } from "./repository";
+export { UnknownInputError } from "./engine";
+
+// One engine per server process, on globalThis: every route bundle must see the same active runs.
+const g = globalThis as unknown as { nodeprepEngine?: Engine };
+
+export function engine(): Engine {
+  if (!g.nodeprepEngine) {
+    const database = db();
+    g.nodeprepEngine = createEngine({
+      db: database,
+      catalog: { steps, getProbe },
+      describeNode: (id) => {
+        const n = getNode(database, id);
+        return n ? { id: n.id, name: n.name } : null;
+      },
+      connect: async (nodeId) => {
+        const target = loadTarget(database, nodeId);
+        return { host: getRemoteHost(target), secrets: targetSecrets(target) };
+      },
+      gatherFacts: (host, opts) => gatherFacts(host, opts),
+      applyArtifact: (host, action, opts) => applyArtifactAction(host, action, opts),
+    });
+  }
+  return g.nodeprepEngine;
+}
