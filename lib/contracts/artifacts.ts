@@ -157,6 +157,7 @@ export type UploadArtifactAction = z.infer<typeof UploadArtifactAction>;
 // ---- API ----
 
 export const ArtifactFileView = z.object({
+  artifactId: z.string(),
   arch: z.enum(["amd64", "arm64", "any"]),
   file: z.string(),
   url: z.string().nullable(),
@@ -186,18 +187,14 @@ export type ArtifactCatalogueView = z.infer<typeof ArtifactCatalogueView>;
 export const CachedArtifact = z.object({ file: z.string(), sha256: Sha256, size: z.number().int() });
 export type CachedArtifact = z.infer<typeof CachedArtifact>;
 
-/** Path params of `PUT /api/artifacts/cache/:component/:version/:arch` (the body is the file's bytes). */
-export const CacheUploadParams = z.object({
-  component: ArtifactComponent,
-  version: Version,
-  arch: z.enum(["amd64", "arm64", "any"]),
-});
+/** `POST /api/artifacts/uploads`: announce an operator upload into the cache. */
+export const UploadBeginBody = z.object({ artifactId: ArtifactId, size: z.number().int().positive() });
+export const UploadBegun = z.object({ uploadId: z.string(), chunkBytes: z.number().int().positive(), file: z.string() });
+export type UploadBegun = z.infer<typeof UploadBegun>;
+/** `PUT /api/artifacts/uploads/:id?offset=N` with the chunk as the body answers this. */
+export const UploadProgress = z.object({ received: z.number().int() });
+export const UploadIdParams = z.object({ id: z.string().regex(/^[a-f0-9]{24}$/) });
+export const UploadChunkQuery = z.object({ offset: z.coerce.number().int().min(0) });
 
-export const CacheFetchBody = z.object({
-  component: ArtifactComponent,
-  version: Version,
-  arch: z.enum(["amd64", "arm64", "any"]),
-  source: ReleaseSource.optional(),
-  variant: ReleaseVariant.optional(),
-});
-export type CacheFetchBody = z.infer<typeof CacheFetchBody>;
+/** `POST /api/artifacts/fetch`: the dashboard downloads a release file into its cache. */
+export const FetchBody = z.object({ artifactId: ArtifactId });
