@@ -27,4 +27,9 @@ export const queryKeys = {
     all: ["audit"] as const,
     list: (filter: Record<string, string | undefined>) => ["audit", "list", filter] as const,
   },
+  artifacts: {
+    all: ["artifacts"] as const,
+    /** The release catalogue with per-file cache state; invalidated after an upload or a fetch. */
+    catalogue: () => ["artifacts", "catalogue"] as const,
+  },
 };
