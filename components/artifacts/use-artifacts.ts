@@ -1,0 +1,20 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { artifactsApi } from "@/lib/api/artifacts";
+import { queryKeys } from "@/lib/queries";
+
+export function useArtifactCatalogue() {
+  return useQuery({ queryKey: queryKeys.artifacts.catalogue(), queryFn: artifactsApi.catalogue });
+}
+
+export function useArtifactCacheMutations() {
+  const qc = useQueryClient();
+  const invalidate = () => qc.invalidateQueries({ queryKey: queryKeys.artifacts.all });
+  const upload = useMutation({
+    mutationFn: (v: { artifactId: string; file: File; onProgress?: (sent: number, total: number) => void }) =>
+      artifactsApi.upload(v.artifactId, v.file, v.onProgress),
+    onSettled: invalidate,
+  });
+  const fetchToCache = useMutation({ mutationFn: (artifactId: string) => artifactsApi.fetchToCache(artifactId), onSettled: invalidate });
+  return { upload, fetchToCache };
+}
