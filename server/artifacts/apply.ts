@@ -51,6 +51,14 @@ export function planArtifactAction(
   return { kind: "upload-artifact", artifactId: formatArtifactId(a), sha256: a.sha256, dest };
 }
 
+/**
+ * Adapter for server/catalog's current `upload-artifact` Action ({artifactId, sha256, path, mode}):
+ * a single file installed with its mode. Tarballs need `{ kind: "extract", dir }` as dest instead.
+ */
+export function fromCatalogAction(a: { artifactId: string; sha256: string | null; path: string; mode: number }): UploadArtifactAction {
+  return { kind: "upload-artifact", artifactId: a.artifactId, sha256: a.sha256, dest: { kind: "file", path: a.path, mode: a.mode.toString(8).padStart(3, "0") } };
+}
+
 /** The artifact an action names, from the catalogue as it is now. */
 export function resolveAction(action: Pick<UploadArtifactAction, "artifactId">, cat?: LoadedCatalogue): ResolvedArtifact {
   const id = parseArtifactId(action.artifactId);

@@ -5,7 +5,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ResolvedArtifact } from "@/lib/contracts/artifacts";
-import { applyArtifactAction, describeAction, planArtifactAction } from "./apply";
+import { applyArtifactAction, describeAction, fromCatalogAction, planArtifactAction } from "./apply";
 import { addToCache, downloadToCache, findCached } from "./cache";
 import { buildCatalogue, resolveArtifact, type LoadedCatalogue } from "./catalogue";
 import { ArtifactError, ChecksumMismatchError } from "./errors";
@@ -82,6 +82,8 @@ describe("staging from the dashboard's cache (SFTP)", () => {
     expect(describeAction(action, cat)).toBe(
       `runc.amd64 (runc 1.1.5, local build; sha256 ${sha(RUNC)}): verify on the host, then install as /usr/local/sbin/runc (mode 755)`,
     );
+    // server/catalog's Action shape maps onto the same thing
+    expect(fromCatalogAction({ artifactId: action.artifactId, sha256: action.sha256, path: "/usr/local/sbin/runc", mode: 0o755 })).toEqual(action);
     await applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: cache(), catalogue: cat });
     expect(host.files.get("/usr/local/sbin/runc")).toEqual(RUNC);
     expect(host.commands.find((c) => c.command.startsWith("install"))).toEqual({
