@@ -107,6 +107,41 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     },
     DELETE: { role: "admin" },
   },
+  "/api/artifacts": { GET: { role: "viewer" } },
+  "/api/artifacts/fetch": {
+    POST: {
+      role: "operator",
+      bad: [
+        { why: "artifactId missing", body: {}, field: "artifactId" },
+        { why: "$(reboot) as artifactId", body: { artifactId: "$(reboot)" }, field: "artifactId" },
+        { why: "a path as artifactId", body: { artifactId: "../../etc/passwd" }, field: "artifactId" },
+        { why: "huge artifactId", body: { artifactId: HUGE }, field: "artifactId" },
+      ],
+    },
+  },
+  "/api/artifacts/uploads": {
+    POST: {
+      role: "operator",
+      bad: [
+        { why: "size missing", body: { artifactId: "runc@1.3.4:amd64" }, field: "size" },
+        { why: "size negative", body: { artifactId: "runc@1.3.4:amd64", size: -1 }, field: "size" },
+        { why: "arch unknown", body: { artifactId: "runc@1.3.4:riscv64", size: 10 }, field: "artifactId" },
+        { why: "; in artifactId", body: { artifactId: "runc@1.3.4:amd64;id", size: 10 }, field: "artifactId" },
+      ],
+    },
+  },
+  "/api/artifacts/uploads/[id]": {
+    PUT: {
+      role: "operator",
+      params: { id: "a".repeat(24) },
+      bad: [
+        { why: "offset missing", query: "", field: "offset" },
+        { why: "offset negative", query: "offset=-5", field: "offset" },
+        { why: "offset not a number", query: "offset=zero", field: "offset" },
+      ],
+    },
+  },
+  "/api/artifacts/uploads/[id]/complete": { POST: { role: "operator", params: { id: "a".repeat(24) } } },
   "/api/audit": {
     GET: {
       role: "admin",
