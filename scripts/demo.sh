@@ -15,7 +15,10 @@ ensure_npm
 phase_end
 
 phase_start "practice-node image: debootstrap + kernel + snapshot (about 3 minutes the first time, cached after)"
-npm run --silent lab -- build
+image_dir=$(npm run --silent lab -- build | sed -n 's/^image: //p' | tail -n1)
+# The release artifacts built from Debian's packages are registered as a local release, so the
+# wizard installs them through the same stage -> sha256 -> extract path as upstream releases.
+export NODEPREP_LOCAL_RELEASES="$image_dir/artifacts"
 phase_end
 
 phase_start "start practice nodes 1 and 2 (restored from the snapshot)"
@@ -26,6 +29,10 @@ phase_start "build the dashboard"
 if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib server content -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then
   npx next build > /tmp/nodeprep-next-build.log 2>&1 || { tail -n 40 /tmp/nodeprep-next-build.log; exit 1; }
 fi
+phase_end
+
+phase_start "demo admin"
+npm run --silent user -- demo
 phase_end
 
 echo
