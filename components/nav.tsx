@@ -20,7 +20,8 @@ export function Nav() {
     <div className="flex items-center gap-4">
       <nav aria-label="Main" className="flex gap-1">
         {links
-          .filter((link) => link.least === "viewer" || hasRole(me?.user.role, link.least))
+          // Signed out (the sign-in page): no links to pages that would only send you back here.
+          .filter((link) => hasRole(me?.user.role, link.least))
           .map((link) => {
             const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
             return (

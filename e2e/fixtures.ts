@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -16,7 +16,83 @@ export class NodesPage {
   }
 }
 
-export const test = base.extend<{ nodesPage: NodesPage; keepScreenshot: (name: string) => Promise<void> }>({
+// ---- Sign-in (issue 7). global-setup.ts signs in an admin, an operator and a viewer and saves each
+// one's cookie; every test runs signed in as the admin unless it says otherwise:
+//   test.use({ storageState: authState("viewer") })           a whole file or describe as the viewer
+//   test.use({ storageState: SIGNED_OUT })                     signed out
+//   const page2 = await pageAs("viewer")                       a second browser context in one test
+//   const api = await apiAs("operator"); await api.post(...)   API calls (sends the same-Origin header
+//                                                              that mutating routes require)
+export type E2eRole = "admin" | "operator" | "viewer";
+export const SIGNED_OUT = { cookies: [], origins: [] };
+
+function authDir(): string {
+  const dir = process.env.NODEPREP_E2E_AUTH_DIR;
+  if (!dir) throw new Error("NODEPREP_E2E_AUTH_DIR is not set: e2e/global-setup.ts signs the test users in");
+  return dir;
+}
+export const authState = (role: E2eRole) => path.join(authDir(), `${role}.json`);
+/** Names and passwords of the e2e users (for tests of the sign-in form itself). */
+export const e2eUser = (role: E2eRole): { name: string; password: string } =>
+  JSON.parse(fs.readFileSync(path.join(authDir(), "users.json"), "utf8"))[role];
+
+export class LoginPage {
+  constructor(readonly page: Page) {}
+  async open(next?: string) {
+    await this.page.goto(next ? `/login?next=${encodeURIComponent(next)}` : "/login");
+    await expect(this.page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  }
+  async signIn(name: string, password: string) {
+    await this.page.getByLabel("Name").fill(name);
+    await this.page.getByLabel("Password").fill(password);
+    await this.page.getByRole("button", { name: "Sign in" }).click();
+  }
+  error() {
+    return this.page.getByRole("form", { name: "Sign in" }).getByRole("alert");
+  }
+}
+
+export class UserMenu {
+  constructor(readonly page: Page) {}
+  signedInUser() {
+    return this.page.getByTestId("signed-in-user");
+  }
+  async signOut() {
+    await this.page.getByRole("button", { name: "Sign out" }).click();
+    await expect(this.page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  }
+}
+
+export const test = base.extend<{
+  nodesPage: NodesPage;
+  loginPage: LoginPage;
+  userMenu: UserMenu;
+  pageAs: (role: E2eRole) => Promise<Page>;
+  apiAs: (role: E2eRole) => Promise<APIRequestContext>;
+  keepScreenshot: (name: string) => Promise<void>;
+}>({
+  // Signed in as the admin by default (override with test.use({ storageState: ... })).
+  storageState: async ({}, use) => use(authState("admin")),
+  loginPage: async ({ page }, use) => use(new LoginPage(page)),
+  userMenu: async ({ page }, use) => use(new UserMenu(page)),
+  pageAs: async ({ browser, baseURL }, use) => {
+    const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
+    await use(async (role) => {
+      const context = await browser.newContext({ baseURL, storageState: authState(role) });
+      contexts.push(context);
+      return context.newPage();
+    });
+    for (const c of contexts) await c.close();
+  },
+  apiAs: async ({ baseURL }, use) => {
+    const contexts: APIRequestContext[] = [];
+    await use(async (role) => {
+      const context = await playwrightRequest.newContext({ baseURL, storageState: authState(role), extraHTTPHeaders: { origin: baseURL ?? "" } });
+      contexts.push(context);
+      return context;
+    });
+    for (const c of contexts) await c.dispose();
+  },
   nodesPage: async ({ page }, use) => use(new NodesPage(page)),
   keepScreenshot: async ({ page }, use) => {
     fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });

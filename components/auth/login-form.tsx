@@ -1,23 +1,15 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
+import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { authApi } from "@/lib/api/auth";
-import { queryKeys } from "@/lib/queries";
 
 export function LoginForm({ next }: { next: string }) {
-  const router = useRouter();
-  const client = useQueryClient();
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const login = useMutation({
     mutationFn: authApi.login,
-    onSuccess: (me) => {
-      client.clear();
-      client.setQueryData(queryKeys.auth.me(), me);
-      router.replace(next);
-      router.refresh();
-    },
+    // A full page load: every server-rendered part and every cached query starts over as this user.
+    onSuccess: () => window.location.assign(new URL(next, window.location.href)),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();

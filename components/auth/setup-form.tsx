@@ -1,25 +1,16 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
+import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { authApi } from "@/lib/api/auth";
-import { queryKeys } from "@/lib/queries";
 
 export function SetupForm({ token }: { token: string }) {
-  const router = useRouter();
-  const client = useQueryClient();
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [mismatch, setMismatch] = useState(false);
   const setup = useMutation({
     mutationFn: authApi.setup,
-    onSuccess: (me) => {
-      client.clear();
-      client.setQueryData(queryKeys.auth.me(), me);
-      router.replace("/users");
-      router.refresh();
-    },
+    onSuccess: () => window.location.assign(new URL("/users", window.location.href)),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();

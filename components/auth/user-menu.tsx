@@ -1,5 +1,5 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { authApi } from "@/lib/api/auth";
@@ -13,7 +13,6 @@ const PUBLIC_PATHS = ["/login", "/setup"];
 export function UserMenu() {
   const router = useRouter();
   const pathname = usePathname();
-  const client = useQueryClient();
   const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
   const { data, error } = useMe();
   const signedOut = error instanceof ApiError && error.status === 401;
@@ -22,11 +21,8 @@ export function UserMenu() {
   }, [signedOut, isPublic, pathname, router]);
   const logout = useMutation({
     mutationFn: authApi.logout,
-    onSettled: () => {
-      client.clear();
-      router.replace("/login");
-      router.refresh();
-    },
+    // A full page load: nothing of the signed-in user stays in memory.
+    onSettled: () => window.location.assign(new URL("/login", window.location.href)),
   });
   if (!data || isPublic) return null;
   return (
