@@ -344,25 +344,38 @@ export class Connection {
     }
   }
 
-  private wrap(command: string, asRoot: boolean): { line: string; sudo: null | { password: string | null; marker: string } } {
-    // The login shell might be bash, zsh or fish: hand it one single-quoted argument for /bin/sh.
-    const sh = `/bin/sh -c ${quote(command)}`;
+  /**
+   * Every command starts by printing a marker line with its process group on stderr. Before the
+   * marker, stderr is the login's or sudo's (lecture, "Sorry, try again", "a password is required");
+   * after it, the command's. The process group lets a timeout or an abort kill the whole command tree
+   * on the host: sshd makes each session its own process group, and closing an exec channel without
+   * a pty kills nothing (OpenSSH session.c).
+   */
+  private wrap(command: string, asRoot: boolean): { line: string; marker: string; sudo: null | { password: string | null } } {
+    const marker = `nodeprep-start-${randomBytes(6).toString("hex")}`;
+    const inner = `read -r _ _ _ _ g _ < /proc/$$/stat 2>/dev/null; printf '%s %s\\n' ${marker} "$g" >&2; exec /bin/sh -c "$1"`;
+    // The login shell might be bash, zsh or fish: hand it only single-quoted words for /bin/sh.
+    const sh = `/bin/sh -c ${quote(inner)} nodeprep ${quote(command)}`;
     const privilege = this.target.privilege;
-    if (!asRoot || privilege.kind === "root" || this.target.username === "root") return { line: sh, sudo: null };
-    // The root shell prints a marker first: everything sudo says before it (lecture, "Sorry, try
-    // again", "a password is required") is sudo's, everything after it is the command's.
-    const marker = `nodeprep-sudo-ok-${randomBytes(6).toString("hex")}`;
-    const inner = `printf '%s\\n' ${marker} >&2; exec /bin/sh -c "$1"`;
-    const tail = `-- /bin/sh -c ${quote(inner)} nodeprep-sudo ${quote(command)}`;
-    if (privilege.kind === "sudo-nopasswd") return { line: `sudo -n ${tail}`, sudo: { password: null, marker } };
+    if (!asRoot || privilege.kind === "root" || this.target.username === "root") return { line: sh, marker, sudo: null };
+    if (privilege.kind === "sudo-nopasswd") return { line: `sudo -n -- ${sh}`, marker, sudo: { password: null } };
     // -k: ignore cached credentials, so sudo always reads the password line and never hands it to the command.
     // -p '': no prompt text. The password travels on stdin only, never on a command line.
-    return { line: `sudo -k -S -p '' ${tail}`, sudo: { password: privilege.password, marker } };
+    return { line: `sudo -k -S -p '' -- ${sh}`, marker, sudo: { password: privilege.password } };
+  }
+
+  /** Best effort: kill a timed-out or cancelled command's process group on the host. */
+  private async killGroup(client: Client, pgid: number, asRoot: boolean): Promise<void> {
+    try {
+      await this.run(client, `kill -KILL -${pgid} 2>/dev/null; true`, { asRoot, timeoutMs: 10_000 });
+    } catch {
+      /* the connection may be gone: then sshd already hung up the session */
+    }
   }
 
   private run(client: Client, command: string, options: ExecOptions): Promise<ExecResult> {
     const { asRoot = false, signal, timeoutMs, stdin, onStdout, onStderr } = options;
-    const { line, sudo } = this.wrap(command, asRoot);
+    const { line, marker, sudo } = this.wrap(command, asRoot);
     const started = Date.now();
     const redact = this.redact;
     return new Promise<ExecResult>((resolve, reject) => {
@@ -371,29 +384,42 @@ export class Connection {
       let timer: NodeJS.Timeout | undefined;
       const stdout = new Retained(this.options.maxRetainedBytes);
       const stderr = new Retained(this.options.maxRetainedBytes);
-      let sudoPassed = sudo === null;
+      let started_ = false; // the marker was seen: the command itself runs
+      let pgid: number | null = null;
       let preamble = "";
 
+      let finishAfter: Promise<void> | null = null;
       const finish = (error: SshError | null, result?: ExecResult) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
         this.inFlight.delete(onLost);
-        if (error) reject(error);
-        else resolve(result!);
+        const done = () => (error ? reject(error) : resolve(result!));
+        if (finishAfter) void finishAfter.then(done);
+        else done();
       };
-      const stop = (error: SshError) => {
+      // Stopping (timeout, abort) kills the command's process group on the host. If the command has not
+      // printed its marker yet (it is still starting), wait for it a little before giving up on the kill.
+      let stopping: SshError | null = null;
+      const closeNow = (error: SshError) => {
+        if (pgid !== null && !this.closed) finishAfter = this.killGroup(client, pgid, asRoot);
         if (stream) {
-          // OpenSSH >= 7.9 delivers signals to exec channels; closing also hangs up the session.
           try {
-            stream.signal("KILL");
+            stream.signal("KILL"); // OpenSSH >= 7.9 delivers it to the session's shell
           } catch {
             /* channel already gone */
           }
           stream.close();
         }
         finish(error);
+      };
+      const stop = (error: SshError) => {
+        if (settled || stopping) return;
+        if (pgid !== null || this.closed) return closeNow(error);
+        stopping = error;
+        clearTimeout(timer);
+        timer = setTimeout(() => closeNow(error), 5_000);
       };
       const onAbort = () => stop(errors.aborted(this.where));
       const onLost = (error: SshError) => finish(error);
@@ -417,28 +443,31 @@ export class Connection {
           return;
         }
         stream = s;
+        if (this.closed) return closeNow(errors.connectionLost(this.where, "before the command started"));
         s.on("data", (chunk: Buffer) => {
           stdout.push(chunk);
           outLines.push(chunk);
         });
         s.stderr.on("data", (chunk: Buffer) => {
-          if (sudoPassed) {
+          if (started_) {
             stderr.push(chunk);
             errLines.push(chunk);
             return;
           }
           preamble += chunk.toString("utf8");
-          const at = preamble.indexOf(sudo!.marker + "\n");
-          if (at >= 0) {
-            sudoPassed = true;
-            const rest = Buffer.from(preamble.slice(at + sudo!.marker.length + 1), "utf8");
-            preamble = preamble.slice(0, at);
+          const m = new RegExp(`(?:^|\\n)${marker} (\\d*)\\n`).exec(preamble);
+          if (m) {
+            started_ = true;
+            pgid = m[1] ? Number(m[1]) : null;
+            const rest = Buffer.from(preamble.slice(m.index + m[0].length), "utf8");
+            preamble = preamble.slice(0, m.index);
             if (rest.length) {
               stderr.push(rest);
               errLines.push(rest);
             }
-            sendStdin(s);
-          } else if (/Sorry, try again/i.test(preamble)) {
+            if (stopping) return closeNow(stopping);
+            if (sudo) sendStdin(s);
+          } else if (sudo && /Sorry, try again/i.test(preamble)) {
             // Wrong password: sudo now waits for another attempt. End stdin so it gives up at once.
             s.end();
           }
@@ -447,8 +476,9 @@ export class Connection {
           outLines.end();
           errLines.end();
           if (settled) return;
-          if (!sudoPassed) {
-            const failure = sudoFailure(this.where, preamble, sudo!.password !== null);
+          if (stopping) return finish(stopping);
+          if (!started_ && sudo) {
+            const failure = sudoFailure(this.where, preamble, sudo.password !== null);
             if (failure) return finish(failure);
             if (code === 127 && /sudo: (command )?not found/.test(preamble)) return finish(errors.commandNotFound(this.where, "sudo"));
           }
@@ -459,7 +489,8 @@ export class Connection {
             code: code ?? null,
             signal: sig ?? null,
             stdout: redact(stdout.text()),
-            stderr: redact((sudoPassed ? stderr.text() : preamble + stderr.text())),
+            // Noise before the marker that is not sudo's (a login banner on stderr) is kept.
+            stderr: redact(sudo ? stderr.text() : preamble + stderr.text()),
             durationMs: Date.now() - started,
           };
           finish(null, result);
@@ -467,6 +498,7 @@ export class Connection {
         // With sudo, the command's stdin follows the marker; before it, stdin carries only the password.
         if (sudo?.password != null) s.write(sudo.password + "\n");
         else if (!sudo) sendStdin(s);
+        // sudo -n: stdin (and EOF) follow the marker, so sudo never reads the command's input.
       });
     });
   }

@@ -1,0 +1,329 @@
+// The SSH layer (server/ssh) against real practice nodes: each auth method, sudo, every failure for
+// real (asserting the kind AND a message naming host, port and user), pooling, reconnect, upload and facts.
+import { createHash } from "node:crypto";
+import net from "node:net";
+import { utils } from "ssh2";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execOn, imageHostKeys, regenerateHostKeys, startNode, stopNode, type PracticeNode } from "../../lab";
+import { gatherFacts } from "../../server/facts/gather";
+import { practiceHostKey } from "../../server/practice/sync";
+import {
+  closeAllConnections,
+  closeConnection,
+  describePinned,
+  getRemoteHost,
+  parsePublicKeyLine,
+  poolStats,
+  quote,
+  SshError,
+  type NodeTarget,
+  type PinnedHostKey,
+} from "../../server/ssh";
+
+const MAIN = 11; // key, password, sudo, facts, pooling
+const REKEYED = 12; // gets its host keys regenerated
+let node: PracticeNode;
+let rekeyed: PracticeNode;
+let pinned: PinnedHostKey;
+
+const imageDir = (n: PracticeNode) => n.privateKeyPath.replace(/\/id_ed25519$/, "");
+
+function keyTarget(n: PracticeNode, over: Partial<NodeTarget> = {}): NodeTarget {
+  return {
+    nodeId: `it-${n.name}-${Math.random()}`,
+    name: n.name,
+    address: n.host,
+    port: n.port,
+    username: n.user,
+    auth: { kind: "key", privateKey: n.privateKey },
+    privilege: { kind: "sudo-nopasswd" },
+    hostKey: pinned,
+    ...over,
+  };
+}
+
+function opsTarget(n: PracticeNode, over: Partial<NodeTarget> = {}): NodeTarget {
+  return keyTarget(n, {
+    username: n.sudoPasswordUser.username,
+    auth: { kind: "password", password: n.sudoPasswordUser.password },
+    privilege: { kind: "sudo-password", password: n.sudoPasswordUser.password },
+    ...over,
+  });
+}
+
+async function failure(p: Promise<unknown>): Promise<SshError> {
+  try {
+    await p;
+  } catch (error) {
+    if (error instanceof SshError) return error;
+    throw error;
+  }
+  throw new Error("expected an SshError, but it succeeded");
+}
+
+function expectNamed(e: SshError, n: { host: string; port: number }, user: string) {
+  expect(e.message).toContain(`${n.host}:${n.port}`);
+  expect(e.message).toContain(user);
+  expect(e.details).toMatchObject({ host: n.host, port: n.port, username: user });
+}
+
+beforeAll(async () => {
+  node = await startNode(MAIN);
+  rekeyed = await startNode(REKEYED);
+  pinned = practiceHostKey(imageDir(node))!;
+});
+
+afterAll(async () => {
+  closeAllConnections();
+  await stopNode(MAIN);
+  await stopNode(REKEYED);
+});
+
+describe("authentication and privilege", () => {
+  it("logs in with a key and runs as root through passwordless sudo", async () => {
+    const host = getRemoteHost(keyTarget(node));
+    const me = await host.exec("id -un");
+    expect(me).toMatchObject({ code: 0, stdout: "prep\n", signal: null });
+    const root = await host.exec("id -u; echo done >&2", { asRoot: true });
+    expect(root.stdout).toBe("0\n");
+    expect(root.stderr).toBe("done\n"); // sudo's marker is not part of the command's output
+  });
+
+  it("logs in with a password and runs as root through sudo with a password fed on stdin", async () => {
+    const t = opsTarget(node);
+    const host = getRemoteHost(t);
+    expect((await host.exec("id -un")).stdout).toBe("ops\n");
+    const lines: string[] = [];
+    const root = await host.exec("id -u; cat; echo 'secret is practice'", { asRoot: true, stdin: "from stdin\n", onStdout: (l) => lines.push(l) });
+    expect(root.code).toBe(0);
+    // The password never reaches the command (stdin holds only what we asked), and echoes are redacted.
+    expect(root.stdout).toBe("0\nfrom stdin\nsecret is [redacted]\n");
+    expect(lines).toEqual(["0", "from stdin", "secret is [redacted]"]);
+    // Never on a command line: no process on the node saw it in its argv.
+    const ps = await getRemoteHost(keyTarget(node)).exec("ps -eo args");
+    expect(ps.stdout).not.toContain("practice");
+  });
+
+  it("passes hostile values through quote() unchanged, as root too", async () => {
+    const value = `it's "$(touch /tmp/pwned)" \`id\` ; rm -rf / \n second line`;
+    const host = getRemoteHost(opsTarget(node));
+    const r = await host.exec(`printf %s ${quote(value)}`, { asRoot: true });
+    expect(r.stdout).toBe(value);
+    expect((await host.exec("test -e /tmp/pwned; echo $?")).stdout).toBe("1\n");
+  });
+
+  it("rejects a wrong password: auth-rejected naming the method, host, port and user", async () => {
+    const e = await failure(getRemoteHost(opsTarget(node, { auth: { kind: "password", password: "wrong-password" } })).exec("true"));
+    expect(e.kind).toBe("auth-rejected");
+    expect(e.message).toContain("refused the password for user ops");
+    expectNamed(e, node, "ops");
+  });
+
+  it("rejects a key the host does not know", async () => {
+    const stranger = utils.generateKeyPairSync("ed25519").private;
+    const e = await failure(getRemoteHost(keyTarget(node, { auth: { kind: "key", privateKey: stranger } })).exec("true"));
+    expect(e.kind).toBe("auth-rejected");
+    expect(e.message).toContain("refused the key for user prep");
+    expect(e.details.serverMethods).toContain("publickey");
+    expectNamed(e, node, "prep");
+  });
+
+  it("says when a key's passphrase is missing or wrong, before connecting", async () => {
+    const encrypted = utils.generateKeyPairSync("ed25519", { passphrase: "right-one", cipher: "aes256-ctr", rounds: 4 }).private;
+    const missing = await failure(getRemoteHost(keyTarget(node, { auth: { kind: "key", privateKey: encrypted } })).exec("true"));
+    expect(missing.kind).toBe("key-unreadable");
+    expect(missing.message).toContain("enter its passphrase");
+    const wrong = await failure(getRemoteHost(keyTarget(node, { auth: { kind: "key", privateKey: encrypted, passphrase: "nope" } })).exec("true"));
+    expect(wrong.kind).toBe("key-unreadable");
+    expect(wrong.message).toContain("passphrase");
+    expectNamed(wrong, node, "prep");
+  });
+
+  it("tells a wrong sudo password apart from a wrong login password", async () => {
+    const t = opsTarget(node, { privilege: { kind: "sudo-password", password: "not-the-sudo-password" } });
+    const host = getRemoteHost(t);
+    expect((await host.exec("id -un")).stdout).toBe("ops\n"); // login works
+    const e = await failure(host.exec("id -u", { asRoot: true }));
+    expect(e.kind).toBe("sudo-password-wrong");
+    expect(e.message).toContain("rejected the sudo password of user ops");
+    expectNamed(e, node, "ops");
+    expect(e.message).not.toContain("not-the-sudo-password");
+  });
+
+  it("says sudo needs a password when the node is set to passwordless sudo but isn't", async () => {
+    const e = await failure(getRemoteHost(opsTarget(node, { privilege: { kind: "sudo-nopasswd" } })).exec("id -u", { asRoot: true }));
+    expect(e.kind).toBe("sudo-password-required");
+    expectNamed(e, node, "ops");
+  });
+});
+
+describe("host keys", () => {
+  it("pins the practice node to the key the lab image was built with", () => {
+    const ed = imageHostKeys(imageDir(node)).find((l) => l.startsWith("ssh-ed25519"))!;
+    expect(pinned.keyBase64).toBe(parsePublicKeyLine(ed).keyBase64);
+  });
+
+  it("on first contact refuses to run anything and shows the key as ssh-keygen -lf would", async () => {
+    const e = await failure(getRemoteHost(keyTarget(node, { hostKey: null })).exec("touch /tmp/should-not-exist"));
+    expect(e.kind).toBe("host-key-unknown");
+    expectNamed(e, node, "prep");
+    // The node's own view of its key, as an operator would check on its console.
+    const own = await getRemoteHost(keyTarget(node)).exec("ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub");
+    const [bits, fp] = own.stdout.trim().split(" ");
+    expect(e.details.offered?.keygen).toBe(`${bits} ${fp} no comment (ED25519)`);
+    expect(e.message).toContain(fp);
+    expect((await getRemoteHost(keyTarget(node)).exec("test -e /tmp/should-not-exist; echo $?")).stdout).toBe("1\n");
+  });
+
+  it("stops everything when the host key changed, with the old and new fingerprints", async () => {
+    const t = keyTarget(rekeyed);
+    const host = getRemoteHost(t);
+    expect((await host.exec("true")).code).toBe(0);
+    await regenerateHostKeys(rekeyed);
+    // sshd re-executes on reload; wait until it answers again (the lab's own client trusts any key).
+    for (let i = 0; i < 40 && !(await execOn(rekeyed, "true", 5000).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 500));
+    closeConnection(t.nodeId); // a new handshake sees the new key
+    const e = await failure(host.exec("id"));
+    expect(`${e.kind}: ${e.message}`).toMatch(/^host-key-changed: /);
+    expectNamed(e, rekeyed, "prep");
+    const now = (await execOn(rekeyed, "ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub")).stdout.split(" ")[1];
+    expect(e.details.offered?.fingerprint).toBe(now);
+    expect(e.details.expected?.fingerprint).toBe(describePinned(pinned).fingerprint);
+    expect(e.details.expected?.fingerprint).not.toBe(now);
+    expect(e.message).toContain(now);
+    expect(e.message).toContain(e.details.expected!.fingerprint);
+    expect(e.message).toContain("man-in-the-middle");
+  });
+});
+
+describe("network failures", () => {
+  it("a closed port is refused, naming host, port and user", async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, "127.0.0.1", () => {
+        const port = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(port));
+      });
+    });
+    const e = await failure(getRemoteHost(keyTarget(node, { port: closed })).exec("true"));
+    expect(e.kind).toBe("refused");
+    expectNamed(e, { host: "127.0.0.1", port: closed }, "prep");
+  });
+
+  it("a name that does not resolve is a dns error", async () => {
+    const e = await failure(getRemoteHost(keyTarget(node, { address: "no-such-host.invalid" })).exec("true"));
+    expect(e.kind).toBe("dns");
+    expect(e.message).toContain("no-such-host.invalid");
+    expect(e.message).toContain("prep");
+  });
+
+  it("a server that never speaks SSH times out in the handshake", async () => {
+    const silent = net.createServer(() => undefined).listen(0, "127.0.0.1");
+    await new Promise((r) => silent.once("listening", r));
+    try {
+      const { configurePool } = await import("../../server/ssh");
+      configurePool({ handshakeTimeoutMs: 1500 });
+      const port = (silent.address() as net.AddressInfo).port;
+      const e = await failure(getRemoteHost(keyTarget(node, { port })).exec("true"));
+      expect(e.kind).toBe("timeout");
+      expectNamed(e, { host: "127.0.0.1", port }, "prep");
+    } finally {
+      const { configurePool } = await import("../../server/ssh");
+      configurePool({ handshakeTimeoutMs: 30_000 });
+      silent.close();
+    }
+  });
+});
+
+describe("commands and the connection", () => {
+  it("shares one connection between parallel commands", async () => {
+    closeAllConnections(); // earlier tests' connections (other node ids) are gone
+    await new Promise((r) => setTimeout(r, 500));
+    const t = keyTarget(node);
+    const host = getRemoteHost(t);
+    const before = poolStats().opened;
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => host.exec(`sleep 0.3; echo ${i}`)));
+    expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 12 }, (_, i) => String(i)));
+    expect(poolStats().opened - before).toBe(1);
+    // sshd's view: one established session from us for this user.
+    const sessions = await host.exec("pgrep -c -u prep -x sshd || true");
+    expect(sessions.stdout.trim()).toBe("1");
+  });
+
+  it("streams lines as they come and reports exit codes and not-found commands", async () => {
+    const host = getRemoteHost(keyTarget(node));
+    const out: string[] = [];
+    const err: string[] = [];
+    const r = await host.exec("printf 'a\\nb'; echo e >&2; exit 3", { onStdout: (l) => out.push(l), onStderr: (l) => err.push(l) });
+    expect(r.code).toBe(3);
+    expect(out).toEqual(["a", "b"]);
+    expect(err).toEqual(["e"]);
+    const nf = await host.exec("no-such-command-here --version");
+    expect(nf.code).toBe(127);
+    const { programNotFound } = await import("../../server/ssh");
+    expect(programNotFound(nf.stderr)).toBe("no-such-command-here");
+  });
+
+  it("times out a command and stops it on the host", async () => {
+    const host = getRemoteHost(keyTarget(node));
+    const e = await failure(host.exec("sleep 37; echo late", { timeoutMs: 1000 }));
+    expect(e.kind).toBe("timeout");
+    expectNamed(e, node, "prep");
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await host.exec("pgrep -fc '[s]leep 37' || true")).stdout.trim()).toBe("0");
+  });
+
+  it("cancels through an AbortSignal", async () => {
+    const host = getRemoteHost(keyTarget(node));
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const e = await failure(host.exec("sleep 29", { signal: ac.signal, asRoot: true }));
+    expect(e.kind).toBe("aborted");
+    expect((await host.exec("pgrep -fc '[s]leep 29' || true")).stdout.trim()).toBe("0");
+    expect((await host.exec("echo still usable")).stdout).toBe("still usable\n");
+  });
+
+  it("reports a dropped connection and reconnects on the next use", async () => {
+    const t = keyTarget(node);
+    const host = getRemoteHost(t);
+    expect((await host.exec("true")).code).toBe(0);
+    const opened = poolStats().opened;
+    // Kill our own sshd session process on the node: the TCP connection dies mid-command.
+    const e = await failure(host.exec("sleep 1; sudo -n kill -9 $PPID; sleep 5", { timeoutMs: 30_000 }));
+    expect(e.kind).toBe("connection-lost");
+    expectNamed(e, node, "prep");
+    expect((await host.exec("echo back")).stdout).toBe("back\n");
+    expect(poolStats().opened).toBe(opened + 1);
+  });
+
+  it("uploads over SFTP with progress and the mode asked for", async () => {
+    const host = getRemoteHost(keyTarget(node));
+    const data = Buffer.alloc(300_000, 7);
+    const progress: number[] = [];
+    await host.upload(data, "/tmp/upload.bin", { mode: 0o640, onProgress: (sent) => progress.push(sent) });
+    const r = await host.exec("sha256sum /tmp/upload.bin; stat -c %a /tmp/upload.bin");
+    expect(r.stdout).toBe(`${createHash("sha256").update(data).digest("hex")}  /tmp/upload.bin\n640\n`);
+    expect(progress.at(-1)).toBe(data.length);
+    expect(progress.length).toBeGreaterThan(2);
+  });
+});
+
+describe("facts", () => {
+  it("match what the node itself reports", async () => {
+    const host = getRemoteHost(keyTarget(node));
+    const facts = await gatherFacts(host);
+    const own = await execOn(node, "hostname; uname -r; uname -m; cat /etc/machine-id; . /etc/os-release; echo $ID $VERSION_ID; stat -fc %T /sys/fs/cgroup; getconf GNU_LIBC_VERSION; swapon --noheadings | wc -l");
+    const [hostname, kernel, machine, machineId, os, cgroupFs, libc, swaps] = own.stdout.trim().split("\n");
+    expect(facts.hostname).toBe(hostname);
+    expect(facts.kernel).toBe(kernel);
+    expect(facts.machine).toBe(machine);
+    expect(facts.arch).toBe("amd64");
+    expect(facts.machineId).toBe(machineId);
+    expect(`${facts.os.id} ${facts.os.versionId}`).toBe(os);
+    expect(facts.cgroup).toBe(cgroupFs === "cgroup2fs" ? "v2" : "v1");
+    expect(`glibc ${facts.libc.version}`).toBe(libc);
+    expect(facts.swapActive).toBe(Number(swaps) > 0);
+    expect(facts.init).toBe("systemd");
+    expect(facts.containerd.present).toBe(false);
+    expect(facts.kubelet.present).toBe(false);
+  });
+});
