@@ -4,6 +4,7 @@ import path from "node:path";
 import type { ProbeResult, StepSummary } from "@/lib/contracts/catalog";
 import type { RemoteHost } from "../ssh/types";
 import { buildBatch, fileSection, newNonce, parseBatch, parseFileSection, type Section } from "./batch";
+import { hostProbes } from "./probes/host";
 import { moduleProbe, modulesPersistedProbe } from "./probes/modules";
 import { sysctlPersistedProbe, sysctlValuesProbe } from "./probes/sysctl";
 import { kernelModulesStep } from "./steps/kernel-modules";
@@ -14,7 +15,7 @@ export type { Action, FileState, Observed, Probe, Step, StepPlan } from "./types
 
 /** Every probe, by id. The wizard's verify phase and the health view read the same entries. */
 export const probes: ReadonlyMap<string, Probe> = new Map(
-  [moduleProbe("overlay"), moduleProbe("br_netfilter"), modulesPersistedProbe, sysctlValuesProbe, sysctlPersistedProbe].map(
+  [moduleProbe("overlay"), moduleProbe("br_netfilter"), modulesPersistedProbe, sysctlValuesProbe, sysctlPersistedProbe, ...hostProbes].map(
     (p) => [p.id, p],
   ),
 );
