@@ -1,0 +1,123 @@
+// The wizard's engine on a real practice node, through the real SSH layer, facts, catalog and
+// SQLite: both steps apply and verify, a second run changes nothing (mtimes unchanged), a node that
+// freezes mid-run ends failed with a clear message and a retry succeeds, and a reboot keeps it all.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execOn, pauseNode, rebootNode, resumeNode, startNode, stopNode, type PracticeNode } from "../../lab";
+import type { RunEvent } from "../../lib/contracts/runs";
+
+const N = 21;
+let node: PracticeNode;
+let nodeId: string;
+let mods: {
+  engine: typeof import("../../server/runs").engine;
+  subscribe: typeof import("../../server/runs/bus").subscribe;
+  getRun: (runId: string) => ReturnType<typeof import("../../server/runs/repository").getRun>;
+  listEvents: (runId: string) => RunEvent[];
+  closeAllConnections: typeof import("../../server/ssh").closeAllConnections;
+};
+
+beforeAll(async () => {
+  // The server modules read their data directory once: point it at a fresh one before importing.
+  process.env.NODEPREP_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "np-runs-it-"));
+  node = await startNode(N);
+  const { db } = await import("../../server/db");
+  const { syncPracticeNodes } = await import("../../server/practice/sync");
+  nodeId = syncPracticeNodes(db()).find((n) => n.name === node.name)!.id;
+  const runs = await import("../../server/runs");
+  const bus = await import("../../server/runs/bus");
+  const repo = await import("../../server/runs/repository");
+  const ssh = await import("../../server/ssh");
+  mods = { engine: runs.engine, subscribe: bus.subscribe, getRun: (id) => repo.getRun(db(), id), listEvents: (id) => repo.listEvents(db(), id), closeAllConnections: ssh.closeAllConnections };
+});
+
+afterAll(async () => {
+  mods?.closeAllConnections();
+  await stopNode(N);
+});
+
+async function apply(stepIds: string[], mode: "apply" | "check" = "apply", onEvent?: (e: RunEvent) => void) {
+  const { runId, done } = mods.engine().start({ stepIds, nodeIds: [nodeId], mode, actor: "it" });
+  const off = onEvent ? mods.subscribe(runId, onEvent) : () => {};
+  await done;
+  off();
+  return { run: mods.getRun(runId)!, events: mods.listEvents(runId) };
+}
+
+const probes = (events: RunEvent[]) =>
+  Object.fromEntries(
+    events.flatMap((e) => (e.type === "probe" && e.phase === "verify" ? [[e.result.probeId, e.result]] : [])),
+  );
+const mtimes = async () =>
+  (await execOn(node, "stat -c '%n %Y' /etc/modules-load.d/k8s.conf /etc/sysctl.d/k8s.conf")).stdout;
+
+describe("the wizard's first two steps on a practice node", () => {
+  it("applies kernel-modules and sysctl, streams the commands, and verifies with the raw output", async () => {
+    const live: RunEvent[] = [];
+    const { run, events } = await apply(["kernel-modules", "sysctl"], "apply", (e) => live.push(e));
+    expect(run.nodes[0].message).toBe("changed and verified");
+    expect(run.status).toBe("succeeded");
+    expect(live.some((e) => e.type === "command-started" && e.command === "modprobe br_netfilter")).toBe(true);
+    expect(live.some((e) => e.type === "command-started" && e.command === "sysctl --system")).toBe(true);
+    expect(live.some((e) => e.type === "output" && e.line.includes("Applying /etc/sysctl.d/k8s.conf"))).toBe(true);
+    const p = probes(events);
+    expect(p["module-overlay"].raw[0].output).toMatch(/^overlay\s+\d+\s+0/m);
+    expect(p["module-br-netfilter"].raw[0].output).toMatch(/^br_netfilter\s+\d+/m);
+    expect(p["sysctl-values"].raw[0].output).toBe(
+      "net.bridge.bridge-nf-call-iptables = 1\nnet.bridge.bridge-nf-call-ip6tables = 1\nnet.ipv4.ip_forward = 1\n",
+    );
+    expect(p["sysctl-values"].checks.map((c) => c.status)).toEqual(["ok", "ok", "ok"]);
+    expect(p["modules-persisted"].status).toBe("ok");
+    expect((await execOn(node, "cat /etc/modules-load.d/k8s.conf")).stdout).toBe("overlay\nbr_netfilter\n");
+  });
+
+  it("a second run plans nothing, changes nothing, and leaves the files' mtimes alone", async () => {
+    const before = await mtimes();
+    const { run, events } = await apply(["kernel-modules", "sysctl"]);
+    expect(run.nodes[0]).toMatchObject({ status: "unchanged", message: "already done, nothing changed" });
+    expect(events.filter((e) => e.type === "plan").map((e) => (e.type === "plan" ? e.actions.length : -1))).toEqual([0, 0]);
+    expect(events.some((e) => e.type === "command-started")).toBe(false);
+    expect(await mtimes()).toBe(before);
+  });
+
+  it("a node that freezes mid-run ends failed with a clear message; the retry succeeds", async () => {
+    await execOn(node, "sudo -n rm -f /etc/sysctl.d/k8s.conf && sudo -n /sbin/sysctl -qw net.ipv4.ip_forward=0");
+    let paused: Promise<void> | null = null;
+    let run;
+    try {
+      ({ run } = await apply(["sysctl"], "apply", (e) => {
+        if (!paused && e.type === "phase" && e.phase === "apply") paused = pauseNode(N);
+      }));
+    } finally {
+      if (paused) {
+        await paused;
+        await resumeNode(N);
+      }
+    }
+    expect(paused).not.toBeNull();
+    expect(run.status).toBe("failed");
+    expect(run.nodes[0].status).toBe("failed");
+    expect(run.nodes[0].message).toMatch(/^(lost the SSH connection to|practice-21 \(127\.0\.0\.1:\d+\) did not answer in time)/);
+    expect(run.nodes[0].message).toContain("run the step again");
+    const retry = await apply(["sysctl"]);
+    expect(retry.run.status).toBe("succeeded");
+    expect(probes(retry.events)["sysctl-values"].checks.map((c) => c.observed)).toEqual(["1", "1", "1"]);
+  });
+
+  it("after a reboot both steps still verify, with nothing to change (persistence)", async () => {
+    mods.closeAllConnections();
+    await rebootNode(node);
+    const { run, events } = await apply(["kernel-modules", "sysctl"], "check");
+    expect(run.nodes[0].status).toBe("unchanged");
+    const p = probes(events);
+    expect(Object.values(p).map((r) => [r.probeId, r.status])).toEqual([
+      ["module-overlay", "ok"],
+      ["module-br-netfilter", "ok"],
+      ["modules-persisted", "ok"],
+      ["sysctl-values", "ok"],
+      ["sysctl-persisted", "ok"],
+    ]);
+  }, 400_000);
+});
