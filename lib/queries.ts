@@ -32,4 +32,6 @@ export const queryKeys = {
     /** The release catalogue with per-file cache state; invalidated after an upload or a fetch. */
     catalogue: () => ["artifacts", "catalogue"] as const,
   },
+  /** The dashboard's own SSH public key (Nodes page). */
+  dashboardKey: () => ["dashboard-key"] as const,
 };

@@ -1,5 +1,10 @@
 "use client";
+import Link from "next/link";
+import { CheckBadge, HostKeyBadge } from "./status";
 import { useNodes } from "./use-nodes";
+
+const privilegeText = { root: "root login", "sudo-nopasswd": "sudo (no password)", "sudo-password": "sudo with password" } as const;
+const authText = { key: "private key", password: "password", "dashboard-key": "dashboard key" } as const;
 
 export function NodeTable() {
   const { data, error, isPending } = useNodes();
@@ -20,22 +25,39 @@ export function NodeTable() {
         <tr>
           <th scope="col" className="p-2">Name</th>
           <th scope="col" className="p-2">Address</th>
-          <th scope="col" className="p-2">User</th>
-          <th scope="col" className="p-2">Privilege</th>
+          <th scope="col" className="p-2">User and access</th>
+          <th scope="col" className="p-2">Host key</th>
+          <th scope="col" className="p-2">Last test</th>
         </tr>
       </thead>
       <tbody>
         {data.nodes.map((node) => (
-          <tr key={node.id} className="border-t border-slate-200">
+          <tr key={node.id} className="border-t border-slate-200 align-top">
             <td className="p-2 font-medium">
-              {node.name}
-              {node.practice && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">practice</span>}
+              <Link href={`/nodes/${node.id}`} className="text-sky-800 underline underline-offset-2 hover:text-sky-950">
+                {node.name}
+              </Link>
+              {node.practice && (
+                <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900" title="A practice node from lab/ (a local VM)">
+                  practice
+                </span>
+              )}
             </td>
             <td className="p-2 font-mono">
-              {node.address}:{node.port}
+              {node.address.includes(":") ? `[${node.address}]` : node.address}:{node.port}
             </td>
-            <td className="p-2 font-mono">{node.username}</td>
-            <td className="p-2">{node.privilege}</td>
+            <td className="p-2">
+              <span className="font-mono">{node.username}</span>
+              <span className="block text-xs text-slate-600">
+                {authText[node.authMethod]}, {privilegeText[node.privilege]}
+              </span>
+            </td>
+            <td className="p-2">
+              <HostKeyBadge node={node} />
+            </td>
+            <td className="p-2">
+              <CheckBadge node={node} />
+            </td>
           </tr>
         ))}
       </tbody>
