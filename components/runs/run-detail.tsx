@@ -1,0 +1,80 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { runsApi } from "@/lib/api/runs";
+import { useCan } from "../auth/use-me";
+import { formatDuration, formatTime } from "./format";
+import { PlanPanel } from "./plan-panel";
+import { RunLog } from "./run-log";
+import { StatusBadge } from "./status-badge";
+import { useRun } from "./use-runs";
+import { useRunEvents } from "./use-run-events";
+import { VerificationPanel } from "./verification-panel";
+
+/** A run's full record: status, and per node its whole log, plans and verification, live while it runs. */
+export function RunDetail({ runId }: { runId: string }) {
+  const run = useRun(runId);
+  const { view, error } = useRunEvents(runId);
+  const canCancel = useCan("operator");
+  const cancel = useMutation({ mutationFn: () => runsApi.cancel(runId) });
+  if (run.isPending) return <p className="text-slate-600">Loading run…</p>;
+  if (run.error) return <p role="alert" className="text-red-700">Could not load the run: {run.error.message}</p>;
+  const r = run.data.run;
+  const running = view.status === "running" || (view.status === "starting" && r.status === "running");
+  const status = view.status === "starting" ? r.status : view.status;
+  return (
+    <div className="space-y-6">
+      <header className="space-y-1">
+        <h1 className="text-2xl font-bold">
+          Run: {r.stepIds.join(", ")} <span className="text-base font-normal text-slate-600">({r.mode})</span>
+        </h1>
+        <div className="flex flex-wrap items-center gap-2 text-sm" role="status" aria-label="Run status">
+          <StatusBadge status={status} />
+          <span>started {formatTime(r.createdAt)}</span>
+          <span>by {r.actor ?? "—"}</span>
+          <span>duration {formatDuration(r.durationMs)}</span>
+          {(view.message ?? r.message) && <span className="text-slate-700">{view.message ?? r.message}</span>}
+          {running && canCancel && (
+            <button type="button" onClick={() => cancel.mutate()} className="rounded border border-red-400 px-3 py-1 text-red-800 hover:bg-red-50">
+              Cancel
+            </button>
+          )}
+        </div>
+        {error && <p role="alert" className="text-sm text-red-800">{error}</p>}
+        <p className="text-sm">
+          {r.stepIds.map((s) => (
+            <Link key={s} className="mr-3 underline" href={`/wizard/${s}?nodes=${r.nodes.map((n) => n.nodeId).join(",")}&run=${r.id}`}>
+              open {s} in the wizard
+            </Link>
+          ))}
+        </p>
+      </header>
+      {view.nodes.map((n) => (
+        <section key={n.nodeId} aria-label={`Node ${n.name}`} className="space-y-3 rounded border border-slate-200 bg-white p-4">
+          <div className="flex flex-wrap items-center gap-2">
+            <h2 className="font-mono text-lg font-semibold">{n.name}</h2>
+            <StatusBadge status={n.status} />
+            {n.message && <span className="text-sm text-slate-800">{n.message}</span>}
+          </div>
+          {n.facts && (
+            <p className="text-xs text-slate-600">
+              {n.facts.os} · kernel {n.facts.kernel} · {n.facts.arch} · {n.facts.init} · cgroup {n.facts.cgroup}
+            </p>
+          )}
+          <RunLog node={n} live={running} />
+          {view.stepIds.map((s) => (
+            <details key={s} className="rounded border border-slate-200 p-2" open={view.stepIds.length === 1}>
+              <summary className="cursor-pointer text-sm font-semibold">
+                {s}: plan and verification {n.steps[s]?.end && <StatusBadge status={n.steps[s].end!.status} />}
+              </summary>
+              <div className="mt-2 grid gap-4 xl:grid-cols-2">
+                <PlanPanel nodes={[n]} stepId={s} />
+                <VerificationPanel nodes={[n]} stepId={s} />
+              </div>
+            </details>
+          ))}
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import type { RunEvent } from "@/lib/contracts/runs";
+import { reduceRunEvents } from "./run-view";
+
+const at = "2026-01-01T00:00:00.000Z";
+
+describe("reduceRunEvents", () => {
+  it("folds a run's events into per-node logs, plans, probes and statuses", () => {
+    const events: RunEvent[] = [
+      { seq: 1, at, nodeId: null, stepId: null, type: "run-started", mode: "apply", stepIds: ["sysctl"], nodes: [{ nodeId: "a", name: "web-1" }] },
+      { seq: 2, at, nodeId: "a", stepId: "sysctl", type: "phase", phase: "apply" },
+      { seq: 3, at, nodeId: "a", stepId: "sysctl", type: "command-started", commandId: 1, phase: "apply", command: "sysctl --system" },
+      { seq: 4, at, nodeId: "a", stepId: "sysctl", type: "output", commandId: 1, stream: "stdout", line: "<b>not html</b>" },
+      { seq: 5, at, nodeId: "a", stepId: "sysctl", type: "command-finished", commandId: 1, exitCode: 0, durationMs: 12 },
+      { seq: 6, at, nodeId: "a", stepId: "sysctl", type: "step-end", status: "changed", message: "1 change made and verified", fixStepId: null },
+      { seq: 7, at, nodeId: "a", stepId: null, type: "node-end", status: "changed", message: "changed and verified" },
+      { seq: 8, at, nodeId: null, stepId: null, type: "run-end", status: "succeeded", message: "changed and verified on 1 node" },
+    ];
+    const view = reduceRunEvents(events);
+    expect(view).toMatchObject({ mode: "apply", status: "succeeded", lastSeq: 8 });
+    expect(view.nodes).toHaveLength(1);
+    const n = view.nodes[0];
+    expect(n).toMatchObject({ name: "web-1", status: "changed", message: "changed and verified", phase: null });
+    expect(n.log.map((l) => l.kind)).toEqual(["phase", "command", "stdout", "exit", "note"]);
+    expect(n.log[2]).toMatchObject({ kind: "stdout", text: "<b>not html</b>" });
+    expect(n.steps.sysctl.end?.status).toBe("changed");
+  });
+});

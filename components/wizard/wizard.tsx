@@ -1,0 +1,225 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useMemo } from "react";
+import { runsApi } from "@/lib/api/runs";
+import type { StepSummary } from "@/lib/contracts/catalog";
+import type { RunMode } from "@/lib/contracts/runs";
+import { useCan } from "../auth/use-me";
+import { useNodes } from "../nodes/use-nodes";
+import { PlanPanel } from "../runs/plan-panel";
+import { RunLog } from "../runs/run-log";
+import { StatusBadge } from "../runs/status-badge";
+import { useRunEvents } from "../runs/use-run-events";
+import { VerificationPanel } from "../runs/verification-panel";
+import { NodePicker } from "./node-picker";
+import { StepList } from "./step-list";
+
+export interface WizardStep extends StepSummary {
+  /** content/<id>.md rendered on the server (trusted project content). */
+  explanationHtml: string;
+}
+
+const split = (v: string | null) => (v ? v.split(",").filter(Boolean) : []);
+
+/**
+ * One wizard step: explanation, node selection, Check (plan only) and Apply, the plan, the live log
+ * and the verification. The position lives in the URL: /wizard/<step>?nodes=<ids>&run=<runId>.
+ */
+export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentStepId: string }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const selected = useMemo(() => split(params.get("nodes")), [params]);
+  const runId = params.get("run");
+  const step = steps.find((s) => s.id === currentStepId)!;
+  const next = steps.find((s) => s.order === step.order + 1);
+  const canRun = useCan("operator");
+  const nodesQuery = useNodes();
+  const allNodes = useMemo(() => nodesQuery.data?.nodes ?? [], [nodesQuery.data]);
+  const selectedNodes = allNodes.filter((n) => selected.includes(n.id));
+  const { view, error: streamError } = useRunEvents(runId);
+  const running = runId !== null && (view.status === "running" || view.status === "starting");
+
+  const setQuery = useCallback(
+    (change: Record<string, string | null>) => {
+      const q = new URLSearchParams(params.toString());
+      for (const [k, v] of Object.entries(change)) {
+        if (v) q.set(k, v);
+        else q.delete(k);
+      }
+      router.replace(`${pathname}?${q.toString()}`, { scroll: false });
+    },
+    [params, pathname, router],
+  );
+  const hrefFor = (stepId: string) => `/wizard/${stepId}${selected.length ? `?nodes=${selected.join(",")}` : ""}`;
+
+  const start = useMutation({
+    mutationFn: (mode: RunMode) => runsApi.start({ stepIds: [step.id], nodeIds: selected, mode }),
+    onSuccess: ({ runId: id }) => setQuery({ run: id }),
+  });
+  const cancel = useMutation({ mutationFn: () => runsApi.cancel(runId!) });
+
+  const disabled = !canRun || selected.length === 0 || running || start.isPending;
+  const thisStepInRun = view.stepIds.includes(step.id);
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[16rem_1fr]">
+      <aside>
+        <StepList steps={steps} currentStepId={step.id} nodes={selectedNodes} hrefFor={hrefFor} />
+      </aside>
+      <div className="min-w-0 space-y-6">
+        <header className="space-y-1">
+          <p className="font-mono text-xs text-slate-500">
+            Step {step.order} of {steps.length}
+          </p>
+          <h1 className="text-2xl font-bold">{step.title}</h1>
+          <p className="text-slate-700">{step.summary}</p>
+        </header>
+
+        <article
+          aria-label="Explanation"
+          className="max-w-3xl rounded border border-slate-200 bg-white p-4 text-sm leading-6 [&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_code]:font-mono [&_h2]:mt-4 [&_h2]:mb-1 [&_h2]:text-base [&_h2]:font-semibold [&_h2:first-child]:mt-0 [&_li]:my-1 [&_p]:my-2 [&_pre]:my-2 [&_pre]:overflow-auto [&_pre]:rounded [&_pre]:bg-slate-900 [&_pre]:p-2 [&_pre]:text-slate-100 [&_pre_code]:bg-transparent [&_pre_code]:p-0 [&_table]:my-2 [&_td]:border [&_td]:border-slate-200 [&_td]:p-1 [&_th]:border [&_th]:border-slate-200 [&_th]:p-1 [&_th]:text-left [&_ul]:list-disc [&_ul]:pl-5"
+          dangerouslySetInnerHTML={{ __html: step.explanationHtml }}
+        />
+
+        {step.requires.length > 0 && (
+          <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
+            <span className="font-semibold">Needs first: </span>
+            {step.requires.map((r, i) => (
+              <span key={r.probeId}>
+                {i > 0 && ", "}
+                {r.title}
+                {r.fixStepId && (
+                  <>
+                    {" "}
+                    (<Link className="underline" href={hrefFor(r.fixStepId)}>step {steps.find((s) => s.id === r.fixStepId)?.order}: {steps.find((s) => s.id === r.fixStepId)?.title}</Link>)
+                  </>
+                )}
+              </span>
+            ))}
+          </div>
+        )}
+
+        <section aria-labelledby="run-heading" className="space-y-3">
+          <h2 id="run-heading" className="text-lg font-semibold">
+            Run
+          </h2>
+          <NodePicker nodes={allNodes} selected={selected} loading={nodesQuery.isPending} onChange={(ids) => setQuery({ nodes: ids.join(",") || null })} />
+          <div className="flex flex-wrap items-center gap-2">
+            <button
+              type="button"
+              disabled={disabled}
+              onClick={() => start.mutate("check")}
+              className="rounded border border-slate-400 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 disabled:opacity-50"
+            >
+              Check
+            </button>
+            <button
+              type="button"
+              disabled={disabled}
+              onClick={() => start.mutate("apply")}
+              className="rounded bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 focus:outline-2 focus:outline-blue-600 disabled:opacity-50"
+            >
+              Apply
+            </button>
+            {running && (
+              <button
+                type="button"
+                onClick={() => cancel.mutate()}
+                disabled={cancel.isPending}
+                className="rounded border border-red-400 bg-white px-4 py-2 text-sm font-semibold text-red-800 hover:bg-red-50 focus:outline-2 focus:outline-blue-600"
+              >
+                Cancel
+              </button>
+            )}
+            {!canRun && <span className="text-sm text-slate-600">Running steps needs the operator role.</span>}
+            {canRun && selected.length === 0 && <span className="text-sm text-slate-600">Select at least one node.</span>}
+          </div>
+          {start.error && (
+            <p role="alert" className="text-sm text-red-800">
+              Could not start: {start.error.message}
+            </p>
+          )}
+          {cancel.error && (
+            <p role="alert" className="text-sm text-red-800">
+              Could not cancel: {cancel.error.message}
+            </p>
+          )}
+          {streamError && (
+            <p role="alert" className="text-sm text-red-800">
+              {streamError}
+            </p>
+          )}
+          {runId && (
+            <div role="status" aria-label="Run status" className="space-y-1 rounded border border-slate-200 bg-white p-3 text-sm">
+              <div className="flex flex-wrap items-center gap-2">
+                <span className="font-semibold">{view.mode === "check" ? "Check" : view.mode === "apply" ? "Apply" : "Run"}</span>
+                <StatusBadge status={view.status} />
+                <Link className="text-xs underline" href={`/runs/${runId}`}>
+                  run details
+                </Link>
+                {view.message && <span className="text-slate-700">{view.message}</span>}
+              </div>
+              <ul className="space-y-1">
+                {view.nodes.map((n) => {
+                  const end = n.steps[step.id]?.end;
+                  return (
+                    <li key={n.nodeId} className="flex flex-wrap items-center gap-2">
+                      <span className="font-mono">{n.name}</span>
+                      <StatusBadge status={n.status} />
+                      {n.phase && <span className="text-xs text-slate-600">{n.phase}…</span>}
+                      {n.message && <span className="text-slate-800">{n.message}</span>}
+                      {end?.fixStepId && (
+                        <Link className="underline" href={hrefFor(end.fixStepId)}>
+                          Go to step {steps.find((s) => s.id === end.fixStepId)?.order}: {steps.find((s) => s.id === end.fixStepId)?.title}
+                        </Link>
+                      )}
+                    </li>
+                  );
+                })}
+              </ul>
+            </div>
+          )}
+        </section>
+
+        {runId && thisStepInRun && (
+          <>
+            <section aria-labelledby="plan-heading" className="space-y-2">
+              <h2 id="plan-heading" className="text-lg font-semibold">
+                Plan
+              </h2>
+              <PlanPanel nodes={view.nodes} stepId={step.id} />
+            </section>
+            <section aria-labelledby="log-heading" className="space-y-2">
+              <h2 id="log-heading" className="text-lg font-semibold">
+                Live log
+              </h2>
+              {view.nodes.map((n) => (
+                <div key={n.nodeId} className="space-y-1">
+                  <h3 className="font-mono text-sm font-semibold">{n.name}</h3>
+                  <RunLog node={n} stepId={step.id} live={running} />
+                </div>
+              ))}
+            </section>
+            <section aria-labelledby="verify-heading" className="space-y-2">
+              <h2 id="verify-heading" className="text-lg font-semibold">
+                Verification
+              </h2>
+              <VerificationPanel nodes={view.nodes} stepId={step.id} />
+            </section>
+          </>
+        )}
+
+        {next && (
+          <div className="border-t border-slate-200 pt-4">
+            <Link href={hrefFor(next.id)} className="font-semibold underline focus:outline-2 focus:outline-blue-600">
+              Next: step {next.order}, {next.title} →
+            </Link>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
