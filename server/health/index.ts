@@ -1,0 +1,36 @@
+import "server-only";
+import { observeHost, probes } from "../catalog";
+import { db } from "../db";
+import { getFacts, listNodes } from "../nodes/repository";
+import { loadTarget } from "../nodes/targets";
+import { connectTarget, getRemoteHost } from "../ssh";
+import { BOOT_FILES } from "./scanner";
+import { createHealthService, type HealthService } from "./service";
+
+export { UnknownNodeError } from "./service";
+export { getCheck, getScan, listDrift } from "./repository";
+
+// One health service per server process, on globalThis: every route bundle must see the running scan.
+const g = globalThis as unknown as { nodeprepHealth?: HealthService };
+
+export function health(): HealthService {
+  if (!g.nodeprepHealth) {
+    const database = db();
+    g.nodeprepHealth = createHealthService({
+      db: database,
+      listNodes: () => listNodes(database).map((n) => ({ id: n.id, name: n.name, address: n.address, port: n.port, practice: n.practice })),
+      probes: () => [...probes.values()].map((p) => ({ id: p.id, title: p.title, fixStepId: p.fixStepId })),
+      facts: (nodeId) => getFacts(database, nodeId),
+      connect: async (nodeId, signal) => {
+        const target = loadTarget(database, nodeId);
+        await connectTarget(target, signal);
+        return getRemoteHost(target);
+      },
+      observe: async (host, opts) => {
+        const { probes: results, files } = await observeHost(host, [...probes.keys()], { files: BOOT_FILES, ...opts });
+        return { probes: results, files };
+      },
+    });
+  }
+  return g.nodeprepHealth;
+}

@@ -1,0 +1,226 @@
+// The scanner and the health service with fake hosts on an in-memory database: bounded concurrency,
+// a silent node isolated by its deadline, SSH errors as "unreachable" with their message, drift across
+// checks (with the reboot context) and its resolution, one scan at a time. And the real batch: the
+// probes plus the boot files in one script, run by the local shell (server/runs/local-host.ts).
+import { describe, expect, it } from "vitest";
+import type { ProbeResult, ProbeStatus } from "@/lib/contracts/catalog";
+import { observation } from "../catalog";
+import { openDb } from "../db";
+import { localHost } from "../runs/local-host";
+import { SshError, type RemoteHost } from "../ssh/types";
+import { BOOT_FILES, BOOT_ID_FILE, bootInfo, scanNodes, UPTIME_FILE, type Observation } from "./scanner";
+import { getCheck, listDrift } from "./repository";
+import { createHealthService, type HealthDeps } from "./service";
+
+const PROBES = [
+  { id: "module-br-netfilter", title: "br_netfilter module", fixStepId: "kernel-modules" },
+  { id: "sysctl-values", title: "kernel parameters (live)", fixStepId: "sysctl" },
+  { id: "swap-off", title: "swap off", fixStepId: null },
+];
+
+const result = (probeId: string, status: ProbeStatus): ProbeResult => ({
+  probeId,
+  title: PROBES.find((p) => p.id === probeId)!.title,
+  status,
+  observed: status === "ok" ? "loaded" : "not loaded",
+  expected: "loaded",
+  detail: "",
+  checks: [],
+  fixStepId: PROBES.find((p) => p.id === probeId)!.fixStepId,
+  raw: [{ command: `check ${probeId}`, output: `${probeId} says ${status}\n`, exitCode: status === "ok" ? 0 : 1 }],
+});
+
+const bootFiles = (bootId: string, uptime = "100.00 50.00") => ({
+  [BOOT_ID_FILE]: { kind: "file" as const, mode: "444", content: `${bootId}\n` },
+  [UPTIME_FILE]: { kind: "file" as const, mode: "444", content: `${uptime}\n` },
+});
+
+const fakeHost = (nodeId: string): RemoteHost => ({
+  target: { nodeId, name: nodeId, address: "10.0.0.1", port: 22, username: "ops" },
+  exec: () => Promise.reject(new Error("not used")),
+  upload: () => Promise.reject(new Error("not used")),
+});
+
+const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+
+interface World {
+  statuses: Map<string, Record<string, ProbeStatus>>;
+  boot: Map<string, string>;
+  behaviour: Map<string, "ok" | "hang" | "refused">;
+  active: number;
+  maxActive: number;
+}
+
+function setup(nodeCount: number, opts: { concurrency?: number; perNodeTimeoutMs?: number } = {}) {
+  const db = openDb(":memory:");
+  const nodes = Array.from({ length: nodeCount }, (_, i) => ({ id: uuid(i + 1), name: `node-${i + 1}`, address: "10.0.0.1", port: 22, practice: false }));
+  const world: World = { statuses: new Map(), boot: new Map(), behaviour: new Map(), active: 0, maxActive: 0 };
+  for (const n of nodes) {
+    world.statuses.set(n.id, Object.fromEntries(PROBES.map((p) => [p.id, "ok" as ProbeStatus])));
+    world.boot.set(n.id, "11111111-1111-4111-8111-111111111111");
+  }
+  const deps: HealthDeps = {
+    db,
+    listNodes: () => nodes,
+    probes: () => PROBES,
+    facts: () => null,
+    concurrency: opts.concurrency,
+    perNodeTimeoutMs: opts.perNodeTimeoutMs ?? 2_000,
+    connect: async (nodeId, signal) => {
+      const b = world.behaviour.get(nodeId) ?? "ok";
+      if (b === "refused") {
+        throw new SshError("refused", `10.0.0.1:22 refused the connection for user ops: is sshd running and listening on port 22?`, { host: "10.0.0.1", port: 22, username: "ops" });
+      }
+      if (b === "hang") {
+        // A frozen host that even ignores the abort signal: only the scanner's deadline ends it.
+        void signal;
+        return new Promise<RemoteHost>(() => undefined);
+      }
+      return fakeHost(nodeId);
+    },
+    observe: async (host): Promise<Observation> => {
+      world.active++;
+      world.maxActive = Math.max(world.maxActive, world.active);
+      await new Promise((r) => setTimeout(r, 15));
+      world.active--;
+      const s = world.statuses.get(host.target.nodeId)!;
+      return { probes: PROBES.map((p) => result(p.id, s[p.id])), files: bootFiles(world.boot.get(host.target.nodeId)!) };
+    },
+  };
+  const service = createHealthService(deps);
+  const scan = async (nodeIds?: string[]) => {
+    const s = service.startScan({ nodeIds, trigger: "manual", actor: "test" });
+    await s.done;
+    return s.scanId;
+  };
+  return { db, nodes, world, service, scan };
+}
+
+describe("scanNodes", () => {
+  it("never runs more nodes at once than the concurrency, and scans them all", async () => {
+    const { world, service, nodes, scan } = setup(10, { concurrency: 3 });
+    await scan();
+    expect(world.maxActive).toBe(3);
+    const m = service.matrix();
+    expect(m.nodes.map((n) => n.lastCheck?.reach)).toEqual(nodes.map(() => "reachable"));
+    expect(m.summary).toEqual({ ready: 10, total: 10, unreachable: 0, neverChecked: 0 });
+  });
+
+  it("a silent node ends unreachable at its deadline while the others finish long before", async () => {
+    const { world, service, nodes } = setup(3, { concurrency: 3, perNodeTimeoutMs: 1500 });
+    world.behaviour.set(nodes[1].id, "hang");
+    const s = service.startScan({ trigger: "manual", actor: null });
+    // The quick nodes are stored (and visible) while the silent one is still pending.
+    await expect.poll(() => service.matrix().nodes.filter((n) => n.lastCheck?.reach === "reachable").length, { interval: 10 }).toBe(2);
+    expect(service.matrix().scan?.nodes.find((n) => n.nodeId === nodes[1].id)?.state).toBe("connecting");
+    expect(service.matrix().scan?.status).toBe("running");
+    await s.done;
+    const m = service.matrix();
+    const silent = m.nodes[1];
+    expect(silent.lastCheck).toMatchObject({ reach: "unreachable", errorKind: "timeout", message: "node-2 did not answer within 1.5 s (the other nodes were not held up)" });
+    expect(silent.cells.map((c) => c.state)).toEqual(["unreachable", "unreachable", "unreachable"]);
+    expect(m.scan?.status).toBe("done");
+    expect(m.scan?.nodes.map((n) => n.state)).toEqual(["done", "unreachable", "done"]);
+    expect(m.summary).toMatchObject({ ready: 2, unreachable: 1 });
+  });
+
+  it("an SSH error is an unreachable cell carrying the error's message; the last known verdicts stay visible", async () => {
+    const { world, service, nodes, scan } = setup(2);
+    await scan();
+    world.behaviour.set(nodes[0].id, "refused");
+    await scan();
+    const row = service.matrix().nodes[0];
+    expect(row.lastCheck).toMatchObject({ reach: "unreachable", errorKind: "refused" });
+    expect(row.cells[0]).toMatchObject({ state: "unreachable", lastKnown: "ok" });
+    expect(row.cells[0].observed).toContain("refused the connection");
+    expect(row.cells[0].checkId).not.toBeNull(); // the last raw output is still reachable
+    expect(row.ready).toBe(false);
+  });
+
+  it("a scan never throws even when a node's deps throw synchronously-ish errors", async () => {
+    const calls: string[] = [];
+    await scanNodes(
+      [{ id: "a", name: "a" }],
+      { connect: async () => { throw new Error("node a has no private key stored"); }, observe: async () => ({ probes: [], files: {} }) },
+      { concurrency: 2, perNodeTimeoutMs: 1000, onProgress: (_, s) => calls.push(s), record: (_n, _at, o) => (calls.push(o.reach === "unreachable" ? o.message : "?"), 1) },
+    );
+    expect(calls).toEqual(["connecting", "a: node a has no private key stored", "unreachable"]);
+  });
+});
+
+describe("drift through the service", () => {
+  it("ok -> fail is one drift event with the reboot in between, ok again resolves it", async () => {
+    const { db, world, service, nodes, scan } = setup(2);
+    await scan();
+    world.statuses.get(nodes[0].id)!["module-br-netfilter"] = "fail";
+    world.boot.set(nodes[0].id, "22222222-2222-4222-8222-222222222222");
+    await scan();
+    let drift = listDrift(db);
+    expect(drift).toHaveLength(1);
+    expect(drift[0]).toMatchObject({ nodeName: "node-1", probeId: "module-br-netfilter", toStatus: "fail", rebooted: true, resolvedAt: null, fixStepId: "kernel-modules" });
+    expect(drift[0].bootedAt).not.toBeNull();
+    expect(service.matrix().nodes[0]).toMatchObject({ ready: false, openDrift: 1 });
+    // The failing cell links to the check with its raw output.
+    const cell = service.matrix().nodes[0].cells[0];
+    expect(cell.state).toBe("fail");
+    expect(getCheck(db, cell.checkId!)!.results[0].raw[0].output).toBe("module-br-netfilter says fail\n");
+
+    await scan(); // still failing: no second event
+    expect(listDrift(db)).toHaveLength(1);
+
+    world.statuses.get(nodes[0].id)!["module-br-netfilter"] = "ok";
+    await scan();
+    drift = listDrift(db);
+    expect(drift[0].resolvedAt).not.toBeNull();
+    expect(listDrift(db, { open: true })).toEqual([]);
+    expect(service.matrix().nodes[0]).toMatchObject({ ready: true, openDrift: 0 });
+    expect(service.nodeHealth(nodes[0].id)!.history.map((h) => h.counts.fail)).toEqual([0, 1, 1, 0]);
+  });
+
+  it("one scan at a time: a second request while one runs gets the running scan", async () => {
+    const { service } = setup(2);
+    const a = service.startScan({ trigger: "auto", actor: null });
+    const b = service.startScan({ trigger: "manual", actor: null });
+    expect(b).toMatchObject({ scanId: a.scanId, alreadyRunning: true });
+    await a.done;
+    expect(service.startScan({ trigger: "manual", actor: null }).alreadyRunning).toBe(false);
+  });
+
+  it("a scan of some nodes leaves the others alone; an unknown node id is refused", async () => {
+    const { service, nodes, scan } = setup(3);
+    await scan([nodes[2].id]);
+    expect(service.matrix().nodes.map((n) => !!n.lastCheck)).toEqual([false, false, true]);
+    expect(service.matrix().summary.neverChecked).toBe(2);
+    expect(() => service.startScan({ nodeIds: [uuid(99)], trigger: "manual", actor: null })).toThrow(/unknown node/);
+  });
+
+  it("a scan left running by a previous process is marked interrupted at start", async () => {
+    const { db } = setup(1);
+    db.prepare("INSERT INTO health_scans (id, trigger, actor, status, started_at) VALUES ('old', 'manual', NULL, 'running', '2020-01-01T00:00:00Z')").run();
+    createHealthService({ db, listNodes: () => [], probes: () => PROBES, facts: () => null, connect: async () => fakeHost("x"), observe: async () => ({ probes: [], files: {} }) });
+    expect(db.prepare("SELECT status FROM health_scans WHERE id = 'old'").pluck().get()).toBe("interrupted");
+  });
+});
+
+describe("the real batch, run by the local shell", () => {
+  it("probes and the boot files come back from one script, and the boot time is derived from uptime", async () => {
+    const host = localHost();
+    const obs = observation(["swap-off", "cgroup-version"], [...BOOT_FILES]);
+    const r = await host.exec(obs.script);
+    const { probes, files } = obs.finish(r.stdout);
+    expect(probes.map((p) => p.probeId)).toEqual(["swap-off", "cgroup-version"]);
+    expect(probes.every((p) => p.status !== "unknown")).toBe(true);
+    const at = Date.now();
+    const boot = bootInfo(files, at);
+    expect(boot.bootId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Date.parse(boot.bootedAt!)).toBeLessThan(at);
+  });
+
+  it("bootInfo rounds to whole seconds and tolerates missing files", () => {
+    expect(bootInfo(bootFiles("33333333-3333-4333-8333-333333333333", "10.40 1.00"), Date.parse("2026-01-01T00:00:10.500Z"))).toEqual({
+      bootId: "33333333-3333-4333-8333-333333333333",
+      bootedAt: "2026-01-01T00:00:00.000Z",
+    });
+    expect(bootInfo({}, 0)).toEqual({ bootId: null, bootedAt: null });
+  });
+});

@@ -1,0 +1,111 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { HostFacts } from "@/lib/contracts/facts";
+import { layerOf, type HealthColumn, type HealthMatrix, type NodeHealth, type ScanTrigger } from "@/lib/contracts/health";
+import { recordAudit } from "../audit/record";
+import type { Db } from "../db";
+import {
+  createScan,
+  finishScan,
+  getScan,
+  healthRows,
+  latestScan,
+  listChecks,
+  listDrift,
+  markInterruptedScans,
+  recordCheck,
+  setScanNode,
+  type MatrixNode,
+} from "./repository";
+import { scanNodes, type ScannerDeps } from "./scanner";
+
+export interface HealthDeps extends ScannerDeps {
+  db: Db;
+  /** Every node of the inventory, in display order. */
+  listNodes(): MatrixNode[];
+  /** The catalog's probes, in catalog order: the matrix's columns. */
+  probes(): { id: string; title: string; fixStepId: string | null }[];
+  facts(nodeId: string): HostFacts | null;
+  concurrency?: number;
+  perNodeTimeoutMs?: number;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+/** Connect + the whole batch; a practice node under TCG answers in well under a second. */
+export const DEFAULT_NODE_TIMEOUT_MS = 20_000;
+
+export class UnknownNodeError extends Error {}
+
+export function createHealthService(deps: HealthDeps) {
+  const { db } = deps;
+  markInterruptedScans(db);
+  let running: { id: string; done: Promise<void> } | null = null;
+
+  const columns = (): HealthColumn[] =>
+    deps.probes().map((p) => ({ probeId: p.id, title: p.title, fixStepId: p.fixStepId, layer: layerOf({ probeId: p.id, fixStepId: p.fixStepId }) }));
+
+  /** Starts a scan without waiting for it; one scan at a time (a second request gets the running one). */
+  function startScan(input: { nodeIds?: string[]; trigger: ScanTrigger; actor: string | null }): { scanId: string; alreadyRunning: boolean; done: Promise<void> } {
+    if (running) return { scanId: running.id, alreadyRunning: true, done: running.done };
+    const all = deps.listNodes();
+    let nodes = all;
+    if (input.nodeIds) {
+      const byId = new Map(all.map((n) => [n.id, n]));
+      const missing = input.nodeIds.find((id) => !byId.has(id));
+      if (missing) throw new UnknownNodeError(`unknown node ${missing}`);
+      nodes = [...new Set(input.nodeIds)].map((id) => byId.get(id)!);
+    }
+    const id = randomUUID();
+    createScan(db, { id, trigger: input.trigger, actor: input.actor, nodes });
+    const probeIds = deps.probes().map((p) => p.id);
+    recordAudit(db, { actor: input.actor ?? "system", action: "health-scan", detail: { scanId: id, trigger: input.trigger, nodes: nodes.length, probes: probeIds } });
+    const done = scanNodes(nodes, deps, {
+      concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
+      perNodeTimeoutMs: deps.perNodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
+      onProgress: (nodeId, state, extra) => setScanNode(db, id, nodeId, { state, ...extra }),
+      record: (node, at, outcome) => recordCheck(db, { scanId: id, nodeId: node.id, nodeName: node.name, at, outcome }),
+    })
+      .catch((error) => console.error("[health] scan", id, "failed:", error))
+      .finally(() => {
+        finishScan(db, id);
+        running = null;
+      });
+    running = { id, done };
+    return { scanId: id, alreadyRunning: false, done };
+  }
+
+  function matrix(): HealthMatrix {
+    const cols = columns();
+    const nodes = healthRows(db, deps.listNodes(), cols);
+    return {
+      columns: cols,
+      nodes,
+      summary: {
+        ready: nodes.filter((n) => n.ready).length,
+        total: nodes.length,
+        unreachable: nodes.filter((n) => n.lastCheck?.reach === "unreachable").length,
+        neverChecked: nodes.filter((n) => !n.lastCheck).length,
+      },
+      scan: running ? getScan(db, running.id) : latestScan(db),
+    };
+  }
+
+  function nodeHealth(nodeId: string): NodeHealth | null {
+    const node = deps.listNodes().find((n) => n.id === nodeId);
+    if (!node) return null;
+    const cols = columns();
+    const facts = deps.facts(nodeId);
+    return {
+      row: healthRows(db, [node], cols)[0],
+      columns: cols,
+      facts,
+      factsAt: facts?.gatheredAt ?? null,
+      history: listChecks(db, nodeId, 50),
+      drift: listDrift(db, { nodeId, limit: 50 }),
+    };
+  }
+
+  return { startScan, matrix, nodeHealth, columns, runningScanId: () => running?.id ?? null };
+}
+
+export type HealthService = ReturnType<typeof createHealthService>;
