@@ -103,3 +103,52 @@ export const test = base.extend<{
 });
 
 export { expect };
+
+// ---- The wizard (issue 4): page objects expose intents; locate by role and label. ----
+
+export class WizardPage {
+  constructor(readonly page: Page) {}
+  async open(stepId: string, nodeIds: string[] = []) {
+    await this.page.goto(`/wizard/${stepId}${nodeIds.length ? `?nodes=${nodeIds.join(",")}` : ""}`);
+    await expect(this.page.getByRole("navigation", { name: "Wizard steps" })).toBeVisible();
+  }
+  async selectNode(name: string) {
+    const box = this.page.getByRole("checkbox", { name: new RegExp(`^${name}\\b`) });
+    await box.check();
+    await expect(box).toBeChecked();
+  }
+  /** Click Check or Apply and wait until the run has ended; returns the run status region. */
+  async run(mode: "Check" | "Apply", opts: { whileRunning?: () => Promise<void> } = {}) {
+    const runParam = () => new URL(this.page.url()).searchParams.get("run");
+    const before = runParam();
+    await this.page.getByRole("button", { name: mode, exact: true }).click();
+    await expect.poll(runParam).not.toBe(before);
+    const status = this.page.locator(`[role=status][data-run-id="${runParam()}"]`);
+    await expect(status).toBeVisible();
+    await opts.whileRunning?.();
+    await expect(status).toHaveAttribute("data-state", /^(succeeded|failed|cancelled|interrupted)$/, { timeout: 120_000 });
+    return status;
+  }
+  runStatus() {
+    return this.page.getByRole("status", { name: "Run status" });
+  }
+  stepLink(title: string) {
+    return this.page.getByRole("navigation", { name: "Wizard steps" }).getByRole("link", { name: new RegExp(title) });
+  }
+  plan(nodeName: string) {
+    return this.page.getByRole("region", { name: `Plan for ${nodeName}` });
+  }
+  log(nodeName: string) {
+    return this.page.getByRole("log", { name: `Log of ${nodeName}` });
+  }
+  verification(nodeName: string) {
+    return this.page.getByRole("region", { name: `Verification on ${nodeName}` });
+  }
+  rawOutput(nodeName: string, probeTitle: string) {
+    return this.verification(nodeName).getByLabel(`Raw output of ${probeTitle}`);
+  }
+}
+
+export const wizardTest = test.extend<{ wizard: WizardPage }>({
+  wizard: async ({ page }, use) => use(new WizardPage(page)),
+});

@@ -153,7 +153,7 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
             </p>
           )}
           {runId && (
-            <div role="status" aria-label="Run status" className="space-y-1 rounded border border-slate-200 bg-white p-3 text-sm">
+            <div role="status" aria-label="Run status" data-run-id={runId} data-state={view.status} className="space-y-1 rounded border border-slate-200 bg-white p-3 text-sm">
               <div className="flex flex-wrap items-center gap-2">
                 <span className="font-semibold">{view.mode === "check" ? "Check" : view.mode === "apply" ? "Apply" : "Run"}</span>
                 <StatusBadge status={view.status} />
