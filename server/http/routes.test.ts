@@ -53,8 +53,64 @@ const GENERIC_BAD_BODIES: Bad[] = [
   { why: "a JSON string", body: '"hello"' },
 ];
 
+/** A node body that passes validation, to vary one field at a time. */
+const GOOD_NODE = {
+  name: "web-1",
+  address: "10.0.0.5",
+  port: 22,
+  username: "ops",
+  auth: { method: "password", password: "not-a-real-one" },
+  privilege: { kind: "sudo-nopasswd" },
+};
+
 const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
-  "/api/nodes": { GET: { role: "viewer" } },
+  "/api/nodes": {
+    GET: { role: "viewer" },
+    POST: {
+      role: "admin",
+      bad: [
+        ...GENERIC_BAD_BODIES,
+        { why: "fields missing", body: {}, field: "name" },
+        { why: "$(reboot) as the address", body: { ...GOOD_NODE, address: "$(reboot)" }, field: "address" },
+        { why: "backticks in the name", body: { ...GOOD_NODE, name: "`id`" }, field: "name" },
+        { why: "; in the user", body: { ...GOOD_NODE, username: "ops;reboot" }, field: "username" },
+        { why: "port out of range", body: { ...GOOD_NODE, port: 70000 }, field: "port" },
+        { why: "port a string", body: { ...GOOD_NODE, port: "twenty-two" }, field: "port" },
+        { why: "huge address", body: { ...GOOD_NODE, address: HUGE }, field: "address" },
+        { why: "unknown auth method", body: { ...GOOD_NODE, auth: { method: "telnet" } }, field: "auth" },
+        { why: "not a private key", body: { ...GOOD_NODE, auth: { method: "key", privateKey: "hello" } }, field: "auth" },
+        { why: "password auth without the password", body: { ...GOOD_NODE, auth: { method: "password" } }, field: "auth" },
+        { why: "sudo password missing", body: { ...GOOD_NODE, privilege: { kind: "sudo-password" } }, field: "privilege" },
+      ],
+    },
+  },
+  "/api/nodes/[id]": {
+    GET: { role: "viewer", bad: [{ why: "$(reboot) as the node id", params: { id: "$(reboot)" }, field: "id" }] },
+    PATCH: {
+      role: "admin",
+      bad: [
+        ...GENERIC_BAD_BODIES,
+        { why: "; in the user", body: { ...GOOD_NODE, username: "a;b" }, field: "username" },
+        { why: "newline in the address", body: { ...GOOD_NODE, address: "host\nreboot" }, field: "address" },
+        { why: "not a node id", params: { id: "../../etc/passwd" }, body: GOOD_NODE, field: "id" },
+      ],
+    },
+    DELETE: { role: "admin", bad: [{ why: "not a node id", params: { id: "x;reboot" }, field: "id" }] },
+  },
+  "/api/nodes/[id]/facts": { POST: { role: "operator", bad: [{ why: "not a node id", params: { id: "`id`" }, field: "id" }] } },
+  "/api/nodes/[id]/test": { POST: { role: "operator", bad: [{ why: "not a node id", params: { id: "$(reboot)" }, field: "id" }] } },
+  "/api/nodes/[id]/host-key": {
+    POST: {
+      role: "admin",
+      bad: [
+        ...GENERIC_BAD_BODIES,
+        { why: "unknown action", body: { action: "ignore", fingerprint: `SHA256:${"A".repeat(43)}` }, field: "action" },
+        { why: "not a fingerprint", body: { action: "trust", fingerprint: "MD5:aa:bb" }, field: "fingerprint" },
+        { why: "huge fingerprint", body: { action: "trust", fingerprint: HUGE }, field: "fingerprint" },
+      ],
+    },
+  },
+  "/api/nodes/dashboard-key": { GET: { role: "viewer" } },
 
   "/api/catalog": { GET: { role: "viewer" } },
   "/api/catalog/progress": { GET: { role: "viewer", bad: [{ why: "huge nodeIds", query: `nodeIds=${"a".repeat(20_000)}`, field: "nodeIds" }] } },
@@ -199,6 +255,33 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
         { why: "format missing", query: "", field: "format" },
         { why: "format unknown", query: "format=html", field: "format" },
         { why: "to not a time", query: "format=csv&to=tomorrow", field: "to" },
+      ],
+    },
+  },
+  "/api/health": { GET: { role: "viewer" } },
+  "/api/health/scans": {
+    POST: {
+      role: "viewer",
+      bad: [
+        { why: "nodeIds not uuids", body: { nodeIds: ["$(reboot)"] }, field: "nodeIds" },
+        { why: "nodeIds empty", body: { nodeIds: [] }, field: "nodeIds" },
+        { why: "nodeIds a string", body: { nodeIds: "all" }, field: "nodeIds" },
+        { why: "trigger unknown", body: { trigger: "cron" }, field: "trigger" },
+        { why: "unknown field", body: { command: "id" } },
+        { why: "an unknown node", body: { nodeIds: [uuid] }, field: "nodeIds" },
+      ],
+    },
+  },
+  "/api/health/scans/[id]": { GET: { role: "viewer" } },
+  "/api/health/nodes/[nodeId]": { GET: { role: "viewer" } },
+  "/api/health/checks/[checkId]": { GET: { role: "viewer", params: { checkId: "1" } } },
+  "/api/health/drift": {
+    GET: {
+      role: "viewer",
+      bad: [
+        { why: "open not 0/1", query: "open=yes", field: "open" },
+        { why: "nodeId with shell characters", query: "nodeId=%24(reboot)", field: "nodeId" },
+        { why: "limit too big", query: "limit=100000", field: "limit" },
       ],
     },
   },
