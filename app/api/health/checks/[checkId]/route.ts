@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { db } from "@/server/db";
+import { getCheck } from "@/server/health";
+import { notFound } from "@/server/http/errors";
+import { json, route } from "@/server/http/route";
+
+export const dynamic = "force-dynamic";
+
+/** One check with every probe's raw output (what a matrix cell opens). */
+export const GET = route({ role: "viewer", params: z.object({ checkId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }) }, ({ params }) => {
+  const check = getCheck(db(), params.checkId);
+  if (!check) throw notFound(`check ${params.checkId}`);
+  return json(check);
+});
