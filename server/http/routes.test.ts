@@ -272,9 +272,18 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
       ],
     },
   },
-  "/api/health/scans/[id]": { GET: { role: "viewer" } },
-  "/api/health/nodes/[nodeId]": { GET: { role: "viewer" } },
-  "/api/health/checks/[checkId]": { GET: { role: "viewer", params: { checkId: "1" } } },
+  "/api/health/scans/[id]": { GET: { role: "viewer", bad: [{ why: "not a scan id", params: { id: "$(reboot)" }, field: "id" }] } },
+  "/api/health/nodes/[nodeId]": { GET: { role: "viewer", bad: [{ why: "a path as the node id", params: { nodeId: "../../etc/passwd" }, field: "nodeId" }] } },
+  "/api/health/checks/[checkId]": {
+    GET: {
+      role: "viewer",
+      params: { checkId: "1" },
+      bad: [
+        { why: "not a number", params: { checkId: "1;reboot" }, field: "checkId" },
+        { why: "negative", params: { checkId: "-4" }, field: "checkId" },
+      ],
+    },
+  },
   "/api/health/drift": {
     GET: {
       role: "viewer",
