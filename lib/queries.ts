@@ -32,6 +32,17 @@ export const queryKeys = {
     /** The release catalogue with per-file cache state; invalidated after an upload or a fetch. */
     catalogue: () => ["artifacts", "catalogue"] as const,
   },
+  health: {
+    /** Everything health: invalidate after a run ends on any node, or after a scan. */
+    all: ["health"] as const,
+    matrix: () => ["health", "matrix"] as const,
+    node: (nodeId: string) => ["health", "node", nodeId] as const,
+    check: (checkId: number) => ["health", "check", checkId] as const,
+    drift: (filter: { open?: boolean; nodeId?: string }) => ["health", "drift", filter] as const,
+    /** The automatic refresh: a query whose fetch starts a scan, refetched every `intervalMs`. Outside
+     *  the "health" prefix on purpose: invalidating health must not start scans. */
+    autoScan: (intervalMs: number) => ["health-auto-scan", intervalMs] as const,
+  },
   /** The dashboard's own SSH public key (Nodes page). */
   dashboardKey: () => ["dashboard-key"] as const,
 };
