@@ -155,6 +155,8 @@ export const NodeHealth = z.object({
   factsAt: z.string().nullable(),
   history: z.array(CheckSummary),
   drift: z.array(DriftEvent),
+  /** This node's progress in the scan running now, if any. */
+  scan: ScanNodeProgress.nullable(),
 });
 export type NodeHealth = z.infer<typeof NodeHealth>;
 

@@ -102,6 +102,7 @@ export function createHealthService(deps: HealthDeps) {
       factsAt: facts?.gatheredAt ?? null,
       history: listChecks(db, nodeId, 50),
       drift: listDrift(db, { nodeId, limit: 50 }),
+      scan: (running ? getScan(db, running.id)?.nodes.find((n) => n.nodeId === nodeId) : null) ?? null,
     };
   }
 

@@ -1,0 +1,16 @@
+import { Suspense } from "react";
+import { HealthView } from "@/components/health/health-view";
+
+export const metadata = { title: "Health · nodeprep" };
+
+export default function HealthPage() {
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">Health</h1>
+      <p className="text-slate-700">Every node&apos;s readiness for the container runtime, from the same probes the wizard verifies with.</p>
+      <Suspense>
+        <HealthView />
+      </Suspense>
+    </div>
+  );
+}

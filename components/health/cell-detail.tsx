@@ -1,0 +1,104 @@
+"use client";
+import Link from "next/link";
+import { wizardStepHref } from "@/lib/api/health";
+import type { HealthCell, HealthColumn, HealthNodeRow } from "@/lib/contracts/health";
+import { StateBadge } from "./state-icon";
+import { formatTime } from "./time";
+import { useCheck } from "./use-health";
+
+/** A cell opened: verdict, observed vs expected, every command's raw output as text, and the fixing step. */
+export function CellDetail({ row, column, cell, onClose }: { row: HealthNodeRow; column: HealthColumn; cell: HealthCell; onClose?: () => void }) {
+  const check = useCheck(cell.checkId);
+  const result = check.data?.results.find((r) => r.probeId === cell.probeId);
+  return (
+    <section aria-label={`${column.title} on ${row.name}`} className="space-y-3 rounded border border-slate-300 bg-white p-4" data-testid="cell-detail">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 className="text-lg font-semibold">
+          {column.title} on {row.name}
+        </h2>
+        {onClose && (
+          <button type="button" onClick={onClose} className="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100">
+            Close
+          </button>
+        )}
+      </div>
+      <div className="flex flex-wrap items-center gap-4 text-sm">
+        <StateBadge state={cell.state} />
+        {cell.at && (
+          <span>
+            {cell.state === "unreachable" ? "tried" : "ran"} at <time dateTime={cell.at}>{formatTime(cell.at)}</time>
+          </span>
+        )}
+        <span className="font-mono text-xs text-slate-500">{column.probeId}</span>
+      </div>
+      {cell.state === "unreachable" && (
+        <p role="note" className="rounded bg-slate-100 p-2 text-sm">
+          {cell.observed}
+          {cell.lastKnown && <span className="block text-slate-600">The last answer said: {cell.lastKnown} (raw output below).</span>}
+        </p>
+      )}
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+        {cell.state !== "unreachable" && (
+          <>
+            <dt className="text-slate-600">observed</dt>
+            <dd className="font-mono">{cell.observed}</dd>
+          </>
+        )}
+        {cell.expected && (
+          <>
+            <dt className="text-slate-600">expected</dt>
+            <dd className="font-mono">{cell.expected}</dd>
+          </>
+        )}
+        {cell.detail && (
+          <>
+            <dt className="text-slate-600">detail</dt>
+            <dd>{cell.detail}</dd>
+          </>
+        )}
+      </dl>
+      {result && result.checks.length > 0 && (
+        <table className="text-sm">
+          <caption className="sr-only">Values judged</caption>
+          <tbody>
+            {result.checks.map((c) => (
+              <tr key={c.name}>
+                <th scope="row" className="pr-3 text-left font-mono font-normal">
+                  {c.name}
+                </th>
+                <td className="pr-3">
+                  <StateBadge state={c.status} />
+                </td>
+                <td className="font-mono">
+                  {c.observed} <span className="text-slate-500">(expected {c.expected})</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {check.isPending && cell.checkId !== null && <p className="text-sm text-slate-600">Loading the raw output…</p>}
+      {check.error && <p role="alert" className="text-sm text-red-700">Could not load the raw output: {check.error.message}</p>}
+      {result?.raw.map((raw, i) => (
+        <figure key={i} className="space-y-1">
+          <figcaption className="font-mono text-xs text-slate-700">
+            $ {raw.command} <span className="text-slate-500">(exit {raw.exitCode ?? "none"})</span>
+          </figcaption>
+          {/* Host output is text: React escapes it, nothing is ever parsed as HTML. */}
+          <pre aria-label={`Raw output of ${column.title}${result.raw.length > 1 ? ` (${i + 1})` : ""}`} className="max-h-64 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">
+            {raw.output || "(no output)"}
+          </pre>
+        </figure>
+      ))}
+      {column.fixStepId ? (
+        <p>
+          <Link href={wizardStepHref(column.fixStepId, row.nodeId)} className="font-semibold text-sky-800 underline">
+            Fix it in the wizard: step {column.fixStepId} for {row.name}
+          </Link>
+        </p>
+      ) : (
+        <p className="text-sm text-slate-600">No wizard step changes this: the detail above says what to do on the host.</p>
+      )}
+    </section>
+  );
+}
