@@ -2,7 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { runsApi } from "@/lib/api/runs";
 import type { StepSummary } from "@/lib/contracts/catalog";
 import type { RunMode } from "@/lib/contracts/runs";
@@ -31,7 +31,11 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  const selected = useMemo(() => split(params.get("nodes")), [params]);
+  // Selection answers the click at once; the URL (the source of truth on load and navigation) follows.
+  const nodesParam = params.get("nodes");
+  const [selection, setSelection] = useState({ param: nodesParam, ids: split(nodesParam) });
+  if (selection.param !== nodesParam) setSelection({ param: nodesParam, ids: split(nodesParam) });
+  const selected = selection.ids;
   const runId = params.get("run");
   const step = steps.find((s) => s.id === currentStepId)!;
   const next = steps.find((s) => s.order === step.order + 1);
@@ -78,11 +82,17 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
           <p className="text-slate-700">{step.summary}</p>
         </header>
 
+        {/* Open to read before a run; folded once a run is on screen, so the controls and log stay near. */}
+        <details open={!runId} className="group max-w-3xl">
+          <summary className="cursor-pointer text-sm font-semibold text-slate-800 focus:outline-2 focus:outline-blue-600">
+            What this step does, why, and what goes wrong without it
+          </summary>
         <article
           aria-label="Explanation"
-          className="max-w-3xl rounded border border-slate-200 bg-white p-4 text-sm leading-6 [&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_code]:font-mono [&_h2]:mt-4 [&_h2]:mb-1 [&_h2]:text-base [&_h2]:font-semibold [&_h2:first-child]:mt-0 [&_li]:my-1 [&_p]:my-2 [&_pre]:my-2 [&_pre]:overflow-auto [&_pre]:rounded [&_pre]:bg-slate-900 [&_pre]:p-2 [&_pre]:text-slate-100 [&_pre_code]:bg-transparent [&_pre_code]:p-0 [&_table]:my-2 [&_td]:border [&_td]:border-slate-200 [&_td]:p-1 [&_th]:border [&_th]:border-slate-200 [&_th]:p-1 [&_th]:text-left [&_ul]:list-disc [&_ul]:pl-5"
+          className="mt-2 rounded border border-slate-200 bg-white p-4 text-sm leading-6 [&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_code]:font-mono [&_h2]:mt-4 [&_h2]:mb-1 [&_h2]:text-base [&_h2]:font-semibold [&_h2:first-child]:mt-0 [&_li]:my-1 [&_p]:my-2 [&_pre]:my-2 [&_pre]:overflow-auto [&_pre]:rounded [&_pre]:bg-slate-900 [&_pre]:p-2 [&_pre]:text-slate-100 [&_pre_code]:bg-transparent [&_pre_code]:p-0 [&_table]:my-2 [&_td]:border [&_td]:border-slate-200 [&_td]:p-1 [&_th]:border [&_th]:border-slate-200 [&_th]:p-1 [&_th]:text-left [&_ul]:list-disc [&_ul]:pl-5"
           dangerouslySetInnerHTML={{ __html: step.explanationHtml }}
         />
+        </details>
 
         {step.requires.length > 0 && (
           <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
@@ -106,7 +116,11 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
           <h2 id="run-heading" className="text-lg font-semibold">
             Run
           </h2>
-          <NodePicker nodes={allNodes} selected={selected} loading={nodesQuery.isPending} onChange={(ids) => setQuery({ nodes: ids.join(",") || null })} />
+          <NodePicker nodes={allNodes} selected={selected} loading={nodesQuery.isPending} onChange={(ids) => {
+              setSelection((s) => ({ ...s, ids }));
+              setQuery({ nodes: ids.join(",") || null });
+            }}
+          />
           <div className="flex flex-wrap items-center gap-2">
             <button
               type="button"
