@@ -60,7 +60,8 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
   const hrefFor = (stepId: string) => `/wizard/${stepId}${selected.length ? `?nodes=${selected.join(",")}` : ""}`;
 
   const start = useMutation({
-    mutationFn: (mode: RunMode) => runsApi.start({ stepIds: [step.id], nodeIds: selected, mode }),
+    mutationFn: ({ mode, all }: { mode: RunMode; all?: boolean }) =>
+      runsApi.start({ stepIds: all ? steps.map((s) => s.id) : [step.id], nodeIds: selected, mode }),
     onSuccess: ({ runId: id }) => setQuery({ run: id }),
   });
   const cancel = useMutation({ mutationFn: () => runsApi.cancel(runId!) });
@@ -125,7 +126,7 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
             <button
               type="button"
               disabled={disabled}
-              onClick={() => start.mutate("check")}
+              onClick={() => start.mutate({ mode: "check" })}
               className="rounded border border-slate-400 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 disabled:opacity-50"
             >
               Check
@@ -133,10 +134,27 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
             <button
               type="button"
               disabled={disabled}
-              onClick={() => start.mutate("apply")}
+              onClick={() => start.mutate({ mode: "apply" })}
               className="rounded bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 focus:outline-2 focus:outline-blue-600 disabled:opacity-50"
             >
               Apply
+            </button>
+            <span className="mx-1 h-6 border-l border-slate-300" aria-hidden="true" />
+            <button
+              type="button"
+              disabled={disabled}
+              onClick={() => start.mutate({ mode: "check", all: true })}
+              className="rounded px-2 py-2 text-sm font-medium underline hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 disabled:opacity-50"
+            >
+              Check all steps
+            </button>
+            <button
+              type="button"
+              disabled={disabled}
+              onClick={() => start.mutate({ mode: "apply", all: true })}
+              className="rounded px-2 py-2 text-sm font-medium underline hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 disabled:opacity-50"
+            >
+              Apply all steps
             </button>
             {running && (
               <button
