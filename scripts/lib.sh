@@ -9,6 +9,8 @@ phase_end() { printf '<== %s: %ss\n' "$PHASE_NAME" "$(( $(date +%s) - PHASE_T0 )
 APT_RUNTIME="openssh-client"
 APT_LAB="qemu-system-x86 qemu-utils debootstrap e2fsprogs cpio zstd"
 APT_TEST="chromium fonts-dejavu-core busybox-static"
+# Only `npm run bench -- health` installs these (the Ansible baseline it compares against).
+APT_BENCH="ansible-core"
 
 ensure_apt() {
   local missing=()

@@ -1,0 +1,312 @@
+// npm run bench -- health [--nodes 1,2,4] [--reps 7] [--skip-ansible] [--skip-render]
+//
+// 1. Scan of 1, 2, 4 practice nodes (53..56) through the real health service (pool, one batched
+//    script per node as root, SQLite history and drift) as a ratio to ONE bare ssh2 exec of `true` per
+//    node, both on open connections, measured alternately in the same run (target <= 1.5x). The same
+//    with cold connections (connect + exec) is reported too.
+// 2. The same checks (the very script the scanner sends) through `ansible all -m shell -b` on the same
+//    nodes in the same run (Debian ansible-core, installed for the bench only): target nodeprep >= 3x faster.
+// 3. The matrix (components/health/health-matrix.tsx) rendered in Chromium with 500 synthetic nodes
+//    generated here, never in the product: first render, an update of 25 rows, a tooltip.
+// Prints ratios; writes bench/results/health-<time>.json.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "ssh2";
+import type { HealthColumn, HealthMatrix, HealthNodeRow } from "../lib/contracts/health";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const NODE_NUMBERS = [53, 54, 55, 56];
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const arg = (args: string[], name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+interface LabNode {
+  n: number;
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  privateKey: string;
+  privateKeyPath: string;
+}
+
+function connectBare(node: LabNode): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const c = new Client();
+    c.on("ready", () => resolve(c))
+      .on("error", reject)
+      .connect({ host: node.host, port: node.port, username: node.user, privateKey: node.privateKey, readyTimeout: 60_000 });
+  });
+}
+
+function execTrue(c: Client): Promise<void> {
+  return new Promise((resolve, reject) => {
+    c.exec("true", (err, stream) => {
+      if (err) return reject(err);
+      stream.on("close", (code: number) => (code === 0 ? resolve() : reject(new Error(`true exited ${code}`)))).resume();
+      stream.stderr.resume();
+    });
+  });
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+function ensureAnsible(): string | null {
+  const which = () => spawnSync("sh", ["-c", "command -v ansible"], { encoding: "utf8" }).stdout.trim();
+  if (which()) return which();
+  console.log("[bench] installing Debian's ansible-core for the baseline (APT_BENCH in scripts/lib.sh)");
+  const r = spawnSync("bash", ["-c", "source scripts/lib.sh && ensure_apt $APT_BENCH"], { cwd: ROOT, stdio: "inherit" });
+  return r.status === 0 && which() ? which() : null;
+}
+
+function runAnsible(ansible: string, inventory: string, hosts: string[], script: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(ansible, ["all", "-i", inventory, "--limit", hosts.join(","), "-b", "-f", String(hosts.length), "-o", "-m", "shell", "-a", script], { env });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("close", (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0) return reject(new Error(`ansible exited ${code}:\n${out.slice(-2000)}`));
+      resolve({ ms, out });
+    });
+  });
+}
+
+// ---- synthetic matrix for the render benchmark (bench only) ----
+
+const RUNTIME_COLUMNS: [string, string, string][] = [
+  ["containerd-installed", "containerd installed", "containerd"],
+  ["runc-installed", "runc", "runc"],
+  ["cni-plugins", "CNI plugins", "cni-plugins"],
+  ["containerd-active", "containerd service", "containerd-service"],
+  ["cri-plugin", "CRI plugin", "cgroup-driver"],
+  ["systemd-cgroup", "SystemdCgroup (effective)", "cgroup-driver"],
+  ["kubelet-cgroup-driver", "kubelet driver match", "kubelet-cgroup-driver"],
+];
+
+function syntheticMatrix(base: HealthColumn[], count: number, seed = 42): HealthMatrix {
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const columns: HealthColumn[] = [
+    ...base,
+    ...RUNTIME_COLUMNS.filter(([id]) => !base.some((c) => c.probeId === id)).map(([probeId, title, fixStepId]) => ({
+      probeId,
+      title,
+      fixStepId,
+      layer: "containerd" as const,
+    })),
+  ];
+  const at = new Date().toISOString();
+  const nodes: HealthNodeRow[] = Array.from({ length: count }, (_, i) => {
+    const unreachable = rand() < 0.02;
+    const cells = columns.map((c, ci) => {
+      const x = rand();
+      const state = unreachable ? "unreachable" : x < 0.85 ? "ok" : x < 0.9 ? "warn" : x < 0.98 ? "fail" : "unknown";
+      return { probeId: c.probeId, state, observed: `observed ${i}/${ci}`, expected: "expected value", detail: "", checkId: i * 100 + ci, at, lastKnown: null } as const;
+    });
+    return {
+      nodeId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+      name: `node-${String(i).padStart(3, "0")}`,
+      address: `10.0.${i >> 8}.${i & 255}`,
+      port: 22,
+      practice: false,
+      lastCheck: null,
+      cells: cells.map((c) => ({ ...c })),
+      ready: cells.every((c) => c.state === "ok" || c.state === "warn"),
+      openDrift: 0,
+    };
+  });
+  return { columns, nodes, summary: { ready: nodes.filter((n) => n.ready).length, total: count, unreachable: 0, neverChecked: 0 }, scan: null };
+}
+
+async function renderBench(columns: HealthColumn[], count: number, reps: number) {
+  const esbuild = await import("esbuild");
+  const { chromium } = await import("@playwright/test");
+  const built = await esbuild.build({
+    entryPoints: [path.join(ROOT, "bench/health-render-entry.tsx")],
+    bundle: true,
+    write: false,
+    format: "iife",
+    minify: true,
+    define: { "process.env.NODE_ENV": '"production"' },
+    alias: { "next/link": path.join(ROOT, "bench/stub-link.tsx") },
+    tsconfig: path.join(ROOT, "tsconfig.json"),
+    jsx: "automatic",
+    logLevel: "error",
+  });
+  const bundle = built.outputFiles[0].text;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.setContent(`<!doctype html><html><body><div id="root"></div></body></html>`);
+    await page.addScriptTag({ content: bundle });
+    const matrix = syntheticMatrix(columns, count);
+    const result = await page.evaluate(
+      ([m, r]) => (window as unknown as { benchMatrix: (m: unknown, r: number) => Promise<unknown> }).benchMatrix(m, r),
+      [matrix, reps] as const,
+    );
+    return { nodes: count, columns: matrix.columns.length, ...(result as { firstRenderMs: number; firstFrameMs: number; updateMs: number; tooltipMs: number; keyMoveMs: number }) };
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function main(args: string[]) {
+  const counts = (arg(args, "--nodes") ?? "1,2,4").split(",").map(Number);
+  const reps = Number(arg(args, "--reps") ?? "7");
+  const maxNodes = Math.max(...counts);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-bench-health-"));
+  // The bench's nodes and database live apart from a demo's or a test run's (same image cache).
+  process.env.NODEPREP_LAB_STATE = path.join(work, "lab");
+  process.env.NODEPREP_DATA_DIR = path.join(work, "data");
+  const results: Record<string, unknown> = { at: new Date().toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model }, reps };
+
+  const lab = await import("../lab");
+  const numbers = NODE_NUMBERS.slice(0, maxNodes);
+  const labNodes: LabNode[] = [];
+  const bare: Client[] = [];
+  let closePool = () => {};
+  try {
+    for (const n of numbers) labNodes.push(await lab.startNode(n));
+    const { db } = await import("../server/db");
+    const { syncPracticeNodes } = await import("../server/practice/sync");
+    const { health } = await import("../server/health");
+    const { observation } = await import("../server/catalog");
+    const { BOOT_FILES } = await import("../server/health/scanner");
+    const ssh = await import("../server/ssh");
+    closePool = ssh.closeAllConnections;
+    const synced = syncPracticeNodes(db());
+    const idOf = (node: LabNode) => synced.find((s) => s.name === node.name)!.id;
+    const scan = async (nodes: LabNode[]) => {
+      const s = health().startScan({ nodeIds: nodes.map(idOf), trigger: "manual", actor: "bench" });
+      await s.done;
+      const m = health().matrix();
+      const bad = m.nodes.filter((r) => nodes.some((n) => idOf(n) === r.nodeId) && r.lastCheck?.reach !== "reachable");
+      if (bad.length) throw new Error(`scan did not reach ${bad.map((b) => `${b.name}: ${b.lastCheck?.message}`).join("; ")}`);
+    };
+    for (const node of labNodes) bare.push(await connectBare(node));
+
+    // ---- 1. scan vs bare exec ----
+    const scanRows: Record<string, number>[] = [];
+    for (const count of counts) {
+      const nodes = labNodes.slice(0, count);
+      const clients = bare.slice(0, count);
+      await scan(nodes); // warm: pooled connections open, sudo and page cache warm on the nodes
+      await Promise.all(clients.map(execTrue));
+      const bareMs: number[] = [];
+      const scanMs: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        bareMs.push(await timed(() => Promise.all(clients.map(execTrue))));
+        scanMs.push(await timed(() => scan(nodes)));
+      }
+      // Cold: a fresh connection for each (handshake, auth) then the same work.
+      const coldBare: number[] = [];
+      const coldScan: number[] = [];
+      for (let i = 0; i < Math.min(3, reps); i++) {
+        coldBare.push(await timed(() => Promise.all(nodes.map(async (n) => { const c = await connectBare(n); await execTrue(c); c.end(); }))));
+        closePool();
+        coldScan.push(await timed(() => scan(nodes)));
+      }
+      const row = {
+        nodes: count,
+        bareExecTrueMs: round(median(bareMs)),
+        scanMs: round(median(scanMs)),
+        ratio: round(median(scanMs) / median(bareMs), 2),
+        coldBareMs: round(median(coldBare)),
+        coldScanMs: round(median(coldScan)),
+        coldRatio: round(median(coldScan) / median(coldBare), 2),
+      };
+      scanRows.push(row);
+      console.log(`[bench] scan of ${count} node(s): ${row.scanMs} ms vs bare exec of true ${row.bareExecTrueMs} ms -> ${row.ratio}x (target <= 1.5x); cold ${row.coldScanMs} vs ${row.coldBareMs} ms -> ${row.coldRatio}x`);
+    }
+    results.scan = scanRows;
+
+    // ---- 2. ansible ----
+    if (!args.includes("--skip-ansible")) {
+      const ansible = ensureAnsible();
+      if (!ansible) {
+        results.ansible = { skipped: "ansible-core could not be installed" };
+      } else {
+        const script = observation([...(await import("../server/catalog")).probes.keys()], [...BOOT_FILES]).script;
+        const inventory = path.join(work, "inventory.ini");
+        fs.writeFileSync(
+          inventory,
+          [
+            "[practice]",
+            ...labNodes.map((n) => `${n.name} ansible_host=${n.host} ansible_port=${n.port} ansible_user=${n.user} ansible_ssh_private_key_file=${n.privateKeyPath}`),
+            "[all:vars]",
+            "ansible_python_interpreter=/usr/bin/python3",
+            "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR'",
+            "",
+          ].join("\n"),
+        );
+        const env = {
+          ...process.env,
+          ANSIBLE_HOME: path.join(work, "ansible"),
+          ANSIBLE_LOCAL_TEMP: path.join(work, "ansible", "tmp"),
+          ANSIBLE_HOST_KEY_CHECKING: "False",
+          ANSIBLE_NOCOLOR: "1",
+          ANSIBLE_DEPRECATION_WARNINGS: "False",
+        };
+        const ansibleRows: Record<string, number>[] = [];
+        for (const count of counts) {
+          const nodes = labNodes.slice(0, count);
+          const hosts = nodes.map((n) => n.name);
+          const first = await runAnsible(ansible, inventory, hosts, script, env); // opens its ControlPersist connections
+          if (!hosts.every((h) => first.out.includes(`${h} | CHANGED`))) throw new Error(`ansible did not run on every node:\n${first.out.slice(-2000)}`);
+          const ansibleMs: number[] = [];
+          const scanMs: number[] = [];
+          for (let i = 0; i < Math.min(3, reps); i++) {
+            ansibleMs.push((await runAnsible(ansible, inventory, hosts, script, env)).ms);
+            scanMs.push(await timed(() => scan(nodes)));
+          }
+          const row = {
+            nodes: count,
+            ansibleMs: round(median(ansibleMs)),
+            ansibleFirstMs: round(first.ms),
+            scanMs: round(median(scanMs)),
+            speedup: round(median(ansibleMs) / median(scanMs), 1),
+          };
+          ansibleRows.push(row);
+          console.log(`[bench] same checks with ansible on ${count} node(s): ${row.ansibleMs} ms (first run ${row.ansibleFirstMs} ms) vs nodeprep ${row.scanMs} ms -> nodeprep ${row.speedup}x faster (target >= 3x)`);
+        }
+        results.ansible = { version: spawnSync(ansible, ["--version"], { encoding: "utf8" }).stdout.split("\n")[0], rows: ansibleRows };
+      }
+    }
+
+    // ---- 3. render ----
+    if (!args.includes("--skip-render")) {
+      const render = await renderBench(health().columns(), 500, 5);
+      results.render = render;
+      console.log(
+        `[bench] matrix in Chromium, ${render.nodes} synthetic nodes x ${render.columns} probes: first render ${render.firstRenderMs} ms (to next frame ${render.firstFrameMs} ms), 25-row update ${render.updateMs} ms, tooltip ${render.tooltipMs} ms, keyboard move ${render.keyMoveMs} ms`,
+      );
+    }
+  } finally {
+    for (const c of bare) c.end();
+    closePool();
+    for (const n of numbers) await lab.stopNode(n);
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+
+  const dir = path.join(ROOT, "bench", "results");
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `health-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  fs.writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+  console.log(`[bench] results in ${path.relative(ROOT, file)}`);
+}
