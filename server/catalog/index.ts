@@ -6,8 +6,15 @@ import type { RemoteHost } from "../ssh/types";
 import { buildBatch, fileSection, newNonce, parseBatch, parseFileSection, type Section } from "./batch";
 import { hostProbes } from "./probes/host";
 import { moduleProbe, modulesPersistedProbe } from "./probes/modules";
+import { runtimeProbes } from "./probes/runtime";
 import { sysctlPersistedProbe, sysctlValuesProbe } from "./probes/sysctl";
+import { cgroupDriverStep } from "./steps/cgroup-driver";
+import { cniPluginsStep } from "./steps/cni-plugins";
+import { containerdStep } from "./steps/containerd";
+import { containerdServiceStep } from "./steps/containerd-service";
 import { kernelModulesStep } from "./steps/kernel-modules";
+import { kubeletCgroupDriverStep } from "./steps/kubelet-cgroup-driver";
+import { runcStep } from "./steps/runc";
 import { sysctlStep } from "./steps/sysctl";
 import type { FileState, Probe, Step } from "./types";
 
@@ -15,13 +22,22 @@ export type { Action, FileState, Observed, Probe, Step, StepPlan } from "./types
 
 /** Every probe, by id. The wizard's verify phase and the health view read the same entries. */
 export const probes: ReadonlyMap<string, Probe> = new Map(
-  [moduleProbe("overlay"), moduleProbe("br_netfilter"), modulesPersistedProbe, sysctlValuesProbe, sysctlPersistedProbe, ...hostProbes].map(
+  [moduleProbe("overlay"), moduleProbe("br_netfilter"), modulesPersistedProbe, sysctlValuesProbe, sysctlPersistedProbe, ...hostProbes, ...runtimeProbes].map(
     (p) => [p.id, p],
   ),
 );
 
 /** The wizard, in order. */
-export const steps: readonly Step[] = [kernelModulesStep, sysctlStep];
+export const steps: readonly Step[] = [
+  kernelModulesStep,
+  sysctlStep,
+  containerdStep,
+  runcStep,
+  cniPluginsStep,
+  containerdServiceStep,
+  cgroupDriverStep,
+  kubeletCgroupDriverStep,
+];
 
 export function getStep(id: string): Step | undefined {
   return steps.find((s) => s.id === id);

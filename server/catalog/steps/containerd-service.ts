@@ -1,0 +1,134 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { planArtifactAction, resolveArtifact } from "../../artifacts";
+import { CONTAINERD_UNIT, installedContainerd, unitFileOf } from "../probes/runtime";
+import type { Action, Step } from "../types";
+
+/**
+ * containerd's own unit (https://github.com/containerd/containerd/blob/main/containerd.service, as
+ * the seed downloads it), shipped for release sources that carry no `containerd-service` artifact.
+ * The lab's local release carries the same file as an artifact with its sum.
+ */
+export const UPSTREAM_CONTAINERD_SERVICE = `# Copyright The containerd Authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+[Unit]
+Description=containerd container runtime
+Documentation=https://containerd.io
+After=network.target local-fs.target dbus.service
+
+[Service]
+ExecStartPre=-/sbin/modprobe overlay
+ExecStart=/usr/local/bin/containerd
+
+Type=notify
+Delegate=yes
+KillMode=process
+Restart=always
+RestartSec=5
+
+# Having non-zero Limit*s causes performance problems due to accounting overhead
+# in the kernel. We recommend using cgroups to do container-local accounting.
+LimitNPROC=infinity
+LimitCORE=infinity
+
+# Comment TasksMax if your systemd version does not supports it.
+# Only systemd 226 and above support this version.
+TasksMax=infinity
+OOMScoreAdjust=-999
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+/** The release source's unit file, if it has one (the lab's local release does; upstream's table does not). */
+function unitArtifact() {
+  try {
+    return resolveArtifact("containerd-service", null, "any");
+  } catch {
+    return null;
+  }
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+export const containerdServiceStep: Step = {
+  id: "containerd-service",
+  title: "containerd service",
+  summary: "containerd.service in /usr/local/lib/systemd/system, enabled and started",
+  requires: ["containerd-installed"],
+  observe: { probes: ["containerd-active"], files: [CONTAINERD_UNIT] },
+  plan(facts, observed) {
+    const actions: Action[] = [];
+    const notes: string[] = [];
+    if (facts.init !== "systemd") {
+      throw new Error(`this host's init is not systemd (PID 1 is not systemd): the containerd.service unit cannot run here; start containerd with the host's own init system`);
+    }
+    const service = observed.probes["containerd-active"];
+    const installed = installedContainerd(observed.probes["containerd-installed"]);
+    const fragment = unitFileOf(service);
+    const state = observed.files[CONTAINERD_UNIT];
+    let unitChanged = false;
+    if (installed?.packaged && fragment && fragment !== CONTAINERD_UNIT) {
+      // The package's unit starts the package's binary: a unit in /usr/local would shadow it with one
+      // that starts /usr/local/bin/containerd, which does not exist.
+      notes.push(`containerd comes from a package, whose unit ${fragment} is used as it is.`);
+    } else {
+      const artifact = unitArtifact();
+      if (artifact && artifact.sha256) {
+        const right = state?.kind === "file" && sha256(state.content) === artifact.sha256 && parseInt(state.mode, 8) === 0o644;
+        if (!right) {
+          const action = planArtifactAction("containerd-service", artifact.version, "any", { kind: "file", path: CONTAINERD_UNIT, mode: "644" }, { source: artifact.source });
+          actions.push({
+            ...action,
+            reason: state?.kind === "file" ? `${CONTAINERD_UNIT} differs from the release's unit (${artifact.file}, sha256 ${artifact.sha256})` : `${CONTAINERD_UNIT} is missing`,
+          });
+          unitChanged = true;
+        }
+      } else {
+        const right = state?.kind === "file" && state.content === UPSTREAM_CONTAINERD_SERVICE && parseInt(state.mode, 8) === 0o644;
+        if (!right) {
+          actions.push({
+            kind: "write-file",
+            path: CONTAINERD_UNIT,
+            mode: 0o644,
+            content: UPSTREAM_CONTAINERD_SERVICE,
+            reason: state?.kind === "file" ? "the unit differs from containerd's upstream containerd.service" : `${CONTAINERD_UNIT} is missing`,
+          });
+          unitChanged = true;
+        }
+      }
+      if (fragment && fragment !== CONTAINERD_UNIT && !fragment.startsWith("/usr/local/")) {
+        notes.push(`systemd currently uses ${fragment}; a unit in /etc/systemd/system overrides the one in /usr/local/lib/systemd/system.`);
+      }
+    }
+    if (unitChanged) actions.push({ kind: "run-command", argv: ["systemctl", "daemon-reload"], reason: "systemd reads unit files only on daemon-reload" });
+    const check = (name: string) => service?.checks.find((c) => c.name === name)?.status === "ok";
+    const active = check("is-active");
+    const enabled = check("is-enabled");
+    if (!active || !enabled) {
+      actions.push({
+        kind: "enable-unit",
+        unit: "containerd",
+        now: true,
+        reason: `containerd is ${service?.checks.map((c) => c.observed).slice(0, 2).join(", ") ?? "not checked"}: start it now and at every boot`,
+      });
+    }
+    if (unitChanged && active) {
+      actions.push({ kind: "run-command", argv: ["systemctl", "restart", "containerd"], reason: "containerd runs with the old unit: restart it with the new one" });
+    }
+    return { actions, notes };
+  },
+  verify: ["containerd-active", "ctr-version"],
+};

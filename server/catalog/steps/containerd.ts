@@ -1,0 +1,31 @@
+import "server-only";
+import { CONTAINERD_BIN, installedContainerd } from "../probes/runtime";
+import type { Step } from "../types";
+import { artifactFor } from "./runtime-artifacts";
+
+export const containerdStep: Step = {
+  id: "containerd",
+  title: "containerd",
+  summary: "the release tarball, sha256-checked on the host, extracted under /usr/local",
+  requires: [],
+  observe: { probes: ["containerd-installed"], files: [] },
+  plan(facts, observed) {
+    const probe = observed.probes["containerd-installed"];
+    const installed = installedContainerd(probe);
+    if (installed) {
+      const notes = installed.packaged
+        ? [
+            `${probe.observed}. nodeprep does not install a second containerd over a package: it keeps this one and configures it in the next steps (service, cgroup driver, CRI plugin). The package does not contain the CNI plugins: install them with the CNI plugins step.`,
+          ]
+        : [`${probe.observed}: already installed. nodeprep does not upgrade a containerd that works; to change versions, remove ${CONTAINERD_BIN} first.`];
+      if (probe.status === "warn") notes.push(probe.detail);
+      return { actions: [], notes };
+    }
+    const action = artifactFor("containerd", facts, { kind: "extract", dir: "/usr/local" });
+    return {
+      actions: [{ ...action, reason: `${probe?.observed ?? "not checked"}: ${action.reason}` }],
+      notes: probe?.status === "fail" && probe.observed !== "not installed" ? [probe.detail] : [],
+    };
+  },
+  verify: ["containerd-installed"],
+};
