@@ -152,3 +152,43 @@ export class WizardPage {
 export const wizardTest = test.extend<{ wizard: WizardPage }>({
   wizard: async ({ page }, use) => use(new WizardPage(page)),
 });
+
+// ---- Health (issue 6) ----
+export class HealthPage {
+  constructor(readonly page: Page) {}
+  async open() {
+    await this.page.goto("/health");
+    await expect(this.page.getByRole("heading", { name: "Health", level: 1 })).toBeVisible();
+  }
+  scanStatus() {
+    return this.page.getByTestId("scan-status");
+  }
+  /** Press "Scan now" and wait until that scan has finished on every node. */
+  async scan(opts: { whileRunning?: () => Promise<void> } = {}) {
+    const before = await this.scanStatus().getAttribute("data-scan-id").catch(() => null);
+    await this.page.getByRole("button", { name: "Scan now" }).click();
+    await expect.poll(async () => this.scanStatus().getAttribute("data-scan-id")).not.toBe(before);
+    await opts.whileRunning?.();
+    await expect(this.scanStatus()).toHaveAttribute("data-status", "done", { timeout: 60_000 });
+  }
+  row(nodeName: string) {
+    return this.page.locator(`tr[data-node="${nodeName}"]`);
+  }
+  cell(nodeName: string, probeTitle: string) {
+    return this.page.getByRole("button", { name: new RegExp(`^${nodeName}: ${probeTitle.replace(/[()]/g, "\\$&")}: `) });
+  }
+  detail(nodeName: string, probeTitle: string) {
+    return this.page.getByRole("region", { name: `${probeTitle} on ${nodeName}` });
+  }
+  drift() {
+    return this.page.getByRole("list", { name: "Drift events" });
+  }
+  readyCount() {
+    return this.page.getByTestId("ready-count");
+  }
+}
+
+export const healthTest = test.extend<{ health: HealthPage; wizard: WizardPage }>({
+  health: async ({ page }, use) => use(new HealthPage(page)),
+  wizard: async ({ page }, use) => use(new WizardPage(page)),
+});
