@@ -84,7 +84,9 @@ async function scanOne(node: ScanNode, deps: ScannerDeps, opts: ScanOptions): Pr
     opts.onProgress(node.id, "connecting");
     const host = await Promise.race([deps.connect(node.id, controller.signal), deadline]);
     opts.onProgress(node.id, "probing");
-    const remaining = Math.max(1, opts.perNodeTimeoutMs - (now() - started));
+    // The host layer's own timeout a little later than the deadline: the outcome (and its message)
+    // is then always the scanner's "did not answer within N s", whatever finished first.
+    const remaining = Math.max(1, opts.perNodeTimeoutMs - (now() - started)) + 1_000;
     const obs = await Promise.race([deps.observe(host, { signal: controller.signal, timeoutMs: remaining }), deadline]);
     const at = now();
     outcome = { reach: "reachable", results: obs.probes, ...bootInfo(obs.files, at), durationMs: at - started };
