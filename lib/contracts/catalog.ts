@@ -96,8 +96,8 @@ export type StepSummary = z.infer<typeof StepSummary>;
 export const Catalog = z.object({ steps: z.array(StepSummary) });
 export type Catalog = z.infer<typeof Catalog>;
 
-/** Where a node stands on a step, from its runs: the wizard's step list shows this per node. */
-export const StepProgressState = z.enum(["not-started", "planned", "done", "failed", "drift"]);
+/** Where a node stands on a step, from its runs: the wizard's step list shows this per node (blocked: a step before it is needed first). */
+export const StepProgressState = z.enum(["not-started", "planned", "blocked", "done", "failed", "drift"]);
 export type StepProgressState = z.infer<typeof StepProgressState>;
 
 export const StepProgress = z.object({

@@ -218,7 +218,7 @@ describe("the run engine", () => {
     const progress = stepProgress(db, ["n1"], ["make-marker", "needs-marker"]);
     expect(progress.map((p) => [p.stepId, p.state])).toEqual([
       ["make-marker", "not-started"],
-      ["needs-marker", "failed"],
+      ["needs-marker", "blocked"],
     ]);
   });
 

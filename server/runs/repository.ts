@@ -205,6 +205,7 @@ export function stepProgress(db: Db, nodeIds: string[], stepIds: readonly string
       if (done(latest)) state = "done";
       else if (latest.mode === "check" && mine.slice(1).some(done)) state = "drift";
       else if (latest.status === "pending-changes") state = "planned";
+      else if (latest.status === "blocked") state = "blocked";
       else state = "failed";
       out.push({ nodeId, stepId, state, runId: latest.run_id, at: latest.finished_at });
     }
