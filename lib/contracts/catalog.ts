@@ -5,7 +5,7 @@ import { ArtifactDest, ArtifactId } from "./artifacts";
 // probe found. Steps and probes themselves are data on the server (server/catalog); these are their
 // serialisable shapes.
 
-export const StepId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "step ids are kebab-case");
+export const StepId = z.string().max(64, "at most 64 characters").regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "step ids are kebab-case");
 export const ProbeId = StepId;
 
 export const ProbeStatus = z.enum(["ok", "warn", "fail", "unknown"]);

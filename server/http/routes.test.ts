@@ -127,9 +127,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
         { why: "newline in a step", body: { stepIds: ["kernel-modules\nreboot"], nodeIds: [uuid], mode: "check" }, field: "stepIds" },
         { why: "no nodes", body: { stepIds: ["kernel-modules"], nodeIds: [], mode: "check" }, field: "nodeIds" },
         { why: "huge node id", body: { stepIds: ["kernel-modules"], nodeIds: [HUGE], mode: "check" }, field: "nodeIds" },
-        // StepId (lib/contracts/catalog.ts) has no length bound yet: the engine refuses the unknown step
-        // (400, nothing stored) but the answer does not name the field. Add `field: "stepIds"` once it has one.
-        { why: "huge step id", body: { stepIds: [HUGE], nodeIds: [uuid], mode: "check" } },
+        { why: "huge step id", body: { stepIds: [HUGE], nodeIds: [uuid], mode: "check" }, field: "stepIds" },
       ],
     },
   },
