@@ -48,8 +48,13 @@ export async function startNode(n: number, opts: { image?: LabImage } = {}): Pro
   }
   const node = describe(state, image);
   await waitForSsh(target(node), 60_000);
-  // The restored guest believes it is still the snapshot's moment: give it the host's clock.
-  await sshExec(target(node), `sudo -n date -s @${Math.floor(Date.now() / 1000)} > /dev/null`);
+  // The restored guest believes it is still the snapshot's moment: give it the host's clock. And a
+  // name of its own (every node is restored from one snapshot), so facts and health tell them apart.
+  const name = `practice-${n}`;
+  await sshExec(
+    target(node),
+    `sudo -n sh -c 'date -s @${Math.floor(Date.now() / 1000)} > /dev/null && hostname ${name} && echo ${name} > /etc/hostname && sed -i "s/^127.0.1.1 .*/127.0.1.1 ${name}/" /etc/hosts'`,
+  );
   node.pid = pid;
   console.log(`[lab] practice-${n} up on 127.0.0.1:${port} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return node;

@@ -6,7 +6,9 @@ import { z } from "zod";
 import { nodeDir, nodesDir } from "./paths";
 
 export const LAB_USER = "prep"; // key auth, passwordless sudo
-export const LAB_SUDO_PASSWORD_USER = { username: "ops", password: "practice" }; // sudo asks for a password
+export const LAB_SUDO_PASSWORD_USER = { username: "ops", password: "ops-sudo-pw" }; // sudo asks for a password
+// (not a word that appears in ordinary output, such as the host name: the dashboard redacts every
+// occurrence of a node's secrets from what it shows)
 
 export const NodeState = z.object({
   n: z.number().int(),

@@ -35,10 +35,10 @@ PasswordAuthentication yes
 SSH
 
 # Users. `prep`: key auth, passwordless sudo (the usual automation account).
-# `ops`: key or password auth ("practice"), sudo asks for the password (to exercise sudo -S).
+# `ops`: key or password auth ("ops-sudo-pw"), sudo asks for the password (to exercise sudo -S).
 chroot "$r" useradd -m -s /bin/bash -G sudo prep
 chroot "$r" useradd -m -s /bin/bash -G sudo ops
-echo 'ops:practice' | chroot "$r" chpasswd
+echo 'ops:ops-sudo-pw' | chroot "$r" chpasswd
 chroot "$r" passwd -l root > /dev/null
 echo 'prep ALL=(ALL) NOPASSWD:ALL' > "$r/etc/sudoers.d/prep"
 chmod 0440 "$r/etc/sudoers.d/prep"

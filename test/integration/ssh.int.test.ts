@@ -94,14 +94,14 @@ describe("authentication and privilege", () => {
     const host = getRemoteHost(t);
     expect((await host.exec("id -un")).stdout).toBe("ops\n");
     const lines: string[] = [];
-    const root = await host.exec("id -u; cat; echo 'secret is practice'", { asRoot: true, stdin: "from stdin\n", onStdout: (l) => lines.push(l) });
+    const root = await host.exec(`id -u; cat; echo 'secret is ${node.sudoPasswordUser.password}'`, { asRoot: true, stdin: "from stdin\n", onStdout: (l) => lines.push(l) });
     expect(root.code).toBe(0);
     // The password never reaches the command (stdin holds only what we asked), and echoes are redacted.
     expect(root.stdout).toBe("0\nfrom stdin\nsecret is [redacted]\n");
     expect(lines).toEqual(["0", "from stdin", "secret is [redacted]"]);
     // Never on a command line: no process on the node saw it in its argv.
     const ps = await getRemoteHost(keyTarget(node)).exec("ps -eo args");
-    expect(ps.stdout).not.toContain("practice");
+    expect(ps.stdout).not.toContain(node.sudoPasswordUser.password);
   });
 
   it("passes hostile values through quote() unchanged, as root too", async () => {
