@@ -166,7 +166,32 @@ async function renderBench(columns: HealthColumn[], count: number, reps: number)
   }
 }
 
+async function catalogColumns(): Promise<HealthColumn[]> {
+  const { probes } = await import("../server/catalog");
+  const { layerOf } = await import("../lib/contracts/health");
+  return [...probes.values()].map((p) => ({ probeId: p.id, title: p.title, fixStepId: p.fixStepId, layer: layerOf({ probeId: p.id, fixStepId: p.fixStepId }) }));
+}
+
+function printRender(render: Awaited<ReturnType<typeof renderBench>>) {
+  console.log(
+    `[bench] matrix in Chromium, ${render.nodes} synthetic nodes x ${render.columns} probes: first render ${render.firstRenderMs} ms (to next frame ${render.firstFrameMs} ms), 25-row update ${render.updateMs} ms, tooltip ${render.tooltipMs} ms, keyboard move ${render.keyMoveMs} ms`,
+  );
+}
+
+function writeResults(results: Record<string, unknown>) {
+  const dir = path.join(ROOT, "bench", "results");
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `health-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  fs.writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+  console.log(`[bench] results in ${path.relative(ROOT, file)}`);
+}
+
 export async function main(args: string[]) {
+  if (args.includes("--render-only")) {
+    const render = await renderBench(await catalogColumns(), 500, 5);
+    printRender(render);
+    return writeResults({ at: new Date().toISOString(), render });
+  }
   const counts = (arg(args, "--nodes") ?? "1,2,4").split(",").map(Number);
   const reps = Number(arg(args, "--reps") ?? "7");
   const maxNodes = Math.max(...counts);
@@ -293,10 +318,12 @@ export async function main(args: string[]) {
     if (!args.includes("--skip-render")) {
       const render = await renderBench(health().columns(), 500, 5);
       results.render = render;
-      console.log(
-        `[bench] matrix in Chromium, ${render.nodes} synthetic nodes x ${render.columns} probes: first render ${render.firstRenderMs} ms (to next frame ${render.firstFrameMs} ms), 25-row update ${render.updateMs} ms, tooltip ${render.tooltipMs} ms, keyboard move ${render.keyMoveMs} ms`,
-      );
+      printRender(render);
     }
+  } catch (error) {
+    results.error = String(error);
+    writeResults(results);
+    throw error;
   } finally {
     for (const c of bare) c.end();
     closePool();
@@ -304,9 +331,5 @@ export async function main(args: string[]) {
     fs.rmSync(work, { recursive: true, force: true });
   }
 
-  const dir = path.join(ROOT, "bench", "results");
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `health-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  fs.writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
-  console.log(`[bench] results in ${path.relative(ROOT, file)}`);
+  writeResults(results);
 }
