@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { ensureImage } from "../lab/image";
 import { startNode, stopAll } from "../lab/nodes";
 
 export const E2E_PORT = 3100;
@@ -80,6 +81,11 @@ export default async function globalSetup() {
   for (const n of NODE_NUMBERS) await startNode(n);
 
   const dataDir = path.join(root, "data");
+  // Tests that damage the dashboard's artifact cache (<data>/artifacts/<sha256>/<file>) find it here.
+  process.env.NODEPREP_E2E_DATA_DIR = dataDir;
+  // The practice nodes have no internet: the wizard installs the lab's Debian-built release
+  // (registered as a local release, served from the dashboard's cache over SFTP).
+  const localReleases = process.env.NODEPREP_LOCAL_RELEASES ?? (await ensureImage()).artifactsDir;
   const log = fs.openSync(path.join(root, "server.log"), "a");
   const admin = { name: "e2e-admin", password: randomBytes(18).toString("base64url") };
   const server = spawn(process.execPath, [path.resolve("scripts/start.mjs")], {
@@ -91,6 +97,7 @@ export default async function globalSetup() {
       NODEPREP_HOST: "127.0.0.1",
       PORT: String(E2E_PORT),
       NODEPREP_BOOTSTRAP_ADMIN: `${admin.name}:${admin.password}`,
+      NODEPREP_LOCAL_RELEASES: localReleases,
     },
     stdio: ["ignore", log, log],
   });
