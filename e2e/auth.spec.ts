@@ -64,6 +64,13 @@ test("a viewer cannot apply or manage: the server refuses and the UI does not of
   expect(apply.status()).toBe(403);
   expect(await apply.json()).toMatchObject({ code: "forbidden" });
   expect((await api.post("/api/users", { data: { name: "sneaky", role: "admin", password: "long-enough-password" } })).status()).toBe(403);
+
+  // In the wizard a viewer (a trainee) may Check but cannot press Apply.
+  await viewer.goto(`/wizard/kernel-modules?nodes=${nodes.nodes[0].id}`);
+  await expect(viewer.getByRole("button", { name: "Check", exact: true })).toBeEnabled();
+  await expect(viewer.getByRole("button", { name: "Apply", exact: true })).toBeDisabled();
+  await expect(viewer.getByRole("button", { name: "Apply all steps" })).toBeDisabled();
+  await expect(viewer.getByText("You can Check; applying changes needs the operator role.")).toBeVisible();
 });
 
 test("a request from another site is refused even with a valid session", async ({ apiAs }) => {

@@ -39,7 +39,8 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
   const runId = params.get("run");
   const step = steps.find((s) => s.id === currentStepId)!;
   const next = steps.find((s) => s.order === step.order + 1);
-  const canRun = useCan("operator");
+  // Everyone signed in may Check (it only reads and plans: the trainee's mode); Apply needs an operator.
+  const canApply = useCan("operator");
   const nodesQuery = useNodes();
   const allNodes = useMemo(() => nodesQuery.data?.nodes ?? [], [nodesQuery.data]);
   const selectedNodes = allNodes.filter((n) => selected.includes(n.id));
@@ -66,7 +67,8 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
   });
   const cancel = useMutation({ mutationFn: () => runsApi.cancel(runId!) });
 
-  const disabled = !canRun || selected.length === 0 || running || start.isPending;
+  const checkDisabled = selected.length === 0 || running || start.isPending;
+  const applyDisabled = !canApply || checkDisabled;
   const thisStepInRun = view.stepIds.includes(step.id);
 
   return (
@@ -125,7 +127,7 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
           <div className="flex flex-wrap items-center gap-2">
             <button
               type="button"
-              disabled={disabled}
+              disabled={checkDisabled}
               onClick={() => start.mutate({ mode: "check" })}
               className="rounded border border-slate-400 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 disabled:opacity-50"
             >
@@ -133,7 +135,7 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
             </button>
             <button
               type="button"
-              disabled={disabled}
+              disabled={applyDisabled}
               onClick={() => start.mutate({ mode: "apply" })}
               className="rounded bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 focus:outline-2 focus:outline-blue-600 disabled:opacity-50"
             >
@@ -142,7 +144,7 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
             <span className="mx-1 h-6 border-l border-slate-300" aria-hidden="true" />
             <button
               type="button"
-              disabled={disabled}
+              disabled={checkDisabled}
               onClick={() => start.mutate({ mode: "check", all: true })}
               className="rounded px-2 py-2 text-sm font-medium underline hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 disabled:opacity-50"
             >
@@ -150,7 +152,7 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
             </button>
             <button
               type="button"
-              disabled={disabled}
+              disabled={applyDisabled}
               onClick={() => start.mutate({ mode: "apply", all: true })}
               className="rounded px-2 py-2 text-sm font-medium underline hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 disabled:opacity-50"
             >
@@ -166,8 +168,8 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
                 Cancel
               </button>
             )}
-            {!canRun && <span className="text-sm text-slate-600">Running steps needs the operator role.</span>}
-            {canRun && selected.length === 0 && <span className="text-sm text-slate-600">Select at least one node.</span>}
+            {!canApply && <span className="text-sm text-slate-600">You can Check; applying changes needs the operator role.</span>}
+            {selected.length === 0 && <span className="text-sm text-slate-600">Select at least one node.</span>}
           </div>
           {start.error && (
             <p role="alert" className="text-sm text-red-800">

@@ -118,7 +118,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/runs": {
     GET: { role: "viewer", bad: [{ why: "limit not a number", query: "limit=lots", field: "limit" }] },
     POST: {
-      role: "operator",
+      role: "viewer",
       bad: [
         { why: "fields missing", body: {}, field: "stepIds" },
         { why: "mode unknown", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "yolo" }, field: "mode" },

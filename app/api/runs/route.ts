@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasRole } from "@/lib/contracts/auth";
 import { CreateRunBody } from "@/lib/contracts/runs";
 import { db } from "@/server/db";
 import { HttpError, badRequest } from "@/server/http/errors";
@@ -12,8 +13,14 @@ export const GET = route({ role: "viewer", query: z.object({ limit: z.coerce.num
   json({ runs: listRuns(db(), query.limit ?? 100) }),
 );
 
-/** Starts the run without waiting for it: 202 with its id; follow it at /api/runs/:id/events. */
-export const POST = route({ role: "operator", body: CreateRunBody }, ({ body, user }) => {
+/**
+ * Starts the run without waiting for it: 202 with its id; follow it at /api/runs/:id/events.
+ * Viewers (trainees) may run Check, which only reads and plans; Apply needs an operator.
+ */
+export const POST = route({ role: "viewer", body: CreateRunBody }, ({ body, user }) => {
+  if (body.mode === "apply" && !hasRole(user.role, "operator")) {
+    throw new HttpError(403, "forbidden", `applying changes needs the operator role; you are ${user.role} (Check is allowed)`);
+  }
   try {
     const { runId } = engine().start({ ...body, actor: user.name });
     return json({ runId }, { status: 202, headers: { location: `/api/runs/${runId}` } });
