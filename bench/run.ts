@@ -2,6 +2,7 @@
 // baseline in the same run and prints ratios; results go to bench/results/ (gitignored).
 const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   health: () => import("./health"),
+  facts: () => import("./facts"),
 };
 
 async function main() {

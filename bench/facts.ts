@@ -1,0 +1,68 @@
+// npm run bench -- facts [--nodes 1,2,4] [--reps 7]
+//
+// Facts for 1, 2 and 4 practice nodes (71..74) gathered in parallel through the product's own path
+// (pooled ssh2 connection, one remote script, parsed into HostFacts) as a ratio to ONE bare ssh2 exec
+// of `true` per node on the same nodes, both on open connections, measured alternately in the same
+// run so machine load hits both alike. Target (issue 3): <= 1.5x.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Client } from "ssh2";
+import { arg, connectBare, execTrue, median, round, timed, writeResults } from "./lib";
+
+const NODE_NUMBERS = [71, 72, 73, 74];
+
+export async function main(args: string[]) {
+  const counts = (arg(args, "--nodes") ?? "1,2,4").split(",").map(Number);
+  const reps = Number(arg(args, "--reps") ?? "7");
+  const maxNodes = Math.max(...counts);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-bench-facts-"));
+  process.env.NODEPREP_LAB_STATE = path.join(work, "lab");
+  const lab = await import("../lab");
+  const { getRemoteHost, closeAllConnections, parsePublicKeyLine } = await import("../server/ssh");
+  const { gatherFacts } = await import("../server/facts/gather");
+  const { imageHostKeys } = await import("../lab/state");
+
+  const nodes = [];
+  for (const n of NODE_NUMBERS.slice(0, maxNodes)) nodes.push(await lab.startNode(n));
+  const bare: Client[] = [];
+  try {
+    const image = lab.findImage();
+    if (!image) throw new Error("no practice image");
+    // The practice image's host key, pinned as the dashboard would (known out of band).
+    const { type, keyBase64 } = parsePublicKeyLine(imageHostKeys(image.dir).find((k) => k.startsWith("ssh-ed25519 "))!);
+    const targets = nodes.map((node) => ({
+      nodeId: `bench-${node.n}`,
+      name: node.name,
+      address: node.host,
+      port: node.port,
+      username: node.user,
+      auth: { kind: "key" as const, privateKey: node.privateKey },
+      privilege: { kind: "sudo-nopasswd" as const },
+      hostKey: { type, keyBase64 },
+    }));
+    for (const node of nodes) bare.push(await connectBare(node));
+    // Warm both paths (connections open, guest caches filled) before measuring.
+    await Promise.all(targets.map((t) => gatherFacts(getRemoteHost(t))));
+    await Promise.all(bare.map(execTrue));
+
+    const results = [];
+    for (const count of counts) {
+      const baseline: number[] = [];
+      const facts: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        baseline.push(await timed(() => Promise.all(bare.slice(0, count).map(execTrue))));
+        facts.push(await timed(() => Promise.all(targets.slice(0, count).map((t) => gatherFacts(getRemoteHost(t))))));
+      }
+      const row = { nodes: count, bareExecTrueMs: round(median(baseline)), factsMs: round(median(facts)), ratio: round(median(facts) / median(baseline), 2) };
+      results.push(row);
+      console.log(`[bench] facts on ${count} node(s): ${row.factsMs} ms vs bare exec of true ${row.bareExecTrueMs} ms -> ${row.ratio}x (target <= 1.5x)`);
+    }
+    writeResults("facts", { at: new Date().toISOString(), reps, results });
+  } finally {
+    for (const c of bare) c.end();
+    closeAllConnections();
+    await lab.stopAll();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
