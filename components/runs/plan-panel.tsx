@@ -7,7 +7,7 @@ function DiffBlock({ diff }: { diff: string }) {
   // Skip the "Index:/===" preamble; colour by the line's first character (text only, never HTML).
   const lines = diff.split("\n").filter((l) => !/^(Index: |={5,})/.test(l));
   return (
-    <pre aria-label="File diff" className="overflow-auto rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs leading-5">
+    <pre aria-label="File diff" tabIndex={0} className="max-h-[32rem] overflow-auto rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs leading-5">
       {lines.map((l, i) => (
         <div
           key={i}

@@ -36,7 +36,7 @@ function ProbeCard({ result }: { result: ProbeResult }) {
         </table>
       )}
       {result.status !== "ok" && result.detail && <p className="text-xs text-slate-700">{result.detail}</p>}
-      <pre aria-label={`Raw output of ${result.title}`} className="overflow-auto rounded bg-slate-900 p-2 font-mono text-xs leading-5 text-slate-100">
+      <pre aria-label={`Raw output of ${result.title}`} tabIndex={0} className="max-h-96 overflow-auto rounded bg-slate-900 p-2 font-mono text-xs leading-5 text-slate-100">
         {result.raw.map((r) => `$ ${r.command}\n${r.output}${r.output && !r.output.endsWith("\n") ? "\n" : ""}${r.exitCode ? `(exit ${r.exitCode})\n` : ""}`).join("")}
       </pre>
     </li>
