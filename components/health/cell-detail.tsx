@@ -34,7 +34,11 @@ export function CellDetail({ row, column, cell, onClose }: { row: HealthNodeRow;
       {cell.state === "unreachable" && (
         <p role="note" className="rounded bg-slate-100 p-2 text-sm">
           {cell.observed}
-          {cell.lastKnown && <span className="block text-slate-600">The last answer said: {cell.lastKnown} (raw output below).</span>}
+          {cell.lastKnown && result && (
+            <span className="block text-slate-600">
+              The last answer, at {formatTime(check.data!.at)}, said: {cell.lastKnown} (raw output below).
+            </span>
+          )}
         </p>
       )}
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">

@@ -25,7 +25,8 @@ export function DriftList({ events, showNode = true }: { events: DriftEvent[]; s
                   </Link>
                 </>
               )}
-              : {e.toStatus === "fail" ? "failing" : "warning"} since <time dateTime={e.detectedAt}>{formatTime(e.detectedAt)}</time> (ok at{" "}
+              : {e.resolvedAt ? "was " : ""}
+              {e.toStatus === "fail" ? "failing" : "warning"} since <time dateTime={e.detectedAt}>{formatTime(e.detectedAt)}</time> (ok at{" "}
               <time dateTime={e.lastOkAt}>{formatTime(e.lastOkAt)}</time>)
               {e.rebooted && (
                 <>

@@ -7,7 +7,7 @@ import { DriftList } from "./drift-list";
 import { HealthMatrix, type CellRef } from "./health-matrix";
 import { StateLegend } from "./state-icon";
 import { formatTime } from "./time";
-import { useAutoScan, useDrift, useHealthMatrix, useStartScan } from "./use-health";
+import { useAutoScan, useDrift, useHealthMatrix, useRefreshWhenScanEnds, useStartScan } from "./use-health";
 
 export const REFRESH_CHOICES = [
   { seconds: 0, label: "Off" },
@@ -40,6 +40,7 @@ export function HealthView() {
   const scan = data?.scan ?? null;
   const running = scan?.status === "running";
   const drift = useDrift({}, running);
+  useRefreshWhenScanEnds(running);
   const progress = useMemo(() => new Map(running ? scan.nodes.map((n) => [n.nodeId, n]) : []), [running, scan]);
 
   const open = useMemo(() => {
@@ -124,7 +125,12 @@ function Summary({ matrix }: { matrix: Matrix }) {
 }
 
 function ScanProgress({ scan }: { scan: ScanView | null }) {
-  if (!scan) return <p className="text-sm text-slate-600">No scan yet: press Scan now.</p>;
+  if (!scan)
+    return (
+      <p className="text-sm text-slate-600" data-testid="scan-status" data-status="none">
+        No scan yet: press Scan now.
+      </p>
+    );
   const finished = scan.nodes.filter((n) => n.state === "done" || n.state === "unreachable").length;
   const running = scan.status === "running";
   return (

@@ -8,13 +8,15 @@ import { DriftList } from "./drift-list";
 import { StackPicture } from "./stack-picture";
 import { StateBadge, StateIcon } from "./state-icon";
 import { formatTime } from "./time";
-import { useNodeHealth, useStartScan } from "./use-health";
+import { useNodeHealth, useRefreshWhenScanEnds, useStartScan } from "./use-health";
 
 /** One node: its runtime stack lit by status, each probe (openable), facts, drift and health history. */
 export function NodeHealthView({ nodeId }: { nodeId: string }) {
   const q = useNodeHealth(nodeId);
   const start = useStartScan();
   const [probeId, setProbeId] = useState<string | null>(null);
+  const scanState = q.data?.scan?.state;
+  useRefreshWhenScanEnds(scanState === "queued" || scanState === "connecting" || scanState === "probing");
   if (q.isPending) return <p className="text-slate-600">Loading…</p>;
   if (q.error) return <p role="alert" className="text-red-700">Could not load this node&apos;s health: {q.error.message}</p>;
   const { row, columns, facts, history, drift, scan } = q.data;

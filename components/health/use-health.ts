@@ -1,5 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { healthApi } from "@/lib/api/health";
 import type { StartScanBody } from "@/lib/contracts/health";
 import { queryKeys } from "@/lib/queries";
@@ -66,4 +67,14 @@ export function useCheck(checkId: number | null) {
 /** `poll`: while a scan runs, drift can appear any second. */
 export function useDrift(filter: { open?: boolean; nodeId?: string } = {}, poll = false) {
   return useQuery({ queryKey: queryKeys.health.drift(filter), queryFn: () => healthApi.drift(filter), refetchInterval: poll ? SCAN_POLL_MS : false });
+}
+
+/** When a scan ends, refetch everything health once: the last node's check and any drift it raised. */
+export function useRefreshWhenScanEnds(running: boolean) {
+  const qc = useQueryClient();
+  const was = useRef(running);
+  useEffect(() => {
+    if (was.current && !running) void qc.invalidateQueries({ queryKey: queryKeys.health.all });
+    was.current = running;
+  }, [running, qc]);
 }

@@ -344,7 +344,7 @@ export function healthRows(db: Db, nodes: readonly MatrixNode[], columns: readon
           state: "unreachable",
           observed: last.message ?? "unreachable",
           expected: r?.expected ?? "",
-          detail: r ? `Last answer (${reachable!.at}): ${r.observed}` : "No answer yet from this node.",
+          detail: r ? `Last answer: ${r.observed}` : "No answer yet from this node.",
           checkId: r ? reachable!.id : null,
           at: last.at,
           lastKnown: r?.status ?? null,
