@@ -77,6 +77,24 @@ test("a prepared node is green; broken it turns the right cells red with raw out
   for (const probe of WIZARD_PROBES) await expect(health.cell(A, probe)).toHaveAttribute("data-state", "ok");
   await expect(drift).toContainText("resolved at");
   await keepScreenshot("health-fixed");
+
+  // Keyboard: one tab stop in the matrix, arrows move between cells, Enter opens one.
+  await health.cell(A, "overlay module").focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(health.cell(A, "br_netfilter module")).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(health.detail(A, "br_netfilter module").getByLabel("Raw output of br_netfilter module").first()).toContainText(/br_netfilter\s+\d+/);
+
+  // The node page: the runtime stack lit by status, facts, drift and the health history.
+  await health.row(A).getByRole("link", { name: A }).click();
+  await expect(page.getByRole("heading", { name: A, level: 1 })).toBeVisible();
+  const stack = page.getByRole("list", { name: "Runtime stack" });
+  await expect(stack.locator('[data-layer="kernel-modules"]')).toHaveAttribute("data-state", "ok");
+  await expect(stack.locator('[data-layer="sysctl"]')).toHaveAttribute("data-state", "ok");
+  await expect(stack.locator('[data-layer="containerd"]')).toHaveAttribute("data-state", "fail");
+  await expect(page.getByRole("table", { name: "Checks of this node, newest first" }).getByRole("row")).toHaveCount(4); // header + the 3 scans above
+  await expect(page.getByRole("list", { name: "Drift events" }).getByRole("listitem")).toHaveCount(2);
+  await keepScreenshot("health-node");
 });
 
 test("a frozen node shows unreachable while the other node still updates", async ({ health, page, keepScreenshot }) => {
