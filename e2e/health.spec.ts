@@ -94,6 +94,8 @@ test("a prepared node is green; broken it turns the right cells red with raw out
   await expect(stack.locator('[data-layer="containerd"]')).toHaveAttribute("data-state", "fail");
   await expect(page.getByRole("table", { name: "Checks of this node, newest first" }).getByRole("row")).toHaveCount(4); // header + the 3 scans above
   await expect(page.getByRole("list", { name: "Drift events" }).getByRole("listitem")).toHaveCount(2);
+  await page.getByRole("button", { name: "Gather facts" }).click();
+  await expect(page.getByRole("region", { name: "Facts" })).toContainText("Debian GNU/Linux 12");
   await keepScreenshot("health-node");
 });
 

@@ -1,8 +1,12 @@
 "use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { nodesApi } from "@/lib/api/nodes";
 import type { HostFacts } from "@/lib/contracts/facts";
 import type { CheckSummary } from "@/lib/contracts/health";
+import { queryKeys } from "@/lib/queries";
+import { useCan } from "../auth/use-me";
 import { CellDetail } from "./cell-detail";
 import { DriftList } from "./drift-list";
 import { StackPicture } from "./stack-picture";
@@ -14,6 +18,13 @@ import { useNodeHealth, useRefreshWhenScanEnds, useStartScan } from "./use-healt
 export function NodeHealthView({ nodeId }: { nodeId: string }) {
   const q = useNodeHealth(nodeId);
   const start = useStartScan();
+  const qc = useQueryClient();
+  const canGather = useCan("operator");
+  // Facts are one more round trip (server/facts), so a scan does not gather them: this button does.
+  const gather = useMutation({
+    mutationFn: () => nodesApi.refreshFacts(nodeId),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.health.node(nodeId) }),
+  });
   const [probeId, setProbeId] = useState<string | null>(null);
   const scanState = q.data?.scan?.state;
   useRefreshWhenScanEnds(scanState === "queued" || scanState === "connecting" || scanState === "probing");
@@ -101,7 +112,24 @@ export function NodeHealthView({ nodeId }: { nodeId: string }) {
         <h2 id="facts-heading" className="text-lg font-semibold">
           Facts
         </h2>
-        {facts ? <Facts facts={facts} /> : <p className="text-sm text-slate-600">No facts gathered yet: use Test connection on the Nodes page.</p>}
+        {facts ? <Facts facts={facts} /> : <p className="text-sm text-slate-600">No facts gathered yet.</p>}
+        <p className="flex flex-wrap items-center gap-3 text-sm">
+          {canGather && (
+            <button
+              type="button"
+              onClick={() => gather.mutate()}
+              disabled={gather.isPending}
+              className="rounded border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-100 disabled:opacity-60"
+            >
+              {gather.isPending ? "Gathering facts…" : "Gather facts"}
+            </button>
+          )}
+          <Link href={`/nodes/${row.nodeId}`} className="text-sky-800 underline">
+            Connection and host key on the node&apos;s page
+          </Link>
+        </p>
+        {gather.data && !gather.data.ok && <p role="alert" className="text-sm text-red-700">Could not gather facts: {gather.data.message}</p>}
+        {gather.error && <p role="alert" className="text-sm text-red-700">Could not gather facts: {gather.error.message}</p>}
       </section>
 
       <section aria-labelledby="history-heading" className="space-y-2">
