@@ -98,9 +98,12 @@ export type CheckOutcome =
  * Store one node's check, and judge drift against the last known state, in one transaction: two
  * scans finishing together cannot both see the same "previous" state.
  */
-export function recordCheck(db: Db, input: { scanId: string | null; nodeId: string; nodeName: string; at: string; outcome: CheckOutcome }): number {
+export function recordCheck(
+  db: Db,
+  input: { scanId: string | null; nodeId: string; nodeName: string; at: string; outcome: CheckOutcome; keepChecks?: number },
+): number {
   const { outcome } = input;
-  return db.transaction(() => {
+  const id = db.transaction(() => {
     const checkId = Number(
       db
         .prepare(
@@ -176,6 +179,26 @@ export function recordCheck(db: Db, input: { scanId: string | null; nodeId: stri
     for (const probeId of judged.resolved) resolve.run(input.at, checkId, input.nodeId, probeId);
     return checkId;
   })();
+  if (input.keepChecks) pruneChecks(db, input.nodeId, input.keepChecks);
+  return id;
+}
+
+/**
+ * Retention: a node's newest `keep` checks stay, older ones go (their results with them), except the
+ * checks drift events and the last known state point at, so every drift keeps its evidence.
+ */
+export function pruneChecks(db: Db, nodeId: string, keep: number): number {
+  return db
+    .prepare(
+      `DELETE FROM health_checks WHERE node_id = @nodeId
+         AND id < (SELECT id FROM health_checks WHERE node_id = @nodeId ORDER BY id DESC LIMIT 1 OFFSET @offset)
+         AND id NOT IN (SELECT check_id FROM health_drift WHERE node_id = @nodeId)
+         AND id NOT IN (SELECT last_ok_check_id FROM health_drift WHERE node_id = @nodeId)
+         AND id NOT IN (SELECT resolved_check_id FROM health_drift WHERE node_id = @nodeId AND resolved_check_id IS NOT NULL)
+         AND id NOT IN (SELECT check_id FROM health_probe_state WHERE node_id = @nodeId)
+         AND id NOT IN (SELECT last_ok_check_id FROM health_probe_state WHERE node_id = @nodeId AND last_ok_check_id IS NOT NULL)`,
+    )
+    .run({ nodeId, offset: keep - 1 }).changes;
 }
 
 export function probeStates(db: Db, nodeId: string): Map<string, ProbeState> {

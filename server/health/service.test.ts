@@ -51,7 +51,7 @@ interface World {
   maxActive: number;
 }
 
-function setup(nodeCount: number, opts: { concurrency?: number; perNodeTimeoutMs?: number } = {}) {
+function setup(nodeCount: number, opts: { concurrency?: number; perNodeTimeoutMs?: number; keepChecksPerNode?: number } = {}) {
   const db = openDb(":memory:");
   const nodes = Array.from({ length: nodeCount }, (_, i) => ({ id: uuid(i + 1), name: `node-${i + 1}`, address: "10.0.0.1", port: 22, practice: false }));
   const world: World = { statuses: new Map(), boot: new Map(), behaviour: new Map(), active: 0, maxActive: 0 };
@@ -66,6 +66,7 @@ function setup(nodeCount: number, opts: { concurrency?: number; perNodeTimeoutMs
     facts: () => null,
     concurrency: opts.concurrency,
     perNodeTimeoutMs: opts.perNodeTimeoutMs ?? 2_000,
+    keepChecksPerNode: opts.keepChecksPerNode,
     connect: async (nodeId, signal) => {
       const b = world.behaviour.get(nodeId) ?? "ok";
       if (b === "refused") {
@@ -175,6 +176,23 @@ describe("drift through the service", () => {
     expect(listDrift(db, { open: true })).toEqual([]);
     expect(service.matrix().nodes[0]).toMatchObject({ ready: true, openDrift: 0 });
     expect(service.nodeHealth(nodes[0].id)!.history.map((h) => h.counts.fail)).toEqual([0, 1, 1, 0]);
+  });
+
+  it("keeps the newest checks per node, and every check a drift event or the last known state points at", async () => {
+    const { db, world, nodes, scan } = setup(1, { keepChecksPerNode: 2 });
+    const checkIds = () => db.prepare("SELECT id FROM health_checks ORDER BY id").pluck().all() as number[];
+    await scan(); // 1: ok
+    await scan(); // 2: ok
+    world.statuses.get(nodes[0].id)!["swap-off"] = "fail";
+    await scan(); // 3: drift (last ok = 2)
+    await scan(); // 4
+    await scan(); // 5
+    await scan(); // 6
+    // 5, 6 are the newest; 3 is the drift's check and 2 its last ok; 1 and 4 are gone with their results.
+    expect(checkIds()).toEqual([2, 3, 5, 6]);
+    expect(db.prepare("SELECT COUNT(*) FROM health_results WHERE check_id IN (1, 4)").pluck().get()).toBe(0);
+    expect(listDrift(db)[0]).toMatchObject({ checkId: 3, probeId: "swap-off" });
+    expect(getCheck(db, 2)!.results.find((r) => r.probeId === "swap-off")!.status).toBe("ok");
   });
 
   it("one scan at a time: a second request while one runs gets the running scan", async () => {

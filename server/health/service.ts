@@ -28,11 +28,15 @@ export interface HealthDeps extends ScannerDeps {
   facts(nodeId: string): HostFacts | null;
   concurrency?: number;
   perNodeTimeoutMs?: number;
+  /** Checks kept per node (older ones are pruned, except those drift points at). */
+  keepChecksPerNode?: number;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
 /** Connect + the whole batch; a practice node under TCG answers in well under a second. */
 export const DEFAULT_NODE_TIMEOUT_MS = 20_000;
+/** A day of automatic scans every 15 s is 5760; a week of every-minute scans is 10080. */
+export const DEFAULT_KEEP_CHECKS = 10_000;
 
 export class UnknownNodeError extends Error {}
 
@@ -63,7 +67,8 @@ export function createHealthService(deps: HealthDeps) {
       concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
       perNodeTimeoutMs: deps.perNodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
       onProgress: (nodeId, state, extra) => setScanNode(db, id, nodeId, { state, ...extra }),
-      record: (node, at, outcome) => recordCheck(db, { scanId: id, nodeId: node.id, nodeName: node.name, at, outcome }),
+      record: (node, at, outcome) =>
+        recordCheck(db, { scanId: id, nodeId: node.id, nodeName: node.name, at, outcome, keepChecks: deps.keepChecksPerNode ?? DEFAULT_KEEP_CHECKS }),
     })
       .catch((error) => console.error("[health] scan", id, "failed:", error))
       .finally(() => {
