@@ -227,7 +227,7 @@ export async function main(args: string[]) {
     for (const node of labNodes) bare.push(await connectBare(node));
 
     // ---- 1. scan vs bare exec ----
-    const scanRows: Record<string, number>[] = [];
+    const scanRows: Record<string, number | null>[] = [];
     for (const count of counts) {
       const nodes = labNodes.slice(0, count);
       const clients = bare.slice(0, count);
@@ -247,8 +247,24 @@ export async function main(args: string[]) {
         closePool();
         coldScan.push(await timed(() => scan(nodes)));
       }
+      // What batching saves: the same probes, one exec each (as root, pooled connection), on the first node.
+      let perProbeMs: number | null = null;
+      if (count === counts[0]) {
+        const { observeHost, probes } = await import("../server/catalog");
+        const { loadTarget } = await import("../server/nodes/targets");
+        const host = ssh.getRemoteHost(loadTarget(db(), idOf(nodes[0])));
+        const each: number[] = [];
+        for (let i = 0; i < Math.min(3, reps); i++) {
+          each.push(await timed(async () => {
+            for (const id of probes.keys()) await observeHost(host, [id], { files: [] });
+          }));
+        }
+        perProbeMs = round(median(each));
+        console.log(`[bench] the same probes one exec each on 1 node: ${perProbeMs} ms`);
+      }
       const row = {
         nodes: count,
+        perProbeExecsMs: perProbeMs,
         bareExecTrueMs: round(median(bareMs)),
         scanMs: round(median(scanMs)),
         ratio: round(median(scanMs) / median(bareMs), 2),
