@@ -122,7 +122,7 @@ export class WizardPage {
     const runParam = () => new URL(this.page.url()).searchParams.get("run");
     const before = runParam();
     await this.page.getByRole("button", { name: mode, exact: true }).click();
-    await expect.poll(runParam).not.toBe(before);
+    await expect.poll(() => runParam() !== null && runParam() !== before).toBe(true);
     const status = this.page.locator(`[role=status][data-run-id="${runParam()}"]`);
     await expect(status).toBeVisible();
     await opts.whileRunning?.();
