@@ -86,8 +86,12 @@ export function observation(
   lookup: (id: string) => Probe = getProbe,
 ): Observation {
   const list = [...new Set(probeIds)].map(lookup);
+  // Probes that read the same thing (two of them parse `containerd config dump`) share one section:
+  // every command runs once per round trip, and each probe still gets its exact output.
+  const sectionOf = new Map<string, string>();
+  for (const p of list) for (const c of p.commands) if (!sectionOf.has(c.command)) sectionOf.set(c.command, `${p.id}/${c.key}`);
   const sections: Section[] = [
-    ...list.flatMap((p) => p.commands.map((c) => ({ key: `${p.id}/${c.key}`, command: c.command }))),
+    ...[...sectionOf].map(([command, key]) => ({ key, command })),
     ...[...new Set(files)].map(fileSection),
   ];
   return {
@@ -95,7 +99,10 @@ export function observation(
     finish(stdout) {
       const outputs = parseBatch(stdout, sections, nonce);
       const results = list.map((p): ProbeResult => {
-        const mine = Object.fromEntries(p.commands.flatMap((c) => (outputs[`${p.id}/${c.key}`] ? [[c.key, outputs[`${p.id}/${c.key}`]]] : [])));
+        const mine = Object.fromEntries(p.commands.flatMap((c) => {
+          const out = outputs[sectionOf.get(c.command)!];
+          return out ? [[c.key, out]] : [];
+        }));
         const verdict = p.parse(mine);
         return {
           ...verdict,

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { observation } from "./index";
+import type { Probe } from "./types";
+
+const probe = (id: string, command: string): Probe => ({
+  id,
+  title: id,
+  fixStepId: null,
+  commands: [{ key: "dump", command }],
+  parse: (out) => ({ status: out.dump?.output === "shared output\n" ? "ok" : "fail", observed: out.dump?.output ?? "", expected: "", detail: "" }),
+});
+
+describe("observation (one round trip per host)", () => {
+  it("runs a command two probes share once, and gives both probes its exact output", () => {
+    const probes = new Map([
+      ["a", probe("a", "containerd config dump")],
+      ["b", probe("b", "containerd config dump")],
+      ["c", probe("c", "echo other")],
+    ]);
+    const nonce = "0123456789abcdef";
+    const obs = observation(["a", "b", "c"], [], nonce, (id) => probes.get(id)!);
+    expect(obs.script.split("containerd config dump").length - 1).toBe(1);
+    const stdout = [`@@${nonce} begin 0@@`, "shared output", "", `@@${nonce} end 0 0@@`, `@@${nonce} begin 1@@`, "other", "", `@@${nonce} end 1 0@@`, ""].join("\n");
+    const { probes: results } = obs.finish(stdout);
+    expect(results.map((r) => [r.probeId, r.status])).toEqual([
+      ["a", "ok"],
+      ["b", "ok"],
+      ["c", "fail"],
+    ]);
+    expect(results[1].raw[0]).toEqual({ command: "containerd config dump", output: "shared output\n", exitCode: 0 });
+  });
+});
