@@ -7,7 +7,7 @@ const probe = (id: string, command: string): Probe => ({
   title: id,
   fixStepId: null,
   commands: [{ key: "dump", command }],
-  parse: (out) => ({ status: out.dump?.output === "shared output\n" ? "ok" : "fail", observed: out.dump?.output ?? "", expected: "", detail: "" }),
+  parse: (out) => ({ status: out.dump?.output === "shared output\n" ? "ok" : "fail", observed: out.dump?.output ?? "", expected: "", detail: "", checks: [] }),
 });
 
 describe("observation (one round trip per host)", () => {
