@@ -47,6 +47,7 @@ export function useRunEvents(runId: string | null) {
         void queryClient.invalidateQueries({ queryKey: queryKeys.runs.all });
         void queryClient.invalidateQueries({ queryKey: queryKeys.catalog.all });
         void queryClient.invalidateQueries({ queryKey: queryKeys.nodes.all });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.health.all });
       }
     });
     source.onerror = () => {
