@@ -14,7 +14,9 @@ import { ensureImage } from "../lab/image";
 import { startNode, stopAll } from "../lab/nodes";
 
 export const E2E_PORT = 3100;
-const NODE_NUMBERS = (process.env.NODEPREP_E2E_NODES ?? "1").split(",").map(Number);
+// Two nodes: the health spec needs two (one frozen while the other answers). Specs that change a node
+// reset it first (lab resetNode), so no spec depends on what an earlier one left behind.
+const NODE_NUMBERS = (process.env.NODEPREP_E2E_NODES ?? "1,2").split(",").map(Number);
 
 async function waitForHttp(url: string, server: ChildProcess, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;

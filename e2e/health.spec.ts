@@ -20,7 +20,7 @@ test("a prepared node is green; broken it turns the right cells red with raw out
   apiAs,
   keepScreenshot,
 }) => {
-  test.skip(B_N === undefined, "needs two practice nodes: NODEPREP_E2E_NODES=51,52");
+  if (B_N === undefined) throw new Error("the health spec needs two practice nodes: NODEPREP_E2E_NODES=51,52");
   const api = await apiAs("operator");
   const nodes = (await (await api.get("/api/nodes")).json()) as { nodes: { id: string; name: string }[] };
   const a = nodes.nodes.find((n) => n.name === A)!;
@@ -100,7 +100,7 @@ test("a prepared node is green; broken it turns the right cells red with raw out
 });
 
 test("a frozen node shows unreachable while the other node still updates", async ({ health, page, keepScreenshot }) => {
-  test.skip(B_N === undefined, "needs two practice nodes: NODEPREP_E2E_NODES=51,52");
+  if (B_N === undefined) throw new Error("the health spec needs two practice nodes: NODEPREP_E2E_NODES=51,52");
   await health.open();
   await pauseNode(B_N);
   try {

@@ -7,7 +7,7 @@
 // Run with NODEPREP_E2E_NODES=61.
 import fs from "node:fs";
 import path from "node:path";
-import { execOn, findImage, getNode } from "../lab";
+import { execOn, findImage, getNode, resetNode } from "../lab";
 import { expect, wizardTest as test } from "./fixtures";
 
 const NODE_N = Number((process.env.NODEPREP_E2E_NODES ?? "1").split(",")[0]);
@@ -15,6 +15,11 @@ const NODE = `practice-${NODE_N}`;
 const RUNTIME_STEPS = ["containerd", "runc", "cni-plugins", "containerd-service", "cgroup-driver", "kubelet-cgroup-driver"] as const;
 
 test.describe.configure({ mode: "serial" });
+
+// Start from a fresh node whatever an earlier spec did to it (the e2e run shares its practice nodes).
+test.beforeAll(async () => {
+  await resetNode(NODE_N);
+});
 
 async function sh(command: string) {
   const node = getNode(NODE_N);

@@ -1,13 +1,18 @@
 // The wizard's first two steps in a real browser on a fresh practice node: sysctl first is blocked
 // and links to step 1; both steps apply with live output and verify with the raw output; a second
 // run changes nothing; a node that freezes mid-run fails clearly and the retry succeeds.
-import { execOn, getNode, pauseNode, resumeNode } from "../lab";
+import { execOn, getNode, pauseNode, resetNode, resumeNode } from "../lab";
 import { expect, wizardTest as test } from "./fixtures";
 
 const NODE_N = Number((process.env.NODEPREP_E2E_NODES ?? "1").split(",")[0]);
 const NODE = `practice-${NODE_N}`;
 
 test.describe.configure({ mode: "serial" });
+
+// Start from a fresh node whatever an earlier spec did to it (the e2e run shares its practice nodes).
+test.beforeAll(async () => {
+  await resetNode(NODE_N);
+});
 
 test("sysctl before kernel modules is blocked, with a link to step 1", async ({ wizard, page, keepScreenshot }) => {
   await wizard.open("sysctl");
