@@ -13,21 +13,11 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Client } from "ssh2";
+import type { Client } from "ssh2";
+import { arg, connectBare, execTrue, median, ROOT, round, timed, writeResults } from "./lib";
 import type { HealthColumn, HealthMatrix, HealthNodeRow } from "../lib/contracts/health";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const NODE_NUMBERS = [53, 54, 55, 56];
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-const arg = (args: string[], name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 
 interface LabNode {
   n: number;
@@ -37,31 +27,6 @@ interface LabNode {
   user: string;
   privateKey: string;
   privateKeyPath: string;
-}
-
-function connectBare(node: LabNode): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const c = new Client();
-    c.on("ready", () => resolve(c))
-      .on("error", reject)
-      .connect({ host: node.host, port: node.port, username: node.user, privateKey: node.privateKey, readyTimeout: 60_000 });
-  });
-}
-
-function execTrue(c: Client): Promise<void> {
-  return new Promise((resolve, reject) => {
-    c.exec("true", (err, stream) => {
-      if (err) return reject(err);
-      stream.on("close", (code: number) => (code === 0 ? resolve() : reject(new Error(`true exited ${code}`)))).resume();
-      stream.stderr.resume();
-    });
-  });
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
 }
 
 function ensureAnsible(): string | null {
@@ -178,19 +143,13 @@ function printRender(render: Awaited<ReturnType<typeof renderBench>>) {
   );
 }
 
-function writeResults(results: Record<string, unknown>) {
-  const dir = path.join(ROOT, "bench", "results");
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `health-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  fs.writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
-  console.log(`[bench] results in ${path.relative(ROOT, file)}`);
-}
 
 export async function main(args: string[]) {
   if (args.includes("--render-only")) {
     const render = await renderBench(await catalogColumns(), 500, 5);
     printRender(render);
-    return writeResults({ at: new Date().toISOString(), render });
+    writeResults("health", { at: new Date().toISOString(), render });
+    return;
   }
   const counts = (arg(args, "--nodes") ?? "1,2,4").split(",").map(Number);
   const reps = Number(arg(args, "--reps") ?? "7");
@@ -338,7 +297,7 @@ export async function main(args: string[]) {
     }
   } catch (error) {
     results.error = String(error);
-    writeResults(results);
+    writeResults("health", results);
     throw error;
   } finally {
     for (const c of bare) c.end();
@@ -347,5 +306,5 @@ export async function main(args: string[]) {
     fs.rmSync(work, { recursive: true, force: true });
   }
 
-  writeResults(results);
+  writeResults("health", results);
 }
