@@ -115,3 +115,23 @@ export function renderAction(action: Action, files: Record<string, FileState>): 
 export function fileIsRight(state: FileState | undefined, content: string, mode: number): boolean {
   return state?.kind === "file" && state.content === content && parseInt(state.mode, 8) === mode;
 }
+
+/**
+ * The write-file action a step needs for a file it owns, or null when the file is already right.
+ * The reason says what is wrong with what the host has now; `missing` says why an absent file matters.
+ */
+export function writeFileIfNeeded(
+  state: FileState | undefined,
+  file: { path: string; mode: number; content: string; missing: string },
+): Extract<Action, { kind: "write-file" }> | null {
+  if (fileIsRight(state, file.content, file.mode)) return null;
+  const reason =
+    state?.kind === "file"
+      ? state.content === file.content
+        ? `the file has mode ${state.mode}, not ${file.mode.toString(8)}`
+        : "the file exists with other content"
+      : state?.kind === "other"
+        ? `the path is not a regular file: ${state.detail}`
+        : file.missing;
+  return { kind: "write-file", path: file.path, mode: file.mode, content: file.content, reason };
+}

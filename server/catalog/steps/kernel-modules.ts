@@ -1,5 +1,5 @@
 import "server-only";
-import { fileIsRight } from "../actions";
+import { writeFileIfNeeded } from "../actions";
 import { K8S_MODULES, MODULES_LOAD_FILE, moduleProbe } from "../probes/modules";
 import type { Action, Step } from "../types";
 
@@ -16,23 +16,13 @@ export const kernelModulesStep: Step = {
   plan(facts, observed) {
     const actions: Action[] = [];
     const notes: string[] = [];
-    if (!fileIsRight(observed.files[MODULES_LOAD_FILE], MODULES_LOAD_CONTENT, 0o644)) {
-      const state = observed.files[MODULES_LOAD_FILE];
-      actions.push({
-        kind: "write-file",
-        path: MODULES_LOAD_FILE,
-        mode: 0o644,
-        content: MODULES_LOAD_CONTENT,
-        reason:
-          state?.kind === "file"
-            ? state.content === MODULES_LOAD_CONTENT
-              ? `the file has mode ${state.mode}, not 644`
-              : "the file exists with other content"
-            : state?.kind === "other"
-              ? `the path is not a regular file: ${state.detail}`
-              : "the file is missing: the modules would not be loaded after a reboot",
-      });
-    }
+    const write = writeFileIfNeeded(observed.files[MODULES_LOAD_FILE], {
+      path: MODULES_LOAD_FILE,
+      mode: 0o644,
+      content: MODULES_LOAD_CONTENT,
+      missing: "the file is missing: the modules would not be loaded after a reboot",
+    });
+    if (write) actions.push(write);
     K8S_MODULES.forEach((name, i) => {
       const probe = observed.probes[moduleProbeIds[i]];
       if (probe?.status === "ok") {

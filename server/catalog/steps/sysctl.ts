@@ -1,5 +1,5 @@
 import "server-only";
-import { fileIsRight } from "../actions";
+import { writeFileIfNeeded } from "../actions";
 import { K8S_SYSCTLS, SYSCTL_FILE, WANTED_VALUE } from "../probes/sysctl";
 import type { Action, Step } from "../types";
 
@@ -16,27 +16,16 @@ export const sysctlStep: Step = {
   observe: { probes: ["sysctl-values"], files: [SYSCTL_FILE] },
   plan(_facts, observed) {
     const actions: Action[] = [];
-    const state = observed.files[SYSCTL_FILE];
-    const fileRight = fileIsRight(state, SYSCTL_CONTENT, 0o644);
-    if (!fileRight) {
-      actions.push({
-        kind: "write-file",
-        path: SYSCTL_FILE,
-        mode: 0o644,
-        content: SYSCTL_CONTENT,
-        reason:
-          state?.kind === "file"
-            ? state.content === SYSCTL_CONTENT
-              ? `the file has mode ${state.mode}, not 644`
-              : "the file exists with other content"
-            : state?.kind === "other"
-              ? `the path is not a regular file: ${state.detail}`
-              : "the file is missing: the values would be lost at the next reboot",
-      });
-    }
+    const write = writeFileIfNeeded(observed.files[SYSCTL_FILE], {
+      path: SYSCTL_FILE,
+      mode: 0o644,
+      content: SYSCTL_CONTENT,
+      missing: "the file is missing: the values would be lost at the next reboot",
+    });
+    if (write) actions.push(write);
     const live = observed.probes["sysctl-values"];
     const notOne = live ? live.checks.filter((c) => c.status !== "ok").map((c) => c.name) : [...K8S_SYSCTLS];
-    if (!fileRight || notOne.length > 0) {
+    if (write || notOne.length > 0) {
       actions.push({
         kind: "run-command",
         argv: ["sysctl", "--system"],
