@@ -123,6 +123,8 @@ export class WizardPage {
     const before = runParam();
     await this.page.getByRole("button", { name: mode, exact: true }).click();
     await expect.poll(() => runParam() !== null && runParam() !== before).toBe(true);
+    // Starting a run must not lose the nodes just ticked (the run's ?run= once replaced ?nodes=).
+    await expect.poll(() => new URL(this.page.url()).searchParams.get("nodes")).toBeTruthy();
     const status = this.page.locator(`[role=status][data-run-id="${runParam()}"]`);
     await expect(status).toBeVisible();
     await opts.whileRunning?.();

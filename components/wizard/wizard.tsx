@@ -1,8 +1,8 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo, useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useMemo, useState } from "react";
 import { runsApi } from "@/lib/api/runs";
 import type { StepSummary } from "@/lib/contracts/catalog";
 import type { RunMode } from "@/lib/contracts/runs";
@@ -15,6 +15,7 @@ import { useRunEvents } from "../runs/use-run-events";
 import { VerificationPanel } from "../runs/verification-panel";
 import { NodePicker } from "./node-picker";
 import { StepList } from "./step-list";
+import { useQueryUpdater } from "./use-query-updater";
 
 export interface WizardStep extends StepSummary {
   /** content/<id>.md rendered on the server (trusted project content). */
@@ -28,8 +29,6 @@ const split = (v: string | null) => (v ? v.split(",").filter(Boolean) : []);
  * and the verification. The position lives in the URL: /wizard/<step>?nodes=<ids>&run=<runId>.
  */
 export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentStepId: string }) {
-  const router = useRouter();
-  const pathname = usePathname();
   const params = useSearchParams();
   // Selection answers the click at once; the URL (the source of truth on load and navigation) follows.
   const nodesParam = params.get("nodes");
@@ -47,17 +46,7 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
   const { view, error: streamError } = useRunEvents(runId);
   const running = runId !== null && (view.status === "running" || view.status === "starting");
 
-  const setQuery = useCallback(
-    (change: Record<string, string | null>) => {
-      const q = new URLSearchParams(params.toString());
-      for (const [k, v] of Object.entries(change)) {
-        if (v) q.set(k, v);
-        else q.delete(k);
-      }
-      router.replace(`${pathname}?${q.toString()}`, { scroll: false });
-    },
-    [params, pathname, router],
-  );
+  const setQuery = useQueryUpdater();
   const hrefFor = (stepId: string) => `/wizard/${stepId}${selected.length ? `?nodes=${selected.join(",")}` : ""}`;
 
   const start = useMutation({
