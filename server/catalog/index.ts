@@ -131,6 +131,8 @@ export async function observeHost(
   opts: { files?: readonly string[]; signal?: AbortSignal; timeoutMs?: number } = {},
 ) {
   const obs = observation(probeIds, opts.files ?? []);
-  const result = await host.exec(obs.script, { asRoot: true, signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });
+  // Probes run again and again (plan, verify, every health scan): a long-lived root shell saves the
+  // sshd session and sudo each time.
+  const result = await host.exec(obs.script, { asRoot: true, keepShell: true, signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });
   return { ...obs.finish(result.stdout), exec: result, script: obs.script };
 }

@@ -12,7 +12,7 @@ export const FACTS_TIMEOUT_MS = 30_000;
  * not finish is an Error naming the host.
  */
 export async function gatherFacts(host: RemoteHost, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<HostFacts> {
-  const result = await host.exec(FACTS_SCRIPT, { signal: opts.signal, timeoutMs: opts.timeoutMs ?? FACTS_TIMEOUT_MS });
+  const result = await host.exec(FACTS_SCRIPT, { keepShell: true, signal: opts.signal, timeoutMs: opts.timeoutMs ?? FACTS_TIMEOUT_MS });
   try {
     return parseFacts(result.stdout);
   } catch (error) {

@@ -1,14 +1,14 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import dns from "node:dns/promises";
 import fs from "node:fs";
 import net from "node:net";
-import { StringDecoder } from "node:string_decoder";
 import { Client, utils, type AuthenticationType, type ClientChannel, type NextAuthHandler, type SFTPWrapper } from "ssh2";
 import { errors, fromSocketError, keyParseReason, sudoFailure, type Where } from "./errors";
 import { describeKey, describePinned } from "./fingerprint";
-import { quote } from "./quote";
+import { LineSplitter, Retained } from "./output";
 import { redactor } from "./redact";
+import { ShellSession } from "./shell-session";
+import { usesSudo, wrapCommand } from "./wrap";
 import { SshError, type ExecOptions, type ExecResult, type NodeTarget, type OfferedHostKey, type UploadOptions } from "./types";
 
 export interface ConnectionOptions {
@@ -62,43 +62,10 @@ export function targetSecrets(target: NodeTarget): string[] {
   return out;
 }
 
-class LineSplitter {
-  private decoder = new StringDecoder("utf8");
-  private partial = "";
-  constructor(private readonly emit: (line: string) => void) {}
-  push(chunk: Buffer) {
-    const text = this.partial + this.decoder.write(chunk);
-    const lines = text.split("\n");
-    this.partial = lines.pop() ?? "";
-    for (const line of lines) this.emit(line.endsWith("\r") ? line.slice(0, -1) : line);
-  }
-  end() {
-    const rest = this.partial + this.decoder.end();
-    this.partial = "";
-    if (rest) this.emit(rest);
-  }
-}
-
-class Retained {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  truncated = false;
-  constructor(private readonly max: number) {}
-  push(chunk: Buffer) {
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    // Keep the tail: the last lines are the ones that explain a failure.
-    while (this.size > this.max && this.chunks.length > 1) {
-      this.size -= this.chunks.shift()!.length;
-      this.truncated = true;
-    }
-  }
-  text(): string {
-    return Buffer.concat(this.chunks).toString("utf8");
-  }
-}
-
 type Waiter = () => void;
+
+/** Idle long-lived shells kept per privilege (each holds a channel; an exec that needs one evicts them). */
+const MAX_IDLE_SHELLS = 2;
 
 /**
  * One SSH connection to one host: connects lazily, verifies the pinned host key, authenticates with
@@ -115,6 +82,7 @@ export class Connection {
   private activeChannels = 0;
   private waiters: Waiter[] = [];
   private inFlight = new Set<(error: SshError) => void>();
+  private idleShells: Record<"root" | "user", ShellSession[]> = { root: [], user: [] };
   /** Number of SSH handshakes this connection object made (1 unless it had to reconnect). */
   handshakes = 0;
   lastUsed = Date.now();
@@ -133,7 +101,8 @@ export class Connection {
   }
 
   get busy() {
-    return this.activeChannels > 0 || this.waiters.length > 0;
+    const idleShells = this.idleShells.root.length + this.idleShells.user.length;
+    return this.activeChannels - idleShells > 0 || this.waiters.length > 0;
   }
 
   /** Resolve once authenticated (connecting if needed). */
@@ -162,6 +131,7 @@ export class Connection {
     this.closed = true;
     const lost = errors.connectionLost(this.where, "while a command ran");
     for (const fail of [...this.inFlight]) fail(lost);
+    for (const shell of [...this.idleShells.root, ...this.idleShells.user]) shell.close();
     this.client?.end();
     this.client = null;
     for (const w of this.waiters.splice(0)) w();
@@ -309,6 +279,7 @@ export class Connection {
 
   private async acquire(signal?: AbortSignal): Promise<void> {
     while (this.activeChannels >= this.options.maxChannels) {
+      if (!this.closed && this.evictIdleShell()) continue;
       if (this.closed) throw errors.connectionLost(this.where, "while the command waited for a channel");
       await new Promise<void>((resolve, reject) => {
         const onAbort = () => {
@@ -335,6 +306,7 @@ export class Connection {
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const { signal } = options;
     if (signal?.aborted) throw errors.aborted(this.where);
+    if (options.keepShell && (options.stdin === undefined || options.stdin === null)) return this.execInShell(command, options);
     const client = await this.connect(signal);
     await this.acquire(signal);
     try {
@@ -344,26 +316,52 @@ export class Connection {
     }
   }
 
-  /**
-   * Every command starts by printing a marker line with its process group on stderr. Before the
-   * marker, stderr is the login's or sudo's (lecture, "Sorry, try again", "a password is required");
-   * after it, the command's. The process group lets a timeout or an abort kill the whole command tree
-   * on the host: sshd makes each session its own process group, and closing an exec channel without
-   * a pty kills nothing (OpenSSH session.c).
-   */
-  private wrap(command: string, asRoot: boolean): { line: string; marker: string; sudo: null | { password: string | null } } {
-    const marker = `nodeprep-start-${randomBytes(6).toString("hex")}`;
-    // The command runs in this same /bin/sh (eval, not a second `sh -c`): one exec fewer per command,
-    // which is measurable on slow hosts (bench/facts), and the same process group for the kill.
-    const inner = `read -r _ _ _ _ __nodeprep_g _ < /proc/$$/stat 2>/dev/null; printf '%s %s\\n' ${marker} "$__nodeprep_g" >&2; __nodeprep_c=$1; shift; eval "$__nodeprep_c"`;
-    // The login shell might be bash, zsh or fish: hand it only single-quoted words for /bin/sh.
-    const sh = `/bin/sh -c ${quote(inner)} nodeprep ${quote(command)}`;
-    const privilege = this.target.privilege;
-    if (!asRoot || privilege.kind === "root" || this.target.username === "root") return { line: sh, marker, sudo: null };
-    if (privilege.kind === "sudo-nopasswd") return { line: `sudo -n -- ${sh}`, marker, sudo: { password: null } };
-    // -k: ignore cached credentials, so sudo always reads the password line and never hands it to the command.
-    // -p '': no prompt text. The password travels on stdin only, never on a command line.
-    return { line: `sudo -k -S -p '' -- ${sh}`, marker, sudo: { password: privilege.password } };
+  /** A command in one of the connection's long-lived shells (one per privilege, kept while idle). */
+  private async execInShell(command: string, options: ExecOptions): Promise<ExecResult> {
+    const { signal, asRoot = false } = options;
+    const kind = usesSudo(this.target, asRoot) ? "root" : "user";
+    const client = await this.connect(signal);
+    const idle = this.idleShells[kind];
+    let shell = idle.pop();
+    if (!shell) {
+      await this.acquire(signal);
+      try {
+        shell = await ShellSession.start(client, this.target, asRoot, {
+          where: this.where,
+          redact: this.redact,
+          maxRetainedBytes: this.options.maxRetainedBytes,
+          timeoutMs: options.timeoutMs || 30_000,
+          connectionClosed: () => this.closed,
+        });
+      } catch (error) {
+        this.release();
+        throw error;
+      }
+      const started = shell;
+      // The shell holds its channel until it ends, whoever ends it.
+      started.onEnd(() => {
+        const i = this.idleShells[kind].indexOf(started);
+        if (i >= 0) this.idleShells[kind].splice(i, 1);
+        this.release();
+      });
+    }
+    const onLost = () => shell.close();
+    this.inFlight.add(onLost);
+    try {
+      return await shell.run(command, options, (pgid) => (pgid !== null && !this.closed ? this.killGroup(client, pgid, asRoot) : Promise.resolve()));
+    } finally {
+      this.inFlight.delete(onLost);
+      this.lastUsed = Date.now();
+      if (shell.idle && !this.closed && idle.length < MAX_IDLE_SHELLS) idle.push(shell);
+      else shell.close();
+    }
+  }
+
+  /** Make room for a channel by ending an idle shell; false when there is none. */
+  private evictIdleShell(): boolean {
+    const shell = this.idleShells.root.shift() ?? this.idleShells.user.shift();
+    shell?.close();
+    return shell !== undefined;
   }
 
   /** Best effort: kill a timed-out or cancelled command's process group on the host. */
@@ -377,7 +375,7 @@ export class Connection {
 
   private run(client: Client, command: string, options: ExecOptions): Promise<ExecResult> {
     const { asRoot = false, signal, timeoutMs, stdin, onStdout, onStderr } = options;
-    const { line, marker, sudo } = this.wrap(command, asRoot);
+    const { line, marker, sudo } = wrapCommand(this.target, command, asRoot);
     const started = Date.now();
     const redact = this.redact;
     return new Promise<ExecResult>((resolve, reject) => {

@@ -40,6 +40,12 @@ export interface ExecOptions {
   stdin?: string | Buffer;
   onStdout?: (line: string) => void;
   onStderr?: (line: string) => void;
+  /**
+   * Run in a long-lived shell on the host (server/ssh/shell-session.ts) instead of a new exec channel:
+   * no sshd session, login shell or sudo per command. For the short read-only scripts that run again
+   * and again (facts, probes); not with `stdin`, and a stopped command ends its shell.
+   */
+  keepShell?: boolean;
 }
 // Output (returned and streamed) is already redacted of the target's secrets. A non-zero exit is a
 // result, not an exception; exec throws SshError only when the command could not run or finish

@@ -307,6 +307,75 @@ describe("commands and the connection", () => {
   });
 });
 
+describe("a kept shell (keepShell: the path facts and probes take)", () => {
+  const kept = { keepShell: true } as const;
+
+  it("reuses one shell: exit codes, stdout and stderr apart, no trailing newline, exit and cd stay inside", async () => {
+    const host = getRemoteHost(keyTarget(node));
+    const out: string[] = [];
+    const err: string[] = [];
+    const r = await host.exec("cd /tmp; printf 'a\\nb'; echo e >&2; x=1; exit 3", { ...kept, onStdout: (l) => out.push(l), onStderr: (l) => err.push(l) });
+    expect(r).toMatchObject({ code: 3, stdout: "a\nb", stderr: "e\n" });
+    expect([out, err]).toEqual([["a", "b"], ["e"]]);
+    // The next command runs in the same shell ($$ is the shell's pid in a subshell), in its own state.
+    const first = await host.exec("echo $$; pwd; echo \"x=${x-unset}\"", kept);
+    const second = await host.exec("echo $$", kept);
+    const [pid, cwd, x] = first.stdout.trim().split("\n");
+    expect(second.stdout.trim()).toBe(pid);
+    expect(cwd).not.toBe("/tmp");
+    expect(x).toBe("x=unset");
+    // A command cannot read the commands that follow it: its stdin is /dev/null.
+    expect((await host.exec("cat; echo after", kept)).stdout).toBe("after\n");
+    expect((await host.exec("no-such-command-here", kept)).code).toBe(127);
+  });
+
+  it("carries output bigger than a channel window and hostile text unchanged", async () => {
+    const host = getRemoteHost(keyTarget(node));
+    const big = await host.exec("i=0; while [ $i -lt 20000 ]; do echo \"line $i\"; i=$((i+1)); done", kept);
+    const lines = big.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(20000);
+    expect(lines.at(-1)).toBe("line 19999");
+    const hostile = `it's "$(id)" \`id\` ; rm -rf / \\ \x1e`;
+    expect((await host.exec(`printf '%s' ${quote(hostile)}`, kept)).stdout).toBe(hostile);
+  });
+
+  it("runs as root through sudo once per shell, with a password fed on stdin too", async () => {
+    const host = getRemoteHost(keyTarget(node));
+    const a = await host.exec("id -u; echo $$", { ...kept, asRoot: true });
+    const b = await host.exec("id -u; echo $$", { ...kept, asRoot: true });
+    expect(a.stdout.split("\n")[0]).toBe("0");
+    expect(b.stdout).toBe(a.stdout);
+    // The user's shell and root's are different shells.
+    expect((await host.exec("id -u", kept)).stdout).toBe("1000\n");
+    const ops = getRemoteHost(opsTarget(node));
+    expect((await ops.exec("id -u", { ...kept, asRoot: true })).stdout).toBe("0\n");
+    const wrong = await failure(getRemoteHost(opsTarget(node, { privilege: { kind: "sudo-password", password: "not-it" } })).exec("id -u", { ...kept, asRoot: true }));
+    expect(wrong.kind).toBe("sudo-password-wrong");
+    expectNamed(wrong, node, node.sudoPasswordUser.username);
+  });
+
+  it("a timeout kills the command on the host and ends the shell; the next command gets a new one", async () => {
+    const host = getRemoteHost(keyTarget(node));
+    const pid = (await host.exec("echo $$", kept)).stdout.trim();
+    const e = await failure(host.exec("sleep 41; echo late", { ...kept, timeoutMs: 1000 }));
+    expect(e.kind).toBe("timeout");
+    expectNamed(e, node, "prep");
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await host.exec("pgrep -fc '[s]leep 41' || true")).stdout.trim()).toBe("0");
+    const next = (await host.exec("echo $$", kept)).stdout.trim();
+    expect(next).toMatch(/^\d+$/);
+    expect(next).not.toBe(pid);
+  });
+
+  it("a dropped connection fails the command in flight as connection-lost", async () => {
+    const host = getRemoteHost(keyTarget(node));
+    const e = await failure(host.exec("sleep 1; sudo -n kill -9 $PPID; sleep 5", { ...kept, timeoutMs: 30_000 }));
+    expect(e.kind).toBe("connection-lost");
+    expectNamed(e, node, "prep");
+    expect((await host.exec("echo back", kept)).stdout).toBe("back\n");
+  });
+});
+
 describe("facts", () => {
   it("match what the node itself reports", async () => {
     const host = getRemoteHost(keyTarget(node));
