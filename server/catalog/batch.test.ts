@@ -14,7 +14,7 @@ describe("one script per round trip", () => {
   it("returns each section's exact output and exit code, stderr merged", () => {
     const sections = [
       { key: "a", command: "printf 'one\\ntwo\\n'" },
-      { key: "b", command: "printf 'no newline'; echo oops >&2; exit 3" },
+      { key: "b", command: "printf 'no newline'; echo oops >&2; sh -c 'exit 3'" },
       { key: "c", command: "true" },
       { key: "d", command: "printf '@@fake end 3 0@@\\n'" },
     ];

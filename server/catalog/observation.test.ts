@@ -30,3 +30,24 @@ describe("observation (one round trip per host)", () => {
     expect(results[1].raw[0]).toEqual({ command: "containerd config dump", output: "shared output\n", exitCode: 0 });
   });
 });
+
+describe("the catalog's commands in one batch", () => {
+  it("no probe command exits: sections run in brace groups, and an exit would end the batch", async () => {
+    const { probes: all } = await import("./index");
+    const offenders = [...all.values()].flatMap((p) => p.commands.filter((c) => /(^|[^\w-])exit\b/.test(c.command)).map((c) => `${p.id}/${c.key}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it("the whole catalog's script runs in dash here and every section reports back", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { probes: all } = await import("./index");
+    const obs = observation([...all.keys()], ["/etc/hostname", "/no/such/file"]);
+    // Run it locally: the tools may be missing or fail, but every section must print its end marker.
+    const stdout = execFileSync("sh", ["-c", obs.script], { encoding: "utf8", timeout: 60_000 });
+    const { probes: results, files } = obs.finish(stdout);
+    expect(results).toHaveLength(all.size);
+    for (const r of results) expect(r.raw.every((x) => x.exitCode !== null), r.probeId).toBe(true);
+    expect(files["/no/such/file"]).toEqual({ kind: "absent" });
+    expect(files["/etc/hostname"].kind).toBe("file");
+  });
+});

@@ -42,13 +42,13 @@ const notFound = (out: CommandOutput) => out.exitCode === 127 || /not found|No s
 // Without a socket, ctr keeps redialling for about 10 s before it gives up (measured on a practice
 // node): ask only when containerd is listening, so a health scan of a fresh host stays quick.
 const withSocket = (ctrArgs: string) =>
-  `if [ -S ${CONTAINERD_SOCKET} ]; then ctr --connect-timeout 5s ${ctrArgs}; else echo 'no socket at ${CONTAINERD_SOCKET}: containerd is not running'; exit 1; fi`;
+  `if [ -S ${CONTAINERD_SOCKET} ]; then ctr --connect-timeout 5s ${ctrArgs}; else echo 'no socket at ${CONTAINERD_SOCKET}: containerd is not running'; false; fi`;
 
 // A distribution's package (Debian's containerd/runc, Docker's containerd.io) installs into /usr/bin or
 // /usr/sbin; report its owner with whichever package manager the host has.
 const packaged = (name: string, paths: string[]) =>
-  `for p in ${paths.join(" ")}; do [ -x "$p" ] && break; done; [ -x "$p" ] || exit 1; echo "$p"; "$p" --version; ` +
-  `if command -v dpkg >/dev/null; then dpkg -S "$p"; elif command -v rpm >/dev/null; then rpm -qf "$p"; fi`;
+  `p=; for c in ${paths.join(" ")}; do [ -x "$c" ] && { p=$c; break; }; done; if [ -z "$p" ]; then false; else echo "$p"; "$p" --version; ` +
+  `if command -v dpkg >/dev/null; then dpkg -S "$p"; elif command -v rpm >/dev/null; then rpm -qf "$p"; fi; fi`;
 
 export interface PackagedBinary {
   path: string;
@@ -229,27 +229,25 @@ export const containerdActiveProbe: Probe = {
   id: "containerd-active",
   title: "containerd service",
   fixStepId: "containerd-service",
-  commands: [
-    { key: "active", command: "systemctl is-active containerd" },
-    { key: "enabled", command: "systemctl is-enabled containerd" },
-    { key: "unit", command: "systemctl show -p FragmentPath --value containerd" },
-  ],
+  // One systemctl for the three answers (is-active, is-enabled, the unit file): each process counts on
+  // a slow host, and a health scan runs this every time.
+  commands: [{ key: "show", command: "systemctl show -p ActiveState -p UnitFileState -p FragmentPath containerd" }],
   parse(outputs): ProbeVerdict {
     const expected = "active, and enabled at boot";
-    const active = outputs.active;
-    if (!active) return noAnswer(expected);
-    const state = active.output.trim().split("\n")[0] || "unknown";
-    const enabledOut = outputs.enabled?.output.trim() ?? "";
-    const enabled = enabledOut.split("\n")[0] || "unknown";
-    const unit = outputs.unit?.output.trim() || "";
+    const shown = outputs.show;
+    if (!shown) return noAnswer(expected);
+    const props = parseSystemctlShow(shown.output);
+    if (shown.exitCode !== 0 || props.ActiveState === undefined) {
+      const said = shown.output.trim().split("\n")[0] || `exit ${shown.exitCode}`;
+      return { status: "fail", observed: "systemctl did not answer", expected, detail: `systemctl show containerd: ${said}`, checks: [] };
+    }
+    const state = props.ActiveState || "unknown";
+    // systemctl show reports an empty UnitFileState when there is no unit file.
+    const enabled = props.UnitFileState || "no unit file";
+    const unit = props.FragmentPath ?? "";
     const checks: ProbeCheck[] = [
       { name: "is-active", status: state === "active" ? "ok" : "fail", observed: state, expected: "active" },
-      {
-        name: "is-enabled",
-        status: enabled === "enabled" ? "ok" : "fail",
-        observed: /No such file or directory/.test(enabledOut) ? "no unit file" : enabled,
-        expected: "enabled",
-      },
+      { name: "is-enabled", status: enabled === "enabled" ? "ok" : "fail", observed: enabled, expected: "enabled" },
       { name: "unit file", status: unit ? "ok" : "fail", observed: unit || "none", expected: `${CONTAINERD_UNIT} (or a package's unit)` },
     ];
     const bad = checks.filter((c) => c.status !== "ok");
@@ -267,7 +265,17 @@ export const containerdActiveProbe: Probe = {
   },
 };
 
-/** The unit file systemd uses, from the service probe (`systemctl show -p FragmentPath`). */
+/** `systemctl show -p A -p B unit`: one `Name=value` line per property, in systemd's order. */
+export function parseSystemctlShow(text: string): Record<string, string> {
+  const props: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const m = /^([A-Za-z]+)=(.*)$/.exec(line);
+    if (m) props[m[1]] = m[2];
+  }
+  return props;
+}
+
+/** The unit file systemd uses, from the service probe (FragmentPath of `systemctl show`). */
 export const unitFileOf = (result: ProbeResult | undefined): string | null => {
   const v = result?.checks.find((c) => c.name === "unit file")?.observed;
   return v && v !== "none" ? v : null;
@@ -372,7 +380,8 @@ export const systemdCgroupProbe: Probe = {
     { key: "dump", command: "containerd config dump" },
     {
       key: "restart",
-      command: `t=$(systemctl show -p ActiveEnterTimestamp --value containerd); [ -n "$t" ] && echo "$(stat -c %Y ${CONTAINERD_CONFIG}) $(date -d "$t" +%s)"`,
+      // Only while containerd listens (three processes otherwise spent on a host without it).
+      command: `[ -S ${CONTAINERD_SOCKET} ] && t=$(systemctl show -p ActiveEnterTimestamp --value containerd) && [ -n "$t" ] && echo "$(stat -c %Y ${CONTAINERD_CONFIG}) $(date -d "$t" +%s)"`,
     },
   ],
   parse(outputs): ProbeVerdict {

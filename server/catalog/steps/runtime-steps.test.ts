@@ -39,14 +39,11 @@ const containerdPackage = (version = "containerd containerd.io 1.6.28 ae07eda36d
     local: NOT_FOUND("/usr/local/bin/containerd"),
     package: out(`/usr/bin/containerd\n${version}\ncontainerd.io: /usr/bin/containerd\n`),
   });
-const serviceState = (active: string, enabled: string, unit: string) =>
-  result("containerd-active", { active: out(`${active}\n`, active === "active" ? 0 : 3), enabled: out(`${enabled}\n`, enabled === "enabled" ? 0 : 1), unit: out(`${unit}\n`) });
-const serviceFresh = () =>
-  result("containerd-active", {
-    active: out("inactive\n", 3),
-    enabled: out("Failed to get unit file state for containerd.service: No such file or directory\n", 1),
-    unit: out("\n"),
-  });
+// systemctl show's own order of these properties, as recorded on a practice node (Debian 12, systemd 252).
+const show = (active: string, enabled: string, unit: string) => out(`ActiveState=${active}\nFragmentPath=${unit}\nUnitFileState=${enabled}\n`);
+const serviceState = (active: string, enabled: string, unit: string) => result("containerd-active", { show: show(active, enabled, unit) });
+// A host without containerd.service: recorded on a fresh practice node.
+const serviceFresh = () => result("containerd-active", { show: out("ActiveState=inactive\nFragmentPath=\nUnitFileState=\n") });
 const file = (content: string, mode = "644"): FileState => ({ kind: "file", mode, content });
 
 // The catalogue is read from the environment: pin it per test (upstream unless a test sets local).
@@ -239,7 +236,7 @@ describe("containerd-service plan", () => {
   });
 
   it("service probe: recorded running and fresh states; ctr version with and without a server", () => {
-    const running = result("containerd-active", { active: out("active\n"), enabled: out("enabled\n"), unit: out(`${CONTAINERD_UNIT}\n`) });
+    const running = serviceState("active", "enabled", CONTAINERD_UNIT);
     expect(running).toMatchObject({ status: "ok", observed: `active, enabled (${CONTAINERD_UNIT})` });
     expect(serviceFresh()).toMatchObject({ status: "fail", observed: "inactive, no unit file" });
     expect(result("ctr-version", { ctr: out(rt("debian12-ctr-version.txt")) })).toMatchObject({ status: "ok", observed: "client 1.6.20~ds1, server 1.6.20~ds1" });
