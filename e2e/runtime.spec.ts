@@ -50,6 +50,8 @@ test("a corrupted containerd tarball is refused: the sums are named and /usr/loc
     await expect(status).toContainText(`sha256 mismatch for ${containerd.file}`);
     await expect(status).toContainText(`expected ${containerd.sha256}`);
     await expect(wizard.log(NODE)).toContainText("containerd@1.6.20~local:amd64");
+    // The log says why the upload ended without an exit code.
+    await expect(wizard.log(NODE)).toContainText(`sha256 mismatch for ${containerd.file}`);
     await keepScreenshot("runtime-containerd-corrupted-refused");
   } finally {
     fs.rmSync(path.dirname(cached), { recursive: true, force: true });

@@ -303,5 +303,38 @@ describe("the run engine", () => {
     const { runId, done } = failing.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: null });
     await done;
     expect(getRun(db, runId)!.nodes[0].message).toMatch(/^lost the SSH connection to node-one \(10\.0\.0\.5:22\) while connecting/);
+    // The step this run was for ends failed too: its place in the step list says the last attempt failed.
+    expect(stepProgress(db, ["n1"], ["make-marker"])[0]).toMatchObject({ state: "failed", runId });
+  });
+
+  it("a host lost in the middle of a step ends that step failed, so the step list does not keep an older done", async () => {
+    await run(["make-marker"]);
+    expect(stepProgress(db, ["n1"], ["make-marker"])[0].state).toBe("done");
+    fs.rmSync(marker);
+    const { SshError } = await import("../ssh/types");
+    const dropping = createEngine({
+      db,
+      catalog: fakeCatalog(dir).catalog,
+      describeNode: (id) => ({ id, name: "node-one" }),
+      // Reads work; the write (the command with stdin) finds the connection gone.
+      connect: async () => ({
+        host: {
+          ...host,
+          exec: (command: string, options?: Parameters<typeof host.exec>[1]) =>
+            options?.stdin !== undefined ? Promise.reject(new SshError("connection-lost", "the connection dropped", { host: "10.0.0.5", port: 22, username: "ops" })) : host.exec(command, options),
+        },
+        secrets: [],
+      }),
+      gatherFacts: async () => debianFacts,
+    });
+    const { runId, done } = dropping.start({ stepIds: ["make-marker", "needs-marker"], nodeIds: ["n1"], mode: "apply", actor: null });
+    await done;
+    expect(getRun(db, runId)!.nodes[0].status).toBe("failed");
+    const progress = stepProgress(db, ["n1"], ["make-marker", "needs-marker"]);
+    expect(progress.map((p) => [p.stepId, p.state, p.runId === runId])).toEqual([
+      ["make-marker", "failed", true],
+      // Never reached in this run: it keeps what it had (nothing here).
+      ["needs-marker", "not-started", false],
+    ]);
   });
 });

@@ -176,6 +176,8 @@ export function createEngine(deps: EngineDeps) {
       ev({ type: "phase", nodeId: node.id, stepId, phase: p });
     };
     let commandId = 0;
+    let stepInProgress: Step | null = null;
+    let stepsEnded = 0;
 
     setNodeStatus(db, runId, node.id, "running");
     const endNode = (status: NodeRunStatus, message: string): NodeRunStatus => {
@@ -283,7 +285,10 @@ export function createEngine(deps: EngineDeps) {
       const outcomes: NodeRunStatus[] = [];
       for (const step of steps) {
         checkCancel();
+        stepInProgress = step;
         const outcome = await runStep(host, step, facts);
+        stepInProgress = null;
+        stepsEnded++;
         outcomes.push(outcome.status);
         recordStepOutcome(db, { runId, nodeId: node.id, stepId: step.id, mode: input.mode, status: outcome.status, verified: outcome.verified });
         ev({ type: "step-end", nodeId: node.id, stepId: step.id, status: outcome.status, message: clean(outcome.message), fixStepId: outcome.fixStepId });
@@ -305,9 +310,20 @@ export function createEngine(deps: EngineDeps) {
             : "changes to make (nothing was changed): review the plan, then Apply";
       return endNode(final, msg);
     } catch (error) {
-      if (error instanceof NodeFailure) return endNode(error.status, error.message);
-      if (signal.aborted) return endNode("cancelled", `cancelled${run.cancelledBy ? ` by ${run.cancelledBy}` : ""} during ${phase}; the remote command was stopped`);
-      return endNode("failed", describeError(error, node.name, phase));
+      if (error instanceof NodeFailure) return endNode(recordUnfinished(error.status), error.message);
+      if (signal.aborted) return endNode(recordUnfinished("cancelled"), `cancelled${run.cancelledBy ? ` by ${run.cancelledBy}` : ""} during ${phase}; the remote command was stopped`);
+      return endNode(recordUnfinished("failed"), describeError(error, node.name, phase));
+    }
+
+    /**
+     * A node that fails outside a step's own verdict (the connection, facts, a dropped host) still ends
+     * the steps it was on: the one in progress, or, when none had started, every step of the run. Else
+     * the wizard's step list would keep showing an older "done" after this failed attempt.
+     */
+    function recordUnfinished(status: NodeRunStatus): NodeRunStatus {
+      const unfinished = stepInProgress ? [stepInProgress] : stepsEnded === 0 ? steps : [];
+      for (const step of unfinished) recordStepOutcome(db, { runId, nodeId: node.id, stepId: step.id, mode: input.mode, status, verified: false });
+      return status;
     }
 
     async function runStep(
@@ -392,6 +408,8 @@ export function createEngine(deps: EngineDeps) {
           ev({ type: "command-finished", nodeId: node.id, stepId: step.id, commandId: id, exitCode: 0, durationMs: Date.now() - started });
           return null;
         } catch (error) {
+          // The reason goes in the log too, before the "no exit code" line (a refused sum, a lost host).
+          ev({ type: "output", nodeId: node.id, stepId: step.id, commandId: id, stream: "stderr", line: clean((error as Error).message) });
           ev({ type: "command-finished", nodeId: node.id, stepId: step.id, commandId: id, exitCode: null, durationMs: Date.now() - started });
           if (error instanceof SshError || signal.aborted) throw error;
           return clean((error as Error).message);
