@@ -36,6 +36,7 @@ export function NodeDetail({ id }: { id: string }) {
       </div>
       <p className="font-mono text-sm text-slate-700">
         {node.username}@{node.address.includes(":") ? `[${node.address}]` : node.address}:{node.port}
+        {node.jumpNodeName && <span className="font-sans text-slate-600"> · through jump host {node.jumpNodeName}</span>}
       </p>
 
       <div className="flex flex-wrap gap-2">

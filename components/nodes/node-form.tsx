@@ -2,6 +2,7 @@
 import { useId, useState, type ReactNode } from "react";
 import { ApiError } from "@/lib/api-error";
 import { NewNodeInput, NodeInput, type AuthMethod, type NodeSummary, type PrivilegeKind } from "@/lib/contracts/nodes";
+import { useNodes } from "./use-nodes";
 
 type Errors = Record<string, string>;
 
@@ -49,6 +50,10 @@ export function NodeForm({ node, submitLabel, onSubmit, onCancel }: NodeFormProp
   const [password, setPassword] = useState("");
   const [privilege, setPrivilege] = useState<PrivilegeKind>(node?.privilege ?? "sudo-nopasswd");
   const [sudoPassword, setSudoPassword] = useState("");
+  const [jumpNodeId, setJumpNodeId] = useState(node?.jumpNodeId ?? "");
+  // A jump host is reached directly itself (one hop), and is never the node being edited.
+  const allNodes = useNodes().data?.nodes ?? [];
+  const jumpCandidates = allNodes.filter((n) => n.id !== node?.id && !n.jumpNodeId);
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -71,6 +76,7 @@ export function NodeForm({ node, submitLabel, onSubmit, onCancel }: NodeFormProp
           ? { method, ...(password ? { password } : {}) }
           : { method },
     privilege: privilege === "sudo-password" ? { kind: privilege, ...(sudoPassword ? { password: sudoPassword } : {}) } : { kind: privilege },
+    jumpNodeId: jumpNodeId || null,
   });
 
   const submit = async (e: React.FormEvent) => {
@@ -127,6 +133,21 @@ export function NodeForm({ node, submitLabel, onSubmit, onCancel }: NodeFormProp
         </Field>
         <Field id={id("port")} label="SSH port" error={errors.port}>
           <input {...a11y("port")} className={input} inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} />
+        </Field>
+        <Field
+          id={id("jumpNodeId")}
+          label="Jump host"
+          error={errors.jumpNodeId}
+          hint="Reach this node through another node (a bastion, like ssh -J). The address and port are then as the jump host sees them."
+        >
+          <select {...a11y("jumpNodeId", true)} className={input} value={jumpNodeId} onChange={(e) => setJumpNodeId(e.target.value)}>
+            <option value="">Directly (no jump host)</option>
+            {jumpCandidates.map((n) => (
+              <option key={n.id} value={n.id}>
+                {n.name} ({n.username}@{n.address}:{n.port})
+              </option>
+            ))}
+          </select>
         </Field>
       </div>
 

@@ -45,6 +45,7 @@ export function NodeTable() {
             </td>
             <td className="p-2 font-mono">
               {node.address.includes(":") ? `[${node.address}]` : node.address}:{node.port}
+              {node.jumpNodeName && <span className="block font-sans text-xs text-slate-600">via {node.jumpNodeName}</span>}
             </td>
             <td className="p-2">
               <span className="font-mono">{node.username}</span>

@@ -50,6 +50,9 @@ export const NodeSummary = z.object({
   authMethod: AuthMethod,
   privilege: PrivilegeKind,
   practice: z.boolean(),
+  /** Reached through this node of the inventory (a bastion, ssh -J); null: directly. */
+  jumpNodeId: z.string().nullable(),
+  jumpNodeName: z.string().nullable(),
   hostKeyStatus: HostKeyStatus,
   hostKey: TrustedHostKey.nullable(),
   /** The offered key that is not trusted (first contact or changed). */
@@ -100,6 +103,8 @@ export const NodeInput = z.object({
   username: unixUser.or(z.literal("root")),
   auth: AuthInput,
   privilege: PrivilegeInput,
+  /** Another node to reach this one through (its id); null or omitted: directly. */
+  jumpNodeId: z.string().max(64).nullable().optional(),
 });
 export type NodeInput = z.input<typeof NodeInput>;
 

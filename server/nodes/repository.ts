@@ -31,6 +31,7 @@ export interface NodeRow {
   last_check_ok: number | null;
   last_check_kind: string | null;
   last_check_message: string | null;
+  jump_node_id: string | null;
 }
 
 const view = (k: PinnedHostKey) => {
@@ -58,6 +59,8 @@ function toSummary(db: Db, r: NodeRow): NodeSummary {
     authMethod: r.auth_method,
     privilege: r.privilege,
     practice: r.practice === 1,
+    jumpNodeId: r.jump_node_id,
+    jumpNodeName: r.jump_node_id ? ((db.prepare("SELECT name FROM nodes WHERE id = ?").pluck().get(r.jump_node_id) as string | undefined) ?? null) : null,
     hostKeyStatus: pinned ? (offered ? "changed" : "trusted") : offered ? "untrusted" : "never-contacted",
     hostKey: pinned
       ? { ...view(pinned), source: r.host_key_source ?? "operator", trustedAt: r.host_key_trusted_at, trustedBy: r.host_key_trusted_by }
@@ -122,6 +125,16 @@ export function updateNodeFields(db: Db, id: string, fields: Partial<Omit<NewNod
        username = COALESCE(@username, username), auth_method = COALESCE(@authMethod, auth_method),
        privilege = COALESCE(@privilege, privilege), updated_at = @now WHERE id = @id`,
   ).run({ name: null, address: null, port: null, username: null, authMethod: null, privilege: null, ...fields, id, now });
+}
+
+/** Reach the node through another node (null: directly). */
+export function setJumpNode(db: Db, id: string, jumpNodeId: string | null): void {
+  db.prepare("UPDATE nodes SET jump_node_id = ? WHERE id = ?").run(jumpNodeId, id);
+}
+
+/** The nodes that are reached through this one. */
+export function nodesBehind(db: Db, jumpNodeId: string): string[] {
+  return db.prepare("SELECT name FROM nodes WHERE jump_node_id = ? ORDER BY name").pluck().all(jumpNodeId) as string[];
 }
 
 export function deleteNode(db: Db, id: string): boolean {

@@ -92,6 +92,39 @@ describe("nodes service", () => {
     expect(() => mods.targets.loadTarget(db, node.id)).toThrow(/not found/);
   });
 
+  it("reaches a node through a jump host of the inventory: one hop, never itself, and the target carries both", () => {
+    const bastion = mods.service.createNode(db, input({ name: "bastion", address: "203.0.113.9" }), "alice");
+    const inner = mods.service.createNode(db, input({ name: "inner-1", address: "10.1.0.7", jumpNodeId: bastion.id }), "alice");
+    expect(inner).toMatchObject({ jumpNodeId: bastion.id, jumpNodeName: "bastion" });
+    const target = mods.targets.loadTarget(db, inner.id);
+    expect(target.jump).toMatchObject({ nodeId: bastion.id, address: "203.0.113.9", auth: { kind: "key", privateKey: KEY } });
+    const refused = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e as { status: number; field: string; message: string };
+      }
+      throw new Error("no error");
+    };
+    // No chains: the bastion is reached directly, and a node behind another cannot be a jump host.
+    expect(refused(() => mods.service.updateNode(db, bastion.id, input({ name: "bastion", address: "203.0.113.9", auth: { method: "key" }, privilege: { kind: "root" }, jumpNodeId: inner.id }), "alice"))).toMatchObject({
+      status: 400,
+      field: "jumpNodeId",
+    });
+    expect(refused(() => mods.service.createNode(db, input({ name: "inner-2", jumpNodeId: inner.id }), "alice")).message).toMatch(/itself reached through a jump host/);
+    expect(refused(() => mods.service.updateNode(db, inner.id, input({ name: "inner-1", address: "10.1.0.7", auth: { method: "key" }, privilege: { kind: "root" }, jumpNodeId: inner.id }), "alice")).message).toMatch(/its own jump host/);
+    expect(refused(() => mods.service.createNode(db, input({ name: "inner-3", jumpNodeId: "no-such-id" }), "alice")).field).toBe("jumpNodeId");
+    expect(mods.repo.getNodeByName(db, "inner-3")).toBeNull();
+    // Another jump host is another path: the trusted key is forgotten, as for a new address.
+    mods.repo.pinHostKey(db, inner.id, { type: "ssh-ed25519", keyBase64: ED }, "operator", "alice");
+    const direct = mods.service.updateNode(db, inner.id, input({ name: "inner-1", address: "10.1.0.7", auth: { method: "key" }, privilege: { kind: "root" }, jumpNodeId: null }), "alice");
+    expect(direct).toMatchObject({ jumpNodeId: null, hostKeyStatus: "never-contacted" });
+    // Removing the bastion leaves nodes behind it without a jump host.
+    mods.service.updateNode(db, inner.id, input({ name: "inner-1", address: "10.1.0.7", auth: { method: "key" }, privilege: { kind: "root" }, jumpNodeId: bastion.id }), "alice");
+    mods.service.removeNode(db, bastion.id, "alice");
+    expect(mods.repo.getNode(db, inner.id)!.jumpNodeId).toBeNull();
+  });
+
   it("refuses a duplicate name with 409 naming the field", () => {
     mods.service.createNode(db, input({ name: "dup" }), null);
     try {

@@ -18,6 +18,8 @@ import {
   recordCheck,
   recordOfferedKey,
   saveFacts,
+  nodesBehind,
+  setJumpNode,
   setSecret,
   updateNodeFields,
 } from "./repository";
@@ -57,6 +59,21 @@ function requireSecrets(db: Db, id: string, input: Parsed) {
     throw new HttpError(400, "invalid_input", "privilege.password: enter the sudo password", "privilege.password");
 }
 
+/**
+ * The jump host a node may use: another node of the inventory, reached directly itself (one hop, so
+ * no chains and no loops). An edit may not give a jump host to a node that others go through.
+ */
+function checkJump(db: Db, id: string | null, jumpNodeId: string | null | undefined): string | null {
+  if (!jumpNodeId) return null;
+  const jump = getNodeRow(db, jumpNodeId);
+  if (!jump) throw new HttpError(400, "invalid_input", "jumpNodeId: no such node", "jumpNodeId");
+  if (jump.id === id) throw new HttpError(400, "invalid_input", "jumpNodeId: a node cannot be its own jump host", "jumpNodeId");
+  if (jump.jump_node_id) throw new HttpError(400, "invalid_input", `jumpNodeId: ${jump.name} is itself reached through a jump host; a jump host must be reached directly`, "jumpNodeId");
+  const behind = id ? nodesBehind(db, id) : [];
+  if (behind.length) throw new HttpError(400, "invalid_input", `jumpNodeId: ${behind.join(", ")} ${behind.length === 1 ? "goes" : "go"} through this node, so it must be reached directly`, "jumpNodeId");
+  return jump.id;
+}
+
 export function createNode(db: Db, input: Parsed, actor: string | null): NodeSummary {
   if (getNodeByName(db, input.name)) throw new HttpError(409, "conflict", `a node named ${input.name} already exists`, "name");
   const node = db.transaction(() => {
@@ -71,11 +88,12 @@ export function createNode(db: Db, input: Parsed, actor: string | null): NodeSum
     });
     storeSecrets(db, created.id, input, true);
     requireSecrets(db, created.id, input);
+    setJumpNode(db, created.id, checkJump(db, created.id, input.jumpNodeId));
     recordAudit(db, {
       actor,
       action: "node-created",
       nodeId: created.id,
-      detail: { name: input.name, address: input.address, port: input.port, username: input.username, auth: input.auth.method, privilege: input.privilege.kind },
+      detail: { name: input.name, address: input.address, port: input.port, username: input.username, auth: input.auth.method, privilege: input.privilege.kind, jumpNodeId: input.jumpNodeId ?? null },
     });
     return getNode(db, created.id)!;
   })();
@@ -88,7 +106,9 @@ export function updateNode(db: Db, id: string, input: Parsed, actor: string | nu
   if (before.practice) throw conflict(`${before.name} is a practice node managed by the lab; it cannot be edited`);
   const other = getNodeByName(db, input.name);
   if (other && other.id !== id) throw new HttpError(409, "conflict", `a node named ${input.name} already exists`, "name");
-  const moved = before.address !== input.address || before.port !== input.port;
+  const jumpNodeId = checkJump(db, id, input.jumpNodeId);
+  // Another address, or the same address seen from another jump host, is another host.
+  const moved = before.address !== input.address || before.port !== input.port || before.jumpNodeId !== jumpNodeId;
   const node = db.transaction(() => {
     updateNodeFields(db, id, {
       name: input.name,
@@ -100,7 +120,8 @@ export function updateNode(db: Db, id: string, input: Parsed, actor: string | nu
     });
     storeSecrets(db, id, input, false);
     requireSecrets(db, id, input);
-    // Another address is another host: its key must be trusted afresh, not compared with this one.
+    setJumpNode(db, id, jumpNodeId);
+    // Another host: its key must be trusted afresh, not compared with this one.
     if (moved) clearHostKey(db, id);
     recordAudit(db, {
       actor,
@@ -113,6 +134,7 @@ export function updateNode(db: Db, id: string, input: Parsed, actor: string | nu
         username: input.username,
         auth: input.auth.method,
         privilege: input.privilege.kind,
+        jumpNodeId,
         hostKeyCleared: moved && before.hostKey !== null,
         secretsChanged: [
           input.auth.method === "key" && input.auth.privateKey ? "private-key" : null,

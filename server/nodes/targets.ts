@@ -19,7 +19,7 @@ export function loadTarget(db: Db, nodeId: string): NodeTarget {
   }
 }
 
-function load(db: Db, nodeId: string): NodeTarget {
+function load(db: Db, nodeId: string, hop = 0): NodeTarget {
   const row = getNodeRow(db, nodeId);
   if (!row) throw notFound(`node ${nodeId}`);
   const missing = (what: string) => new HttpError(409, "secret_missing", `node ${row.name} has no ${what} stored: edit the node and enter it`);
@@ -56,5 +56,7 @@ function load(db: Db, nodeId: string): NodeTarget {
     auth,
     privilege,
     hostKey: pinnedKey(row),
+    // One hop (the service refuses chains); the bound keeps a hand-edited database from looping.
+    jump: row.jump_node_id && hop === 0 ? load(db, row.jump_node_id, hop + 1) : null,
   };
 }

@@ -2,8 +2,9 @@ import "server-only";
 import dns from "node:dns/promises";
 import fs from "node:fs";
 import net from "node:net";
+import type { Duplex } from "node:stream";
 import { Client, utils, type AuthenticationType, type ClientChannel, type NextAuthHandler, type SFTPWrapper } from "ssh2";
-import { errors, fromSocketError, keyParseReason, sudoFailure, type Where } from "./errors";
+import { errors, fromSocketError, keyParseReason, sshError, sudoFailure, type Where } from "./errors";
 import { describeKey, describePinned } from "./fingerprint";
 import { LineSplitter, Retained } from "./output";
 import { redactor } from "./redact";
@@ -91,6 +92,8 @@ export class Connection {
     readonly target: NodeTarget,
     private readonly options: ConnectionOptions = defaultConnectionOptions,
     private readonly onClose: (c: Connection) => void = () => undefined,
+    /** Opens the stream to this target through its jump host (the pool hands in its pooled connection). */
+    private readonly tunnel?: (jump: NodeTarget, address: string, port: number) => Promise<Duplex>,
   ) {
     this.where = { address: target.address, port: target.port, username: target.username };
     this.redact = redactor(targetSecrets(target));
@@ -147,8 +150,38 @@ export class Connection {
     return key;
   }
 
-  private async socket(): Promise<net.Socket> {
-    const { address, port } = this.target;
+  /**
+   * A TCP stream from this host to address:port, through an SSH direct-tcpip channel: what a target
+   * that names this host as its jump host connects over. The channel counts against this connection's
+   * limit until it closes.
+   */
+  async forward(address: string, port: number, signal?: AbortSignal): Promise<Duplex> {
+    const client = await this.connect(signal);
+    await this.acquire(signal);
+    return new Promise<Duplex>((resolve, reject) => {
+      client.forwardOut("127.0.0.1", 0, address, port, (error, channel) => {
+        if (error) {
+          this.release();
+          return reject(
+            sshError(
+              "unreachable",
+              this.where,
+              `jump host ${this.where.address}:${this.where.port} (user ${this.where.username}) could not open a TCP connection to ${address}:${port}: ${error.message}`,
+            ),
+          );
+        }
+        channel.once("close", () => this.release());
+        resolve(channel);
+      });
+    });
+  }
+
+  private async socket(): Promise<net.Socket | Duplex> {
+    const { address, port, jump } = this.target;
+    if (jump) {
+      if (!this.tunnel) throw errors.protocol(this.where, "a jump host is set but this connection cannot open tunnels");
+      return this.tunnel(jump, address, port);
+    }
     let ip = address;
     if (net.isIP(address) === 0) {
       try {

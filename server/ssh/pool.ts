@@ -1,7 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { Connection, defaultConnectionOptions, type ConnectionOptions } from "./connection";
-import type { ExecOptions, NodeTarget, RemoteHost, UploadOptions } from "./types";
+import type { Duplex } from "node:stream";
+import { SshError, type ExecOptions, type NodeTarget, type RemoteHost, type UploadOptions } from "./types";
 
 // One connection per node, shared by everything that talks to it (runs, facts, health), kept on
 // globalThis so Next's dev-mode module reloads don't leak sockets. A target whose address,
@@ -50,10 +51,15 @@ function connectionFor(target: NodeTarget): Connection {
   const entry = state.byNode.get(target.nodeId);
   if (entry && entry.identity === id && !entry.connection.isClosed) return entry.connection;
   entry?.connection.close();
-  const connection = new Connection(target, state.options, (closed) => {
-    const current = state.byNode.get(target.nodeId);
-    if (current?.connection === closed) state.byNode.delete(target.nodeId);
-  });
+  const connection = new Connection(
+    target,
+    state.options,
+    (closed) => {
+      const current = state.byNode.get(target.nodeId);
+      if (current?.connection === closed) state.byNode.delete(target.nodeId);
+    },
+    (jump, address, port) => throughJump(target, jump, address, port),
+  );
   state.byNode.set(target.nodeId, { identity: id, connection });
   state.connectionsOpened++;
   if (!state.idleTimer) {
@@ -61,6 +67,27 @@ function connectionFor(target: NodeTarget): Connection {
     state.idleTimer.unref();
   }
   return connection;
+}
+
+/**
+ * The stream to a target through its jump host's pooled connection (shared with the jump host's own
+ * use). The jump host's failures say so; its host-key problems are not this target's to trust.
+ */
+async function throughJump(target: NodeTarget, jump: NodeTarget, address: string, port: number): Promise<Duplex> {
+  if (jump.nodeId === target.nodeId) throw new Error(`node ${target.name} cannot be its own jump host`);
+  try {
+    return await connectionFor(jump).forward(address, port);
+  } catch (error) {
+    if (!(error instanceof SshError)) throw error;
+    const via = `(reaching ${target.name} through its jump host ${jump.name})`;
+    if (error.kind === "host-key-unknown" || error.kind === "host-key-changed") {
+      const said = error.kind === "host-key-unknown" ? "is not trusted yet" : "changed";
+      return Promise.reject(
+        new SshError("unreachable", `the host key of jump host ${jump.name} ${said}: open node ${jump.name} and check its key first ${via}`, { host: error.details.host, port: error.details.port, username: error.details.username }, { cause: error }),
+      );
+    }
+    throw new SshError(error.kind, `${error.message} ${via}`, { host: error.details.host, port: error.details.port, username: error.details.username }, { cause: error });
+  }
 }
 
 /**

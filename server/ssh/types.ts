@@ -29,6 +29,11 @@ export interface NodeTarget {
   privilege: Privilege;
   /** null = never trusted: connecting fails with a `host-key-unknown` SshError carrying the offered key. */
   hostKey: PinnedHostKey | null;
+  /**
+   * Reached through this host (a bastion, `ssh -J`): its own SSH connection, with its own credentials
+   * and pinned key, forwards a TCP stream to address:port, and this target's SSH runs inside it.
+   */
+  jump?: NodeTarget | null;
 }
 
 export interface ExecOptions {

@@ -376,6 +376,40 @@ describe("a kept shell (keepShell: the path facts and probes take)", () => {
   });
 });
 
+describe("a jump host (ssh -J)", () => {
+  // The practice nodes cannot reach each other (restrict=on), so the node is its own bastion: the
+  // jump connection forwards to 127.0.0.1:22 as the node sees it, and the target's SSH runs inside.
+  const viaJump = (over: Partial<NodeTarget> = {}) => keyTarget(node, { nodeId: `it-behind-${Math.random()}`, address: "127.0.0.1", port: 22, jump: keyTarget(node), ...over });
+
+  it("runs commands through the jump host's connection, as root too, with the target's own host key", async () => {
+    const host = getRemoteHost(viaJump());
+    // sshd's view of the inner session: it came from 127.0.0.1 on the node itself, not from the host.
+    const r = await host.exec('echo "$SSH_CONNECTION"', { keepShell: true });
+    expect(r.stdout).toMatch(/^127\.0\.0\.1 \d+ 127\.0\.0\.1 22\n$/);
+    expect((await host.exec("id -u", { asRoot: true })).stdout).toBe("0\n");
+  });
+
+  it("a target the jump host cannot reach is unreachable, naming the jump host and the target", async () => {
+    const e = await failure(getRemoteHost(viaJump({ port: 1 })).exec("true"));
+    expect(e.kind).toBe("unreachable");
+    expect(e.message).toContain("127.0.0.1:1");
+    expect(e.message).toMatch(/through its jump host/);
+  });
+
+  it("a jump host whose key is not trusted stops the connection without offering its key as the target's", async () => {
+    const e = await failure(getRemoteHost(viaJump({ jump: keyTarget(node, { nodeId: `it-jump-${Math.random()}`, hostKey: null }) })).exec("true"));
+    expect(e.kind).toBe("unreachable");
+    expect(e.message).toMatch(/host key of jump host .* is not trusted yet/);
+    expect(e.details.offered).toBeUndefined();
+  });
+
+  it("the target's own pinned key is still checked behind the jump host", async () => {
+    const wrong = { ...pinned, keyBase64: utils.generateKeyPairSync("ed25519").public.split(" ")[1] };
+    const e = await failure(getRemoteHost(viaJump({ hostKey: wrong })).exec("true"));
+    expect(e.kind).toBe("host-key-changed");
+  });
+});
+
 describe("facts", () => {
   it("match what the node itself reports", async () => {
     const host = getRemoteHost(keyTarget(node));
