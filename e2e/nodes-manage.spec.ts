@@ -80,3 +80,33 @@ test("a host name with shell syntax is refused inline and nothing is stored", as
   await expect(address).toHaveAccessibleDescription(/host ?name|address|IPv/i);
   expect((await (await api.get("/api/nodes")).json()).nodes.length).toBe(before);
 });
+
+test("a host behind a jump host: added through the form, its own key trusted, facts gathered through the bastion", async ({ page, keepScreenshot }) => {
+  const practice = listNodes()[0];
+  // The practice node is the bastion and, seen from itself, 127.0.0.1:22 is the host behind it.
+  await page.goto("/nodes/new");
+  const form = page.getByRole("form", { name: "Add node" });
+  await form.getByLabel("Name").fill("behind-bastion");
+  await form.getByLabel("User").fill(practice.sudoPasswordUser.username);
+  await form.getByLabel("Address").fill("127.0.0.1");
+  await form.getByLabel("SSH port").fill("22");
+  await form.getByLabel("Jump host").selectOption({ label: `${practice.name} (${practice.user}@${practice.host}:${practice.port})` });
+  await form.getByRole("group", { name: "Authentication" }).getByRole("radio", { name: "Password", exact: true }).check();
+  await form.getByRole("textbox", { name: "Password", exact: true }).fill(practice.sudoPasswordUser.password);
+  await form.getByRole("radio", { name: "sudo with a password" }).check();
+  await form.getByLabel("sudo password").fill(practice.sudoPasswordUser.password);
+  await form.getByRole("button", { name: "Add node" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "behind-bastion" })).toBeVisible();
+  await expect(page.getByText(`through jump host ${practice.name}`)).toBeVisible();
+  await page.getByRole("button", { name: "Test connection" }).click();
+  const firstContact = page.getByRole("status").filter({ hasText: "First contact" });
+  await expect(firstContact).toBeVisible();
+  await firstContact.getByRole("button", { name: "Trust this key" }).click();
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText(/Connected as ops, commands as root run as root/)).toBeVisible();
+  await expect(page.getByRole("region", { name: "Host facts" })).toContainText("Debian GNU/Linux 12 (bookworm)");
+  await keepScreenshot("node-behind-jump-host");
+  await page.goto("/nodes");
+  await expect(page.getByRole("row", { name: /behind-bastion/ })).toContainText(`via ${practice.name}`);
+});
