@@ -11,8 +11,9 @@ export class NodesPage {
     await this.page.goto("/nodes");
     await expect(this.page.getByRole("heading", { name: "Nodes" })).toBeVisible();
   }
+  /** The node's row, by its name link (another row may mention the name: "via practice-1"). */
   row(name: string) {
-    return this.page.getByRole("row").filter({ hasText: name });
+    return this.page.getByRole("row").filter({ has: this.page.getByRole("link", { name, exact: true }) });
   }
 }
 
