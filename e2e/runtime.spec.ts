@@ -59,6 +59,21 @@ test("a corrupted containerd tarball is refused: the sums are named and /usr/loc
   expect(await usrLocal()).toBe(before);
 });
 
+test("the containerd version is the operator's pick: a Check plans that release, the default is the local build", async ({ wizard, page, keepScreenshot }) => {
+  await wizard.open("containerd");
+  await wizard.selectNode(NODE);
+  const picker = page.getByLabel("containerd version");
+  await expect(picker.locator("option").first()).toHaveText("1.6.20~local (local) (default)");
+  await picker.selectOption("2.1.6");
+  await expect.poll(() => new URL(page.url()).searchParams.get("version")).toBe("2.1.6");
+  const status = await wizard.run("Check");
+  await expect(status).toContainText("changes to make");
+  await expect(wizard.plan(NODE)).toContainText("Install containerd@2.1.6:amd64");
+  await keepScreenshot("runtime-containerd-version-picked");
+  await picker.selectOption("");
+  await expect.poll(() => new URL(page.url()).searchParams.get("version")).toBeNull();
+});
+
 test("each runtime step from the browser: plan, live output, verification with the raw output", async ({ wizard, page, keepScreenshot }) => {
   test.setTimeout(600_000);
   // containerd: the plan names the local release and its sum; apply stages it and verifies.

@@ -16,6 +16,7 @@ import { VerificationPanel } from "../runs/verification-panel";
 import { NodePicker } from "./node-picker";
 import { StepList } from "./step-list";
 import { useQueryUpdater } from "./use-query-updater";
+import { VersionPicker } from "./version-picker";
 
 export interface WizardStep extends StepSummary {
   /** content/<id>.md rendered on the server (trusted project content). */
@@ -36,6 +37,8 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
   if (selection.param !== nodesParam) setSelection({ param: nodesParam, ids: split(nodesParam) });
   const selected = selection.ids;
   const runId = params.get("run");
+  // The release version picked for the step's component (?version=), when the step installs one.
+  const version = params.get("version");
   const step = steps.find((s) => s.id === currentStepId)!;
   const next = steps.find((s) => s.order === step.order + 1);
   // Everyone signed in may Check (it only reads and plans: the trainee's mode); Apply needs an operator.
@@ -51,7 +54,12 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
 
   const start = useMutation({
     mutationFn: ({ mode, all }: { mode: RunMode; all?: boolean }) =>
-      runsApi.start({ stepIds: all ? steps.map((s) => s.id) : [step.id], nodeIds: selected, mode }),
+      runsApi.start({
+        stepIds: all ? steps.map((s) => s.id) : [step.id],
+        nodeIds: selected,
+        mode,
+        ...(step.installs && version ? { versions: { [step.installs]: version } } : {}),
+      }),
     onSuccess: ({ runId: id }) => setQuery({ run: id }),
   });
   const cancel = useMutation({ mutationFn: () => runsApi.cancel(runId!) });
@@ -113,6 +121,7 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
               setQuery({ nodes: ids.join(",") || null });
             }}
           />
+          {step.installs && <VersionPicker component={step.installs} value={version} onChange={(v) => setQuery({ version: v })} />}
           <div className="flex flex-wrap items-center gap-2">
             <button
               type="button"

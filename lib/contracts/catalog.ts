@@ -90,6 +90,8 @@ export const StepSummary = z.object({
   verify: z.array(z.object({ probeId: ProbeId, title: z.string(), commands: z.array(z.string()) })),
   /** Markdown from content/<id>.md. */
   explanation: z.string(),
+  /** The release this step installs, whose version the operator may pick (null: none). */
+  installs: z.enum(["containerd", "runc", "cni-plugins"]).nullable(),
 });
 export type StepSummary = z.infer<typeof StepSummary>;
 

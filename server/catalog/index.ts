@@ -68,6 +68,7 @@ export function stepSummaries(): StepSummary[] {
     requires: s.requires.map((id) => ({ probeId: id, title: getProbe(id).title, fixStepId: getProbe(id).fixStepId })),
     verify: s.verify.map((id) => ({ probeId: id, title: getProbe(id).title, commands: getProbe(id).commands.map((c) => c.command) })),
     explanation: explanation(s.id),
+    installs: s.installs ?? null,
   }));
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import type { RuntimeVersions } from "@/lib/contracts/runs";
 import type { HostFacts } from "@/lib/contracts/facts";
 import type { UploadArtifactAction } from "@/lib/contracts/artifacts";
 import type { ProbeResult, ProbeVerdict } from "@/lib/contracts/catalog";
@@ -53,6 +54,11 @@ export interface StepPlan {
   notes: string[];
 }
 
+/** What the operator chose for this run (the release version of each component it installs). */
+export interface PlanOptions {
+  versions?: RuntimeVersions;
+}
+
 export interface Step {
   id: string;
   title: string;
@@ -62,6 +68,8 @@ export interface Step {
   /** What the plan looks at: probes (reused as observations) and files (read exactly). */
   observe: { probes: string[]; files: string[] };
   /** Pure: exactly what would change on this host. Empty when the host is already right. */
-  plan(facts: HostFacts, observed: Observed): StepPlan;
+  plan(facts: HostFacts, observed: Observed, options?: PlanOptions): StepPlan;
   verify: string[];
+  /** The release component this step installs: the wizard offers its versions (PlanOptions.versions). */
+  installs?: keyof RuntimeVersions;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type { Delivery, UploadArtifactAction } from "@/lib/contracts/artifacts";
 import type { HostFacts } from "@/lib/contracts/facts";
 import type { ProbeResult } from "@/lib/contracts/catalog";
-import type { NewRunEvent, NodeRunStatus, Phase, RunEvent, RunMode, RunStatus } from "@/lib/contracts/runs";
+import type { NewRunEvent, NodeRunStatus, Phase, RunEvent, RunMode, RunStatus, RuntimeVersions } from "@/lib/contracts/runs";
 import { recordAudit } from "../audit/record";
 import { execSpec, renderAction } from "../catalog/actions";
 import { newNonce } from "../catalog/batch";
@@ -59,6 +59,7 @@ export interface StartRunInput {
   mode: RunMode;
   actor: string | null;
   delivery?: Delivery;
+  versions?: RuntimeVersions;
 }
 
 export class UnknownInputError extends Error {}
@@ -350,7 +351,7 @@ export function createEngine(deps: EngineDeps) {
       checkCancel();
       setPhase("plan", step.id);
       const observed: Observed = { files: seen.files, probes: byId };
-      const plan = step.plan(facts, observed);
+      const plan = step.plan(facts, observed, { versions: input.versions });
       ev({
         type: "plan",
         nodeId: node.id,

@@ -9,7 +9,7 @@ export const containerdStep: Step = {
   summary: "the release tarball, sha256-checked on the host, extracted under /usr/local",
   requires: [],
   observe: { probes: ["containerd-installed"], files: [] },
-  plan(facts, observed) {
+  plan(facts, observed, options) {
     const probe = observed.probes["containerd-installed"];
     const installed = installedContainerd(probe);
     if (installed) {
@@ -21,11 +21,12 @@ export const containerdStep: Step = {
       if (probe.status === "warn") notes.push(probe.detail);
       return { actions: [], notes };
     }
-    const action = artifactFor("containerd", facts, { kind: "extract", dir: "/usr/local" });
+    const action = artifactFor("containerd", facts, { kind: "extract", dir: "/usr/local" }, options?.versions?.containerd);
     return {
       actions: [{ ...action, reason: `${probe?.observed ?? "not checked"}: ${action.reason}` }],
       notes: probe?.status === "fail" && probe.observed !== "not installed" ? [probe.detail] : [],
     };
   },
   verify: ["containerd-installed"],
+  installs: "containerd",
 };

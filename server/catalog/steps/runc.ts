@@ -9,11 +9,12 @@ export const runcStep: Step = {
   summary: "the OCI runtime containerd starts containers with, installed as /usr/local/sbin/runc",
   requires: [],
   observe: { probes: ["runc-installed"], files: [] },
-  plan(facts, observed) {
+  plan(facts, observed, options) {
     const probe = observed.probes["runc-installed"];
     if (probe?.status === "ok") return { actions: [], notes: [`${probe.observed}: already installed.`] };
-    const action = artifactFor("runc", facts, { kind: "file", path: RUNC_BIN, mode: "755" });
+    const action = artifactFor("runc", facts, { kind: "file", path: RUNC_BIN, mode: "755" }, options?.versions?.runc);
     return { actions: [{ ...action, reason: `${probe?.observed ?? "not checked"}: ${action.reason}` }], notes: [] };
   },
   verify: ["runc-installed"],
+  installs: "runc",
 };

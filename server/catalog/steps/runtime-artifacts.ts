@@ -8,8 +8,14 @@ import { checkLibc, describeAction, planArtifactAction, resolveAction } from "..
  * (architecture not published, musl, glibc too old: checkLibc). A plan throws it: the run ends on this
  * node with the reason before anything is staged, and /usr/local is left alone.
  */
-export function artifactFor(component: ArtifactComponent, facts: HostFacts, dest: ArtifactDest): UploadArtifactAction & { reason: string } {
-  const action = planArtifactAction(component, null, facts.arch, dest);
+export function artifactFor(
+  component: ArtifactComponent,
+  facts: HostFacts,
+  dest: ArtifactDest,
+  version: string | null = null,
+): UploadArtifactAction & { reason: string } {
+  // null: the catalogue's default; a version it does not have throws, naming the ones it has.
+  const action = planArtifactAction(component, version, facts.arch, dest);
   const artifact = resolveAction(action);
   const libc = checkLibc(artifact, facts.libc);
   if (!libc.ok) throw new Error(`refusing ${artifact.file} on this host: ${libc.reason}`);

@@ -79,6 +79,18 @@ describe("containerd plan", () => {
     expect(plan.actions[0].reason).toMatch(/^not installed: containerd-2\.2\.1-linux-amd64\.tar\.gz/);
   });
 
+  it("the version the operator picked: that release and its own sum; one the catalogue lacks is refused, naming the known ones", () => {
+    const plan = containerdStep.plan(debianFacts, obs([containerdFresh()]), { versions: { containerd: "2.1.6" } });
+    expect(plan.actions).toEqual([
+      expect.objectContaining({ artifactId: "containerd@2.1.6:amd64", sha256: "4793dc5c1f34ebf8402990d0050f3c294aa3c794cd5a4baa403c1cf10602326d" }),
+    ]);
+    expect(() => containerdStep.plan(debianFacts, obs([containerdFresh()]), { versions: { containerd: "1.0.0" } })).toThrow(
+      /containerd 1\.0\.0 is not in the release catalogue; known: 2\.2\.1, 2\.1\.6/,
+    );
+    // Another component's pick does not change containerd's.
+    expect(containerdStep.plan(debianFacts, obs([containerdFresh()]), { versions: { runc: "1.1.14" } }).actions[0]).toMatchObject({ artifactId: "containerd@2.2.1:amd64" });
+  });
+
   it("fresh arm64: the arm64 tarball and its own sum", () => {
     const plan = containerdStep.plan(facts({ arch: "arm64", machine: "aarch64" }), obs([containerdFresh()]));
     expect(plan.actions[0]).toMatchObject({ artifactId: "containerd@2.2.1:arm64", sha256: "dac15a0d412a24be8bfe6a40cec8f51829062725169f1e72ac7d120a891ef5b6" });
