@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Client } from "ssh2";
-import { arg, connectBare, execTrue, median, round, timed, writeResults } from "./lib";
+import { arg, coldExecTrue, connectBare, execTrue, median, round, timed, writeResults } from "./lib";
 
 const NODE_NUMBERS = [71, 72, 73, 74];
 
@@ -61,11 +61,7 @@ export async function main(args: string[]) {
       const coldBare: number[] = [];
       const coldFacts: number[] = [];
       for (let i = 0; i < Math.min(reps, 3); i++) {
-        coldBare.push(await timed(() => Promise.all(nodes.slice(0, count).map(async (n) => {
-          const c = await connectBare(n);
-          await execTrue(c);
-          c.end();
-        }))));
+        coldBare.push(await timed(() => coldExecTrue(nodes.slice(0, count))));
         closeAllConnections();
         coldFacts.push(await timed(() => Promise.all(targets.slice(0, count).map((t) => gatherFacts(getRemoteHost(t))))));
       }

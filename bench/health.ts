@@ -14,7 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Client } from "ssh2";
-import { arg, connectBare, execTrue, median, ROOT, round, timed, writeResults } from "./lib";
+import { arg, coldExecTrue, connectBare, execTrue, median, ROOT, round, timed, writeResults } from "./lib";
 import type { HealthColumn, HealthMatrix, HealthNodeRow } from "../lib/contracts/health";
 
 const NODE_NUMBERS = [53, 54, 55, 56];
@@ -202,7 +202,7 @@ export async function main(args: string[]) {
       const coldBare: number[] = [];
       const coldScan: number[] = [];
       for (let i = 0; i < Math.min(3, reps); i++) {
-        coldBare.push(await timed(() => Promise.all(nodes.map(async (n) => { const c = await connectBare(n); await execTrue(c); c.end(); }))));
+        coldBare.push(await timed(() => coldExecTrue(nodes)));
         closePool();
         coldScan.push(await timed(() => scan(nodes)));
       }

@@ -43,6 +43,17 @@ export function execTrue(c: Client): Promise<void> {
   });
 }
 
+/** The cold baseline: a new bare connection per node, `true`, then hang up. */
+export function coldExecTrue(nodes: readonly BareTarget[]): Promise<unknown> {
+  return Promise.all(
+    nodes.map(async (n) => {
+      const c = await connectBare(n);
+      await execTrue(c);
+      c.end();
+    }),
+  );
+}
+
 export async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await fn();

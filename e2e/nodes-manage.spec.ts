@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { findImage } from "../lab/image";
 import { imageHostKeys, listNodes } from "../lab/state";
+import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 
 function keygenLines(publicKeys: string[]): string[] {
@@ -18,6 +19,22 @@ function keygenLines(publicKeys: string[]): string[] {
   });
 }
 
+/** Fill the Add node form for the practice image's `ops` user (password login, sudo with a password) and submit. */
+async function addOpsNode(page: Page, n: { name: string; address: string; port: number; jump?: string }) {
+  const ops = listNodes()[0].sudoPasswordUser;
+  const form = page.getByRole("form", { name: "Add node" });
+  await form.getByLabel("Name").fill(n.name);
+  await form.getByLabel("User").fill(ops.username);
+  await form.getByLabel("Address").fill(n.address);
+  await form.getByLabel("SSH port").fill(String(n.port));
+  if (n.jump) await form.getByLabel("Jump host").selectOption({ label: n.jump });
+  await form.getByRole("group", { name: "Authentication" }).getByRole("radio", { name: "Password", exact: true }).check();
+  await form.getByRole("textbox", { name: "Password", exact: true }).fill(ops.password);
+  await form.getByRole("radio", { name: "sudo with a password" }).check();
+  await form.getByLabel("sudo password").fill(ops.password);
+  await form.getByRole("button", { name: "Add node" }).click();
+}
+
 test("an admin adds a host, trusts its key on first contact and sees its facts", async ({ page, keepScreenshot }) => {
   const practice = listNodes()[0];
   expect(practice, "the e2e setup starts at least one practice node").toBeTruthy();
@@ -27,16 +44,7 @@ test("an admin adds a host, trusts its key on first contact and sees its facts",
 
   await page.goto("/nodes/new");
   await expect(page.getByRole("heading", { name: "Add a node" })).toBeVisible();
-  const form = page.getByRole("form", { name: "Add node" });
-  await form.getByLabel("Name").fill("ops-on-practice");
-  await form.getByLabel("User").fill(practice.sudoPasswordUser.username);
-  await form.getByLabel("Address").fill(practice.host);
-  await form.getByLabel("SSH port").fill(String(practice.port));
-  await form.getByRole("group", { name: "Authentication" }).getByRole("radio", { name: "Password", exact: true }).check();
-  await form.getByRole("textbox", { name: "Password", exact: true }).fill(practice.sudoPasswordUser.password);
-  await form.getByRole("radio", { name: "sudo with a password" }).check();
-  await form.getByLabel("sudo password").fill(practice.sudoPasswordUser.password);
-  await form.getByRole("button", { name: "Add node" }).click();
+  await addOpsNode(page, { name: "ops-on-practice", address: practice.host, port: practice.port });
 
   await expect(page.getByRole("heading", { level: 1, name: "ops-on-practice" })).toBeVisible();
   await page.getByRole("button", { name: "Test connection" }).click();
@@ -85,17 +93,7 @@ test("a host behind a jump host: added through the form, its own key trusted, fa
   const practice = listNodes()[0];
   // The practice node is the bastion and, seen from itself, 127.0.0.1:22 is the host behind it.
   await page.goto("/nodes/new");
-  const form = page.getByRole("form", { name: "Add node" });
-  await form.getByLabel("Name").fill("behind-bastion");
-  await form.getByLabel("User").fill(practice.sudoPasswordUser.username);
-  await form.getByLabel("Address").fill("127.0.0.1");
-  await form.getByLabel("SSH port").fill("22");
-  await form.getByLabel("Jump host").selectOption({ label: `${practice.name} (${practice.user}@${practice.host}:${practice.port})` });
-  await form.getByRole("group", { name: "Authentication" }).getByRole("radio", { name: "Password", exact: true }).check();
-  await form.getByRole("textbox", { name: "Password", exact: true }).fill(practice.sudoPasswordUser.password);
-  await form.getByRole("radio", { name: "sudo with a password" }).check();
-  await form.getByLabel("sudo password").fill(practice.sudoPasswordUser.password);
-  await form.getByRole("button", { name: "Add node" }).click();
+  await addOpsNode(page, { name: "behind-bastion", address: "127.0.0.1", port: 22, jump: `${practice.name} (${practice.user}@${practice.host}:${practice.port})` });
 
   await expect(page.getByRole("heading", { level: 1, name: "behind-bastion" })).toBeVisible();
   await expect(page.getByText(`through jump host ${practice.name}`)).toBeVisible();

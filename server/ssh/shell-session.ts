@@ -158,8 +158,6 @@ export class ShellSession {
       let code: number | null = null;
       let outDone = false;
       let errDone = false;
-      let outTail = "";
-      let errTail = "";
       const settle = (error: SshError | null) => {
         if (settled) return;
         settled = true;
@@ -184,41 +182,44 @@ export class ShellSession {
       if (timeoutMs && timeoutMs > 0) timer = setTimeout(() => halt(errors.commandTimeout(this.where, timeoutMs)), timeoutMs);
       this.onChannelEnd = (error) => settle(error);
 
-      // Everything but a possible partial token stays in the tail until the token is complete.
-      const hold = token.length + 16;
-      this.onStdoutChunk = (text) => {
-        outTail += text;
-        const i = outTail.indexOf(token + " ");
-        if (i < 0) {
-          if (outTail.length > hold) {
-            keep(stdout, outLines, outTail.slice(0, -hold));
-            outTail = outTail.slice(-hold);
-          }
-          return;
-        }
-        const m = /^ (\d+)\n/.exec(outTail.slice(i + token.length));
-        if (!m) return;
-        keep(stdout, outLines, outTail.slice(0, i));
+      const outEnd = endScanner(token + " ", /^(\d+)\n/, (text) => keep(stdout, outLines, text), (m) => {
         code = Number(m[1]);
         outDone = true;
         if (errDone) settle(null);
-      };
-      this.onStderrChunk = (text) => {
-        errTail += text;
-        const i = errTail.indexOf(token + "\n");
-        if (i < 0) {
-          if (errTail.length > hold) {
-            keep(stderr, errLines, errTail.slice(0, -hold));
-            errTail = errTail.slice(-hold);
-          }
-          return;
-        }
-        keep(stderr, errLines, errTail.slice(0, i));
+      });
+      const errEnd = endScanner(token + "\n", /^/, (text) => keep(stderr, errLines, text), () => {
         errDone = true;
         if (outDone) settle(null);
-      };
+      });
+      this.onStdoutChunk = outEnd;
+      this.onStderrChunk = errEnd;
       const t = quote(token);
       this.channel.write(`( eval ${quote(command)} ) </dev/null; printf '%s %s\\n' ${t} "$?"; printf '%s\\n' ${t} >&2\n`);
     });
   }
+}
+
+/**
+ * Watches a stream for the end token: text before it goes to `emit` as it comes, except a tail that
+ * could be the start of a split token; `after` must match what follows the token (the exit code on
+ * stdout) before `done` is called with that match.
+ */
+function endScanner(token: string, after: RegExp, emit: (text: string) => void, done: (m: RegExpExecArray) => void) {
+  const hold = token.length + 16;
+  let tail = "";
+  return (text: string) => {
+    tail += text;
+    const i = tail.indexOf(token);
+    if (i < 0) {
+      if (tail.length > hold) {
+        emit(tail.slice(0, -hold));
+        tail = tail.slice(-hold);
+      }
+      return;
+    }
+    const m = after.exec(tail.slice(i + token.length));
+    if (!m) return;
+    emit(tail.slice(0, i));
+    done(m);
+  };
 }
