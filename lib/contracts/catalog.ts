@@ -35,6 +35,10 @@ export const RawOutput = z.object({
   command: z.string(),
   output: z.string(),
   exitCode: z.number().int().nullable(),
+  /** What the output depends on, as read (with shell builtins) in the same round trip. */
+  inputs: z.string().optional(),
+  /** Only when the command did not run this time (its inputs were unchanged): when this output was produced. */
+  ranAt: z.string().optional(),
 });
 export type RawOutput = z.infer<typeof RawOutput>;
 

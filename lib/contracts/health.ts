@@ -165,6 +165,11 @@ export const StartScanBody = z
     /** Default: every node. */
     nodeIds: z.array(z.string().uuid("a node id is a uuid")).min(1).max(1000).optional(),
     trigger: ScanTrigger.default("manual"),
+    /**
+     * Run every probe command again. By default a command whose inputs (what its output depends on)
+     * read the same as at its last run is not run again, and its output is shown with that time.
+     */
+    rerunAll: z.boolean().default(false),
   })
   .strict();
 export type StartScanBody = z.infer<typeof StartScanBody>;

@@ -1,9 +1,11 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildBatch, fileSection, parseBatch, parseFileSection } from "./batch";
+import { buildBatch, fileSection, parseBatch, parseFileSection, type Section } from "./batch";
+import { probes } from "./index";
+import { dirNames, fileContent, moduleLines } from "./inputs";
 
 // The batch script is run by a real POSIX shell here (dash on Debian), as on a host.
 const sh = (script: string) => execFileSync("sh", ["-c", script], { encoding: "utf8" });
@@ -43,5 +45,92 @@ describe("one script per round trip", () => {
     expect(parseFileSection(out[`file:${f}`])).toEqual({ kind: "file", mode: "600", content: "overlay\nbr_netfilter" });
     expect(parseFileSection(out[`file:${path.join(dir, "missing")}`])).toEqual({ kind: "absent" });
     expect(parseFileSection(out[`file:${dir}`]).kind).toBe("other");
+  });
+});
+
+describe("a command runs again only when its inputs changed", () => {
+  const nonce = "0123456789abcdef";
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "np-inputs-"));
+  const conf = path.join(dir, "k8s.conf");
+  // The command leaves a trace, so the test sees whether it ran, not only what the parser returned.
+  const trace = path.join(dir, "ran");
+  const section = (previous?: Section["previous"]): Section => ({
+    key: "cat",
+    command: `echo x >> '${trace}'; cat '${conf}'`,
+    inputs: fileContent(conf),
+    previous,
+  });
+  const scan = (s: Section) => parseBatch(sh(buildBatch([s], nonce)), [s], nonce).cat;
+  const runs = () => (fs.existsSync(trace) ? fs.readFileSync(trace, "utf8").split("\n").filter(Boolean).length : 0);
+
+  it("runs it the first time and returns the inputs it was run under", () => {
+    fs.writeFileSync(conf, "overlay\nbr_netfilter");
+    const first = scan(section());
+    expect(first).toMatchObject({ output: "overlay\nbr_netfilter", exitCode: 0 });
+    expect(first.reused).toBeUndefined();
+    expect(first.inputs).toContain("<file>overlay\n<eof>br_netfilter");
+    expect(runs()).toBe(1);
+  });
+
+  it("reuses the previous output while the inputs are the same, and runs again once they differ", () => {
+    fs.writeFileSync(conf, "overlay\n");
+    const first = scan(section());
+    const before = runs();
+    const second = scan(section({ ...first, inputs: first.inputs! }));
+    expect(second).toMatchObject({ output: "overlay\n", exitCode: 0, reused: true, inputs: first.inputs });
+    expect(runs()).toBe(before);
+
+    fs.writeFileSync(conf, "overlay\nbr_netfilter\n");
+    const third = scan(section({ ...first, inputs: first.inputs! }));
+    expect(third.reused).toBeUndefined();
+    expect(third.output).toBe("overlay\nbr_netfilter\n");
+    expect(runs()).toBe(before + 1);
+  });
+
+  it("runs it when the inputs cannot tell (np_run), and when a reboot changed the boot id", () => {
+    const s: Section = { key: "cat", command: "echo ran", inputs: "np_run=1" };
+    const first = scan(s);
+    expect(scan({ ...s, previous: { ...first, output: "old", inputs: first.inputs! } })).toMatchObject({ output: "ran\n" });
+    // The recorded inputs of another boot never match.
+    const other: Section = { key: "cat", command: "echo ran", inputs: fileContent(conf) };
+    const now = scan(other);
+    const stale = now.inputs!.replace(/^boot=[^;]*;/, "boot=another-boot;");
+    expect(scan({ ...other, previous: { output: "old", exitCode: 0, inputs: stale } }).output).toBe("ran\n");
+  });
+
+  it("reads directories and /proc/modules lines like ls and lsmod see them", () => {
+    fs.mkdirSync(path.join(dir, "bin"));
+    for (const f of ["loopback", "bridge"]) fs.writeFileSync(path.join(dir, "bin", f), "");
+    const ls: Section = { key: "cat", command: "true", inputs: dirNames(path.join(dir, "bin")) };
+    expect(scan(ls).inputs).toMatch(/<dir>bridge\/loopback\/$/);
+    expect(scan({ ...ls, inputs: dirNames(path.join(dir, "none")) }).inputs).toMatch(/<absent>$/);
+    // A practice node's /proc/modules (addresses zeroed): the lines of the two modules, nothing else.
+    const modules = path.join(__dirname, "fixtures", "debian12-proc-modules.txt");
+    expect(scan({ ...ls, inputs: moduleLines(["overlay", "br_netfilter"], modules) }).inputs).toMatch(
+      /;overlay \d+ 0 - Live;br_netfilter \d+ 0 - Live;$|;br_netfilter \d+ 0 - Live;overlay \d+ 0 - Live;$/,
+    );
+  });
+
+  it("every inputs snippet of the catalog starts no process (dash, empty PATH) and ends with exit 0", () => {
+    const snippets = new Set([...probes.values()].flatMap((p) => p.commands.flatMap((c) => (c.inputs ? [c.inputs] : []))));
+    expect(snippets.size).toBeGreaterThan(6);
+    for (const snippet of snippets) {
+      const r = spawnSync("sh", ["-c", `PATH=/nonexistent; np_in=; np_run=; ${snippet}\nprintf '%s' "$np_in"`], { encoding: "utf8" });
+      expect(r.stderr, snippet).toBe("");
+      expect(r.status, snippet).toBe(0);
+      expect(snippet).not.toMatch(/\$\(|`/);
+    }
+  });
+
+  it("one shared inputs snippet is read once per round trip", () => {
+    const shared = moduleLines(["overlay"]);
+    const script = buildBatch(
+      [
+        { key: "a", command: "true", inputs: shared },
+        { key: "b", command: "true", inputs: shared },
+      ],
+      nonce,
+    );
+    expect(script.split(shared).length - 1).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import type { ProbeResult, StepSummary } from "@/lib/contracts/catalog";
+import type { ProbeResult, RawOutput, StepSummary } from "@/lib/contracts/catalog";
 import type { RemoteHost } from "../ssh/types";
 import { buildBatch, fileSection, newNonce, parseBatch, parseFileSection, type Section } from "./batch";
 import { hostProbes } from "./probes/host";
@@ -74,6 +74,9 @@ export function stepSummaries(): StepSummary[] {
 
 // ---- one round trip: probes and file reads in a single script ----
 
+/** A command's last output on record (a health check's raw output with its inputs), by command. */
+export type PreviousOutputs = ReadonlyMap<string, RawOutput & { inputs: string; ranAt: string }>;
+
 export interface Observation {
   script: string;
   /** Turn the script's stdout into probe results and file states. */
@@ -85,23 +88,27 @@ export function observation(
   files: readonly string[],
   nonce = newNonce(),
   lookup: (id: string) => Probe = getProbe,
+  previous: PreviousOutputs = new Map(),
 ): Observation {
   const list = [...new Set(probeIds)].map(lookup);
   // Probes that read the same thing (two of them parse `containerd config dump`) share one section:
   // every command runs once per round trip, and each probe still gets its exact output.
-  const sectionOf = new Map<string, string>();
-  for (const p of list) for (const c of p.commands) if (!sectionOf.has(c.command)) sectionOf.set(c.command, `${p.id}/${c.key}`);
-  const sections: Section[] = [
-    ...[...sectionOf].map(([command, key]) => ({ key, command })),
-    ...[...new Set(files)].map(fileSection),
-  ];
+  const sectionOf = new Map<string, Section>();
+  for (const p of list) {
+    for (const c of p.commands) {
+      if (sectionOf.has(c.command)) continue;
+      const before = c.inputs === undefined ? undefined : previous.get(c.command);
+      sectionOf.set(c.command, { key: `${p.id}/${c.key}`, command: c.command, inputs: c.inputs, previous: before });
+    }
+  }
+  const sections: Section[] = [...sectionOf.values(), ...[...new Set(files)].map(fileSection)];
   return {
     script: buildBatch(sections, nonce),
     finish(stdout) {
       const outputs = parseBatch(stdout, sections, nonce);
       const results = list.map((p): ProbeResult => {
         const mine = Object.fromEntries(p.commands.flatMap((c) => {
-          const out = outputs[sectionOf.get(c.command)!];
+          const out = outputs[sectionOf.get(c.command)!.key];
           return out ? [[c.key, out]] : [];
         }));
         const verdict = p.parse(mine);
@@ -110,11 +117,16 @@ export function observation(
           probeId: p.id,
           title: p.title,
           fixStepId: p.fixStepId,
-          raw: p.commands.map((c) => ({
-            command: c.command,
-            output: mine[c.key]?.output ?? "",
-            exitCode: mine[c.key]?.exitCode ?? null,
-          })),
+          raw: p.commands.map((c): RawOutput => {
+            const out = mine[c.key];
+            return {
+              command: c.command,
+              output: out?.output ?? "",
+              exitCode: out?.exitCode ?? null,
+              ...(out?.inputs !== undefined && { inputs: out.inputs }),
+              ...(out?.reused && { ranAt: previous.get(c.command)!.ranAt }),
+            };
+          }),
         };
       });
       return {
@@ -125,13 +137,16 @@ export function observation(
   };
 }
 
-/** Run probes on a host in one round trip (read-only, as root so every file is readable). */
+/**
+ * Run probes on a host in one round trip (read-only, as root so every file is readable). With
+ * `previous` (a health scan), a command whose inputs are unchanged is not run again.
+ */
 export async function observeHost(
   host: RemoteHost,
   probeIds: readonly string[],
-  opts: { files?: readonly string[]; signal?: AbortSignal; timeoutMs?: number } = {},
+  opts: { files?: readonly string[]; signal?: AbortSignal; timeoutMs?: number; previous?: PreviousOutputs } = {},
 ) {
-  const obs = observation(probeIds, opts.files ?? []);
+  const obs = observation(probeIds, opts.files ?? [], undefined, undefined, opts.previous);
   // Probes run again and again (plan, verify, every health scan): a long-lived root shell saves the
   // sshd session and sudo each time.
   const result = await host.exec(obs.script, { asRoot: true, keepShell: true, signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });

@@ -8,12 +8,21 @@ import type { ProbeResult, ProbeVerdict } from "@/lib/contracts/catalog";
 export interface ProbeCommand {
   key: string;
   command: string;
+  /**
+   * What the output depends on, read with shell builtins (inputs.ts): a health scan reuses the last
+   * output while they are unchanged. Without it the command runs in every scan.
+   */
+  inputs?: string;
 }
 
 /** What one command printed (stdout and stderr interleaved) and its exit code. */
 export interface CommandOutput {
   output: string;
   exitCode: number | null;
+  /** The inputs as read in this round trip (when the command declares some). */
+  inputs?: string;
+  /** The command did not run: its inputs matched the previous output's, which is returned. */
+  reused?: boolean;
 }
 
 /**

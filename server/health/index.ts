@@ -4,6 +4,7 @@ import { db } from "../db";
 import { getFacts, listNodes } from "../nodes/repository";
 import { loadTarget } from "../nodes/targets";
 import { connectTarget, getRemoteHost } from "../ssh";
+import { previousOutputs } from "./repository";
 import { BOOT_FILES } from "./scanner";
 import { createHealthService, type HealthService } from "./service";
 
@@ -26,8 +27,9 @@ export function health(): HealthService {
         await connectTarget(target, signal);
         return getRemoteHost(target);
       },
-      observe: async (host, opts) => {
-        const { probes: results, files } = await observeHost(host, [...probes.keys()], { files: BOOT_FILES, ...opts });
+      observe: async (host, { nodeId, rerunAll, signal, timeoutMs }) => {
+        const previous = rerunAll ? undefined : previousOutputs(database, nodeId);
+        const { probes: results, files } = await observeHost(host, [...probes.keys()], { files: BOOT_FILES, previous, signal, timeoutMs });
         return { probes: results, files };
       },
     });

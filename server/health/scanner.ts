@@ -22,8 +22,8 @@ export interface Observation {
 export interface ScannerDeps {
   /** A connected host for the node (throws SshError when it cannot be reached, or any Error when it cannot even be tried). */
   connect(nodeId: string, signal: AbortSignal): Promise<RemoteHost>;
-  /** All the probes and the boot files in one remote script. */
-  observe(host: RemoteHost, opts: { signal: AbortSignal; timeoutMs: number }): Promise<Observation>;
+  /** All the probes and the boot files in one remote script (reusing unchanged outputs unless rerunAll). */
+  observe(host: RemoteHost, opts: { nodeId: string; rerunAll: boolean; signal: AbortSignal; timeoutMs: number }): Promise<Observation>;
   now?: () => number;
 }
 
@@ -35,6 +35,8 @@ export interface ScanNode {
 export interface ScanOptions {
   concurrency: number;
   perNodeTimeoutMs: number;
+  /** Run every probe command, even those whose inputs are unchanged since their last output. */
+  rerunAll?: boolean;
   /** Stops every node still running (its check is recorded as unreachable: aborted). */
   signal?: AbortSignal;
   onProgress(nodeId: string, state: ScanNodeState, extra?: { message?: string; durationMs?: number; checkId?: number }): void;
@@ -87,7 +89,7 @@ async function scanOne(node: ScanNode, deps: ScannerDeps, opts: ScanOptions): Pr
     // The host layer's own timeout a little later than the deadline: the outcome (and its message)
     // is then always the scanner's "did not answer within N s", whatever finished first.
     const remaining = Math.max(1, opts.perNodeTimeoutMs - (now() - started)) + 1_000;
-    const obs = await Promise.race([deps.observe(host, { signal: controller.signal, timeoutMs: remaining }), deadline]);
+    const obs = await Promise.race([deps.observe(host, { nodeId: node.id, rerunAll: opts.rerunAll ?? false, signal: controller.signal, timeoutMs: remaining }), deadline]);
     const at = now();
     outcome = { reach: "reachable", results: obs.probes, ...bootInfo(obs.files, at), durationMs: at - started };
   } catch (error) {

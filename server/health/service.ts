@@ -49,7 +49,7 @@ export function createHealthService(deps: HealthDeps) {
     deps.probes().map((p) => ({ probeId: p.id, title: p.title, fixStepId: p.fixStepId, layer: layerOf({ probeId: p.id, fixStepId: p.fixStepId }) }));
 
   /** Starts a scan without waiting for it; one scan at a time (a second request gets the running one). */
-  function startScan(input: { nodeIds?: string[]; trigger: ScanTrigger; actor: string | null }): { scanId: string; alreadyRunning: boolean; done: Promise<void> } {
+  function startScan(input: { nodeIds?: string[]; trigger: ScanTrigger; actor: string | null; rerunAll?: boolean }): { scanId: string; alreadyRunning: boolean; done: Promise<void> } {
     if (running) return { scanId: running.id, alreadyRunning: true, done: running.done };
     const all = deps.listNodes();
     let nodes = all;
@@ -62,10 +62,11 @@ export function createHealthService(deps: HealthDeps) {
     const id = randomUUID();
     createScan(db, { id, trigger: input.trigger, actor: input.actor, nodes });
     const probeIds = deps.probes().map((p) => p.id);
-    recordAudit(db, { actor: input.actor ?? "system", action: "health-scan", detail: { scanId: id, trigger: input.trigger, nodes: nodes.length, probes: probeIds } });
+    recordAudit(db, { actor: input.actor ?? "system", action: "health-scan", detail: { scanId: id, trigger: input.trigger, nodes: nodes.length, probes: probeIds, rerunAll: input.rerunAll ?? false } });
     const done = scanNodes(nodes, deps, {
       concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
       perNodeTimeoutMs: deps.perNodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
+      rerunAll: input.rerunAll ?? false,
       onProgress: (nodeId, state, extra) => setScanNode(db, id, nodeId, { state, ...extra }),
       record: (node, at, outcome) =>
         recordCheck(db, { scanId: id, nodeId: node.id, nodeName: node.name, at, outcome, keepChecks: deps.keepChecksPerNode ?? DEFAULT_KEEP_CHECKS }),

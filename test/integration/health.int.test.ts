@@ -40,8 +40,8 @@ afterAll(async () => {
   await Promise.all([stopNode(A), stopNode(B)]);
 });
 
-async function scan(nodeIds?: string[]) {
-  const s = m.health().startScan({ nodeIds, trigger: "manual", actor: "it" });
+async function scan(nodeIds?: string[], opts: { rerunAll?: boolean } = {}) {
+  const s = m.health().startScan({ nodeIds, trigger: "manual", actor: "it", ...opts });
   expect(s.alreadyRunning).toBe(false);
   await s.done;
   return m.health().matrix();
@@ -77,8 +77,32 @@ describe("health scans on practice nodes", () => {
     expect(row.lastCheck).toMatchObject({ reach: "reachable" });
     expect(row.lastCheck!.bootId).toMatch(/^[0-9a-f-]{36}$/);
     const check = m.getCheck(m.db(), row.lastCheck!.id)!;
-    expect(check.results.find((r) => r.probeId === "cgroup-version")!.raw[0]).toEqual({ command: "stat -fc %T /sys/fs/cgroup", output: "cgroup2fs\n", exitCode: 0 });
+    const fstype = check.results.find((r) => r.probeId === "cgroup-version")!.raw[0];
+    expect(fstype).toMatchObject({ command: "stat -fc %T /sys/fs/cgroup", output: "cgroup2fs\n", exitCode: 0 });
+    expect(fstype.inputs).toMatch(/cgroup2 \/sys\/fs\/cgroup cgroup2 /);
     expect(matrix.summary).toMatchObject({ ready: 0, total: 2 });
+  });
+
+  it("a second scan reuses the outputs whose inputs are unchanged (with when they ran); rerunAll runs every command", async () => {
+    const first = (await scan([ids.b], { rerunAll: true })).nodes.find((n) => n.nodeId === ids.b)!.lastCheck!;
+    const second = (await scan([ids.b])).nodes.find((n) => n.nodeId === ids.b)!;
+    const raw = (probeId: string, checkId: number) => m.getCheck(m.db(), checkId)!.results.find((r) => r.probeId === probeId)!.raw;
+    // Nothing changed on the node: lsmod, sysctl and systemctl did not start; their outputs are the
+    // first check's, dated by it. The verdicts are the same.
+    for (const [probeId, command] of [
+      ["module-br-netfilter", "lsmod | grep -E '^(overlay|br_netfilter) '"],
+      ["sysctl-values", "sysctl net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables net.ipv4.ip_forward"],
+      ["containerd-active", "systemctl show -p ActiveState -p UnitFileState -p FragmentPath containerd"],
+    ]) {
+      const before = raw(probeId, first.id).find((r) => r.command === command)!;
+      const after = raw(probeId, second.lastCheck!.id).find((r) => r.command === command)!;
+      expect(before.ranAt, probeId).toBeUndefined();
+      expect(after, probeId).toMatchObject({ output: before.output, exitCode: before.exitCode, inputs: before.inputs, ranAt: first.at });
+    }
+    expect(second.cells.find((c) => c.probeId === "module-br-netfilter")!.state).toBe("fail");
+
+    const third = (await scan([ids.b], { rerunAll: true })).nodes.find((n) => n.nodeId === ids.b)!.lastCheck!;
+    expect(m.getCheck(m.db(), third.id)!.results.flatMap((r) => r.raw).filter((r) => r.ranAt !== undefined)).toEqual([]);
   });
 
   it("after the wizard's two steps node A passes those probes; modprobe -r br_netfilter is drift on the right probes", async () => {
@@ -101,6 +125,9 @@ describe("health scans on practice nodes", () => {
     expect(cell.observed).toContain("missing (br_netfilter is not loaded)");
     const raw = m.getCheck(m.db(), cell.checkId!)!.results.find((x) => x.probeId === "sysctl-values")!.raw[0].output;
     expect(raw).toContain("cannot stat /proc/sys/net/bridge/bridge-nf-call-iptables");
+    // Their inputs changed, so lsmod and sysctl ran again in this scan (no earlier ranAt).
+    const results = m.getCheck(m.db(), cell.checkId!)!.results;
+    expect(results.filter((x) => ["sysctl-values", "module-br-netfilter"].includes(x.probeId)).map((x) => x.raw[0].ranAt)).toEqual([undefined, undefined]);
   });
 
   it("a frozen node is unreachable while the other node's check still lands; fixed again resolves the drift", async () => {

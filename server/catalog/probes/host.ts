@@ -1,5 +1,6 @@
 import "server-only";
 import type { ProbeCheck, ProbeVerdict } from "@/lib/contracts/catalog";
+import { fileContent } from "../inputs";
 import type { CommandOutput, Probe } from "../types";
 
 // Host-level prerequisites the health view checks next to the wizard's probes (issue 6): swap and the
@@ -50,8 +51,8 @@ export const swapOffProbe: Probe = {
   title: "swap off",
   fixStepId: null,
   commands: [
-    { key: "swaps", command: "cat /proc/swaps" },
-    { key: "fstab", command: "grep -E '^[^#]*[[:space:]]swap[[:space:]]' /etc/fstab" },
+    { key: "swaps", command: "cat /proc/swaps", inputs: fileContent("/proc/swaps") },
+    { key: "fstab", command: "grep -E '^[^#]*[[:space:]]swap[[:space:]]' /etc/fstab", inputs: fileContent("/etc/fstab", "swap") },
   ],
   parse(outputs: Record<string, CommandOutput>): ProbeVerdict {
     const expected = "no active swap, none in /etc/fstab";
@@ -124,8 +125,9 @@ export const cgroupVersionProbe: Probe = {
   title: "cgroup version",
   fixStepId: null,
   commands: [
-    { key: "fstype", command: "stat -fc %T /sys/fs/cgroup" },
-    { key: "mounts", command: "grep cgroup /proc/mounts" },
+    // What is mounted on /sys/fs/cgroup shows in /proc/mounts (its line names the mount point).
+    { key: "fstype", command: "stat -fc %T /sys/fs/cgroup", inputs: fileContent("/proc/mounts", "cgroup") },
+    { key: "mounts", command: "grep cgroup /proc/mounts", inputs: fileContent("/proc/mounts", "cgroup") },
   ],
   parse(outputs: Record<string, CommandOutput>): ProbeVerdict {
     const expected = "v2 (cgroup2fs on /sys/fs/cgroup)";

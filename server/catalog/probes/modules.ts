@@ -1,6 +1,7 @@
 import "server-only";
 import type { ProbeVerdict } from "@/lib/contracts/catalog";
 import { builtinMatches, moduleName, parseLsmod } from "../parsers/lsmod";
+import { fileContent, moduleLines, SAME_BOOT } from "../inputs";
 import type { Probe } from "../types";
 
 export const MODULES_LOAD_FILE = "/etc/modules-load.d/k8s.conf";
@@ -25,9 +26,11 @@ export function moduleProbe(name: string, all: readonly string[] = K8S_MODULES):
     title: `${name} module`,
     fixStepId: "kernel-modules",
     commands: [
-      { key: "lsmod", command: `lsmod | grep -E '^(${either}) '` },
-      { key: "builtin", command: `grep -E '/(${either})\\.ko' "/lib/modules/$(uname -r)/modules.builtin"` },
-      { key: "sysfs", command: `ls -d ${names.map((n) => `/sys/module/${n}`).join(" ")}` },
+      { key: "lsmod", command: `lsmod | grep -E '^(${either}) '`, inputs: moduleLines(names) },
+      // The running kernel's built-ins cannot change before a reboot.
+      { key: "builtin", command: `grep -E '/(${either})\\.ko' "/lib/modules/$(uname -r)/modules.builtin"`, inputs: SAME_BOOT },
+      // /sys/module/<name> comes and goes with loading, or is there for good (a built-in with parameters).
+      { key: "sysfs", command: `ls -d ${names.map((n) => `/sys/module/${n}`).join(" ")}`, inputs: moduleLines(names) },
     ],
     parse(outputs): ProbeVerdict {
       const expected = "loaded, or built into the kernel";
@@ -74,7 +77,7 @@ export const modulesPersistedProbe: Probe = {
   id: "modules-persisted",
   title: "modules loaded at boot",
   fixStepId: "kernel-modules",
-  commands: [{ key: "cat", command: `cat ${MODULES_LOAD_FILE}` }],
+  commands: [{ key: "cat", command: `cat ${MODULES_LOAD_FILE}`, inputs: fileContent(MODULES_LOAD_FILE) }],
   parse(outputs): ProbeVerdict {
     const expected = `${MODULES_LOAD_FILE} lists ${K8S_MODULES.join(" and ")}`;
     const out = outputs.cat;

@@ -13,7 +13,8 @@ import {
   parseRuncVersion,
   stripLogLines,
 } from "../parsers/runtime";
-import type { CommandOutput, Probe } from "../types";
+import { dirNames, fileContent, runWhenOnPath, runWhenPresent, unitPresence } from "../inputs";
+import type { CommandOutput, Probe, ProbeCommand } from "../types";
 
 // The container runtime (issue 5): containerd, runc, the CNI plugins, the service, the cgroup driver.
 // Every command below is a constant (no outside value is spliced in); the wizard's verify phase and
@@ -68,6 +69,9 @@ export function parsePackaged(out: CommandOutput | undefined): PackagedBinary | 
 const describeOwner = (b: PackagedBinary) =>
   b.owner ? `package ${b.owner.package} (${b.owner.manager})` : `${b.path}, not from a package`;
 
+// Two probes read containerd's effective config: one command (and one section of the batch) for both.
+const CONFIG_DUMP: ProbeCommand = { key: "dump", command: "containerd config dump", inputs: runWhenOnPath("containerd") };
+
 // ---- containerd ----
 
 export const containerdInstalledProbe: Probe = {
@@ -75,7 +79,7 @@ export const containerdInstalledProbe: Probe = {
   title: "containerd binary",
   fixStepId: "containerd",
   commands: [
-    { key: "local", command: `${CONTAINERD_BIN} --version` },
+    { key: "local", command: `${CONTAINERD_BIN} --version`, inputs: runWhenPresent([CONTAINERD_BIN]) },
     { key: "package", command: packaged("containerd", ["/usr/bin/containerd"]) },
   ],
   parse(outputs): ProbeVerdict {
@@ -151,7 +155,7 @@ export const runcInstalledProbe: Probe = {
   title: "runc binary",
   fixStepId: "runc",
   commands: [
-    { key: "local", command: `${RUNC_BIN} --version` },
+    { key: "local", command: `${RUNC_BIN} --version`, inputs: runWhenPresent([RUNC_BIN]) },
     { key: "package", command: packaged("runc", ["/usr/bin/runc", "/usr/sbin/runc"]) },
   ],
   parse(outputs): ProbeVerdict {
@@ -197,7 +201,7 @@ export const cniPluginsProbe: Probe = {
   id: "cni-plugins",
   title: "CNI plugins",
   fixStepId: "cni-plugins",
-  commands: [{ key: "ls", command: `ls ${CNI_DIR}` }],
+  commands: [{ key: "ls", command: `ls ${CNI_DIR}`, inputs: dirNames(CNI_DIR) }],
   parse(outputs): ProbeVerdict {
     const expected = `${REQUIRED_CNI_PLUGINS.join(", ")} in ${CNI_DIR}`;
     const out = outputs.ls;
@@ -231,7 +235,13 @@ export const containerdActiveProbe: Probe = {
   fixStepId: "containerd-service",
   // One systemctl for the three answers (is-active, is-enabled, the unit file): each process counts on
   // a slow host, and a health scan runs this every time.
-  commands: [{ key: "show", command: "systemctl show -p ActiveState -p UnitFileState -p FragmentPath containerd" }],
+  commands: [
+    {
+      key: "show",
+      command: "systemctl show -p ActiveState -p UnitFileState -p FragmentPath containerd",
+      inputs: unitPresence("containerd.service"),
+    },
+  ],
   parse(outputs): ProbeVerdict {
     const expected = "active, and enabled at boot";
     const shown = outputs.show;
@@ -377,7 +387,7 @@ export const systemdCgroupProbe: Probe = {
   title: "containerd cgroup driver (effective)",
   fixStepId: "cgroup-driver",
   commands: [
-    { key: "dump", command: "containerd config dump" },
+    CONFIG_DUMP,
     {
       key: "restart",
       // Only while containerd listens (three processes otherwise spent on a host without it).
@@ -442,8 +452,8 @@ export const kubeletCgroupDriverProbe: Probe = {
   title: "kubelet and containerd agree on the cgroup driver",
   fixStepId: "kubelet-cgroup-driver",
   commands: [
-    { key: "kubelet", command: `cat ${KUBELET_CONFIG}` },
-    { key: "dump", command: "containerd config dump" },
+    { key: "kubelet", command: `cat ${KUBELET_CONFIG}`, inputs: fileContent(KUBELET_CONFIG) },
+    CONFIG_DUMP,
   ],
   parse(outputs): ProbeVerdict {
     const expected = "the same driver (systemd) on both sides";

@@ -1,6 +1,7 @@
 import "server-only";
 import type { ProbeCheck, ProbeVerdict } from "@/lib/contracts/catalog";
 import { parseSysctlConf, parseSysctlOutput } from "../parsers/sysctl";
+import { fileContent, procValues } from "../inputs";
 import type { Probe } from "../types";
 
 export const SYSCTL_FILE = "/etc/sysctl.d/k8s.conf";
@@ -16,7 +17,13 @@ export const sysctlValuesProbe: Probe = {
   id: "sysctl-values",
   title: "kernel parameters (live)",
   fixStepId: "sysctl",
-  commands: [{ key: "sysctl", command: `sysctl ${K8S_SYSCTLS.join(" ")}` }],
+  commands: [
+    {
+      key: "sysctl",
+      command: `sysctl ${K8S_SYSCTLS.join(" ")}`,
+      inputs: procValues(K8S_SYSCTLS.map((k) => `/proc/sys/${k.replace(/\./g, "/")}`)),
+    },
+  ],
   parse(outputs): ProbeVerdict {
     const expected = K8S_SYSCTLS.map((k) => `${k} = ${WANTED_VALUE}`).join(", ");
     const out = outputs.sysctl;
@@ -57,7 +64,7 @@ export const sysctlPersistedProbe: Probe = {
   id: "sysctl-persisted",
   title: "parameters set at boot",
   fixStepId: "sysctl",
-  commands: [{ key: "cat", command: `cat ${SYSCTL_FILE}` }],
+  commands: [{ key: "cat", command: `cat ${SYSCTL_FILE}`, inputs: fileContent(SYSCTL_FILE) }],
   parse(outputs): ProbeVerdict {
     const expected = `${SYSCTL_FILE} sets the three parameters to ${WANTED_VALUE}`;
     const out = outputs.cat;

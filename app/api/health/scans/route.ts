@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
  */
 export const POST = route({ role: "viewer", body: StartScanBody }, ({ body, user }) => {
   try {
-    const { scanId, alreadyRunning } = health().startScan({ nodeIds: body.nodeIds, trigger: body.trigger, actor: user.name });
+    const { scanId, alreadyRunning } = health().startScan({ nodeIds: body.nodeIds, trigger: body.trigger, rerunAll: body.rerunAll, actor: user.name });
     return json({ scanId, alreadyRunning }, { status: alreadyRunning ? 200 : 202, headers: { location: `/api/health/scans/${scanId}` } });
   } catch (error) {
     if (error instanceof UnknownNodeError) throw badRequest(`nodeIds: ${error.message}`, "nodeIds");
