@@ -87,11 +87,22 @@ export function CellDetail({ row, column, cell, onClose }: { row: HealthNodeRow;
         <figure key={i} className="space-y-1">
           <figcaption className="font-mono text-xs text-slate-700">
             $ {raw.command} <span className="text-slate-500">(exit {raw.exitCode ?? "none"})</span>
+            {raw.ranAt && (
+              <span className="block font-sans text-slate-600" data-testid="reused-output">
+                Output from <time dateTime={raw.ranAt}>{formatTime(raw.ranAt)}</time>: not run again, what it depends on read the same in this check.
+              </span>
+            )}
           </figcaption>
           {/* Host output is text: React escapes it, nothing is ever parsed as HTML. */}
           <pre aria-label={`Raw output of ${column.title}${result.raw.length > 1 ? ` (${i + 1})` : ""}`} className="max-h-64 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">
             {raw.output || "(no output)"}
           </pre>
+          {raw.inputs !== undefined && (
+            <details className="text-xs text-slate-600">
+              <summary>What this output depends on, as read (shell builtins, no process) in the same round trip</summary>
+              <pre className="max-h-40 overflow-auto whitespace-pre-wrap rounded bg-slate-100 p-2 font-mono">{raw.inputs}</pre>
+            </details>
+          )}
         </figure>
       ))}
       {column.fixStepId ? (

@@ -66,6 +66,15 @@ export function HealthView() {
         >
           {running ? "Scanning…" : "Scan now"}
         </button>
+        <button
+          type="button"
+          onClick={() => start.mutate({ trigger: "manual", rerunAll: true })}
+          disabled={running || start.isPending}
+          title="A scan runs a probe command again only when what it depends on changed; this runs every command now."
+          className="rounded border border-slate-400 bg-white px-3 py-2 text-sm hover:bg-slate-100 disabled:opacity-60"
+        >
+          Re-run every command
+        </button>
         <label className="flex items-center gap-2 text-sm">
           Auto refresh
           <select value={refreshSeconds} onChange={(e) => setRefresh(Number(e.target.value))} className="rounded border border-slate-300 bg-white px-2 py-1">

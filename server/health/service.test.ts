@@ -9,7 +9,7 @@ import { openDb } from "../db";
 import { localHost } from "../runs/local-host";
 import { SshError, type RemoteHost } from "../ssh/types";
 import { BOOT_FILES, BOOT_ID_FILE, bootInfo, scanNodes, UPTIME_FILE, type Observation } from "./scanner";
-import { getCheck, listDrift } from "./repository";
+import { getCheck, listDrift, previousOutputs, recordCheck } from "./repository";
 import { createHealthService, type HealthDeps } from "./service";
 
 const PROBES = [
@@ -49,12 +49,14 @@ interface World {
   behaviour: Map<string, "ok" | "hang" | "refused">;
   active: number;
   maxActive: number;
+  /** What each observe was asked: the node, and whether to run every command again. */
+  asked: { nodeId: string; rerunAll: boolean }[];
 }
 
 function setup(nodeCount: number, opts: { concurrency?: number; perNodeTimeoutMs?: number; keepChecksPerNode?: number } = {}) {
   const db = openDb(":memory:");
   const nodes = Array.from({ length: nodeCount }, (_, i) => ({ id: uuid(i + 1), name: `node-${i + 1}`, address: "10.0.0.1", port: 22, practice: false }));
-  const world: World = { statuses: new Map(), boot: new Map(), behaviour: new Map(), active: 0, maxActive: 0 };
+  const world: World = { statuses: new Map(), boot: new Map(), behaviour: new Map(), active: 0, maxActive: 0, asked: [] };
   for (const n of nodes) {
     world.statuses.set(n.id, Object.fromEntries(PROBES.map((p) => [p.id, "ok" as ProbeStatus])));
     world.boot.set(n.id, "11111111-1111-4111-8111-111111111111");
@@ -79,7 +81,8 @@ function setup(nodeCount: number, opts: { concurrency?: number; perNodeTimeoutMs
       }
       return fakeHost(nodeId);
     },
-    observe: async (host): Promise<Observation> => {
+    observe: async (host, { nodeId, rerunAll }): Promise<Observation> => {
+      world.asked.push({ nodeId, rerunAll });
       world.active++;
       world.maxActive = Math.max(world.maxActive, world.active);
       await new Promise((r) => setTimeout(r, 15));
@@ -204,6 +207,16 @@ describe("drift through the service", () => {
     expect(service.startScan({ trigger: "manual", actor: null }).alreadyRunning).toBe(false);
   });
 
+  it("observe is told which node it scans and whether to run every command again", async () => {
+    const { service, world, nodes } = setup(1);
+    await service.startScan({ trigger: "manual", actor: null }).done;
+    await service.startScan({ trigger: "manual", actor: null, rerunAll: true }).done;
+    expect(world.asked).toEqual([
+      { nodeId: nodes[0].id, rerunAll: false },
+      { nodeId: nodes[0].id, rerunAll: true },
+    ]);
+  });
+
   it("a scan of some nodes leaves the others alone; an unknown node id is refused", async () => {
     const { service, nodes, scan } = setup(3);
     await scan([nodes[2].id]);
@@ -232,6 +245,28 @@ describe("the real batch, run by the local shell", () => {
     const boot = bootInfo(files, at);
     expect(boot.bootId).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(boot.bootedAt!)).toBeLessThan(at);
+  });
+
+  it("a stored check's outputs are reused by the next scan while their inputs read the same, dated by that check", async () => {
+    const db = openDb(":memory:");
+    const host = localHost();
+    const node = { id: uuid(1), name: "local" };
+    const scanOnce = async () => {
+      const obs = observation(["swap-off", "cgroup-version"], [...BOOT_FILES], undefined, undefined, previousOutputs(db, node.id));
+      const { probes, files } = obs.finish((await host.exec(obs.script)).stdout);
+      const at = new Date().toISOString();
+      const id = recordCheck(db, { scanId: null, nodeId: node.id, nodeName: node.name, at, outcome: { reach: "reachable", results: probes, ...bootInfo(files, Date.now()), durationMs: 1 } });
+      return { id, at, raw: probes.flatMap((p) => p.raw) };
+    };
+    const first = await scanOnce();
+    expect(first.raw.every((r) => r.inputs !== undefined && r.ranAt === undefined)).toBe(true);
+    expect([...previousOutputs(db, node.id).values()].every((r) => r.ranAt === first.at)).toBe(true);
+    const second = await scanOnce();
+    // /proc/swaps may change between two reads (its Used column); /etc/fstab and the mounts do not.
+    const stat = second.raw.find((r) => r.command === "stat -fc %T /sys/fs/cgroup")!;
+    expect(stat).toMatchObject({ ranAt: first.at, output: first.raw.find((r) => r.command === stat.command)!.output });
+    const third = await scanOnce();
+    expect(third.raw.find((r) => r.command === stat.command)!.ranAt).toBe(first.at);
   });
 
   it("bootInfo rounds to whole seconds and tolerates missing files", () => {
