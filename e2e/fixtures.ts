@@ -167,9 +167,10 @@ export class HealthPage {
     return this.page.getByTestId("scan-status");
   }
   /** Press "Scan now" and wait until that scan has finished on every node. */
-  async scan(opts: { whileRunning?: () => Promise<void> } = {}) {
+  /** Scan every node and wait for it to end; `button` "Re-run every command" runs even unchanged commands. */
+  async scan(opts: { whileRunning?: () => Promise<void>; button?: "Scan now" | "Re-run every command" } = {}) {
     const before = await this.scanStatus().getAttribute("data-scan-id").catch(() => null);
-    await this.page.getByRole("button", { name: "Scan now" }).click();
+    await this.page.getByRole("button", { name: opts.button ?? "Scan now" }).click();
     await expect.poll(async () => this.scanStatus().getAttribute("data-scan-id")).not.toBe(before);
     await opts.whileRunning?.();
     await expect(this.scanStatus()).toHaveAttribute("data-status", "done", { timeout: 60_000 });

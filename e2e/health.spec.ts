@@ -85,6 +85,15 @@ test("a prepared node is green; broken it turns the right cells red with raw out
   await page.keyboard.press("Enter");
   await expect(health.detail(A, "br_netfilter module").getByLabel("Raw output of br_netfilter module").first()).toContainText(/br_netfilter\s+\d+/);
 
+  // Node B did not change across these scans: lsmod did not run again, and its output says when it ran.
+  await health.cell(B, "br_netfilter module").click();
+  await expect(health.detail(B, "br_netfilter module").getByTestId("reused-output").first()).toContainText("not run again");
+  await keepScreenshot("health-reused-output");
+  await health.scan({ button: "Re-run every command" });
+  await health.cell(B, "br_netfilter module").click();
+  await expect(health.detail(B, "br_netfilter module").getByLabel("Raw output of br_netfilter module").first()).toBeVisible();
+  await expect(health.detail(B, "br_netfilter module").getByTestId("reused-output")).toHaveCount(0);
+
   // The node page: the runtime stack lit by status, facts, drift and the health history.
   await health.row(A).getByRole("link", { name: A }).click();
   await expect(page.getByRole("heading", { name: A, level: 1 })).toBeVisible();
@@ -92,7 +101,7 @@ test("a prepared node is green; broken it turns the right cells red with raw out
   await expect(stack.locator('[data-layer="kernel-modules"]')).toHaveAttribute("data-state", "ok");
   await expect(stack.locator('[data-layer="sysctl"]')).toHaveAttribute("data-state", "ok");
   await expect(stack.locator('[data-layer="containerd"]')).toHaveAttribute("data-state", "fail");
-  await expect(page.getByRole("table", { name: "Checks of this node, newest first" }).getByRole("row")).toHaveCount(4); // header + the 3 scans above
+  await expect(page.getByRole("table", { name: "Checks of this node, newest first" }).getByRole("row")).toHaveCount(5); // header + the 4 scans above
   await expect(page.getByRole("list", { name: "Drift events" }).getByRole("listitem")).toHaveCount(2);
   await page.getByRole("button", { name: "Gather facts" }).click();
   await expect(page.getByRole("region", { name: "Facts" })).toContainText("Debian GNU/Linux 12");

@@ -26,7 +26,7 @@ export function CellDetail({ row, column, cell, onClose }: { row: HealthNodeRow;
         <StateBadge state={cell.state} />
         {cell.at && (
           <span>
-            {cell.state === "unreachable" ? "tried" : "ran"} at <time dateTime={cell.at}>{formatTime(cell.at)}</time>
+            {cell.state === "unreachable" ? "tried" : "checked"} at <time dateTime={cell.at}>{formatTime(cell.at)}</time>
           </span>
         )}
         <span className="font-mono text-xs text-slate-500">{column.probeId}</span>

@@ -83,12 +83,17 @@ export interface Observation {
   finish(stdout: string): { probes: ProbeResult[]; files: Record<string, FileState> };
 }
 
+export interface ObservationOptions {
+  nonce?: string;
+  lookup?: (id: string) => Probe;
+  /** A health scan's: commands whose inputs still read the same are not run again. */
+  previous?: PreviousOutputs;
+}
+
 export function observation(
   probeIds: readonly string[],
   files: readonly string[],
-  nonce = newNonce(),
-  lookup: (id: string) => Probe = getProbe,
-  previous: PreviousOutputs = new Map(),
+  { nonce = newNonce(), lookup = getProbe, previous = new Map() }: ObservationOptions = {},
 ): Observation {
   const list = [...new Set(probeIds)].map(lookup);
   // Probes that read the same thing (two of them parse `containerd config dump`) share one section:
@@ -146,7 +151,7 @@ export async function observeHost(
   probeIds: readonly string[],
   opts: { files?: readonly string[]; signal?: AbortSignal; timeoutMs?: number; previous?: PreviousOutputs } = {},
 ) {
-  const obs = observation(probeIds, opts.files ?? [], undefined, undefined, opts.previous);
+  const obs = observation(probeIds, opts.files ?? [], { previous: opts.previous });
   // Probes run again and again (plan, verify, every health scan): a long-lived root shell saves the
   // sshd session and sudo each time.
   const result = await host.exec(obs.script, { asRoot: true, keepShell: true, signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });

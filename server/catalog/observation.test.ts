@@ -18,7 +18,7 @@ describe("observation (one round trip per host)", () => {
       ["c", probe("c", "echo other")],
     ]);
     const nonce = "0123456789abcdef";
-    const obs = observation(["a", "b", "c"], [], nonce, (id) => probes.get(id)!);
+    const obs = observation(["a", "b", "c"], [], { nonce, lookup: (id) => probes.get(id)! });
     expect(obs.script.split("containerd config dump").length - 1).toBe(1);
     const stdout = [`@@${nonce} begin 0@@`, "shared output", "", `@@${nonce} end 0 0@@`, `@@${nonce} begin 1@@`, "other", "", `@@${nonce} end 1 0@@`, ""].join("\n");
     const { probes: results } = obs.finish(stdout);

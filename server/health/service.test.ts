@@ -252,7 +252,7 @@ describe("the real batch, run by the local shell", () => {
     const host = localHost();
     const node = { id: uuid(1), name: "local" };
     const scanOnce = async () => {
-      const obs = observation(["swap-off", "cgroup-version"], [...BOOT_FILES], undefined, undefined, previousOutputs(db, node.id));
+      const obs = observation(["swap-off", "cgroup-version"], [...BOOT_FILES], { previous: previousOutputs(db, node.id) });
       const { probes, files } = obs.finish((await host.exec(obs.script)).stdout);
       const at = new Date().toISOString();
       const id = recordCheck(db, { scanId: null, nodeId: node.id, nodeName: node.name, at, outcome: { reach: "reachable", results: probes, ...bootInfo(files, Date.now()), durationMs: 1 } });

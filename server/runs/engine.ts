@@ -5,7 +5,6 @@ import type { ProbeResult } from "@/lib/contracts/catalog";
 import type { NewRunEvent, NodeRunStatus, Phase, RunEvent, RunMode, RunStatus, RuntimeVersions } from "@/lib/contracts/runs";
 import { recordAudit } from "../audit/record";
 import { execSpec, renderAction } from "../catalog/actions";
-import { newNonce } from "../catalog/batch";
 import { observation } from "../catalog/index";
 import type { Action, Observed, Probe, Step } from "../catalog/types";
 import type { Db } from "../db";
@@ -253,7 +252,7 @@ export function createEngine(deps: EngineDeps) {
 
     /** Probes and files in one round trip, read-only. */
     async function observe(host: RemoteHost, stepId: string, probeIds: string[], files: string[]) {
-      const obs = observation(probeIds, files, newNonce(), deps.catalog.getProbe);
+      const obs = observation(probeIds, files, { lookup: deps.catalog.getProbe });
       const { result } = await tracked(host, stepId, obs.script, { timeoutMs: timeouts.probesMs, quiet: true, asRoot: true });
       const parsed = obs.finish(result.stdout);
       return { probes: parsed.probes.map((p) => redactDeep(p, clean)), files: parsed.files };

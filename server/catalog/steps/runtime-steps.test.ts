@@ -62,7 +62,7 @@ describe("the catalog", () => {
 
   it("every runtime probe batches into the one script, and its commands hold no outside value", () => {
     const ids = ["containerd-installed", "runc-installed", "cni-plugins", "containerd-active", "ctr-version", "containerd-systemd-cgroup", "cri-plugin", "kubelet-cgroup-driver"];
-    const o = observation(ids, [CONTAINERD_CONFIG], "0123456789abcdef");
+    const o = observation(ids, [CONTAINERD_CONFIG], { nonce: "0123456789abcdef" });
     expect(o.script).toContain("/usr/local/bin/containerd --version");
     expect(o.script).toContain("ctr --connect-timeout 5s version");
     const { probes } = o.finish("");
