@@ -1,11 +1,11 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildBatch, fileSection, parseBatch, parseFileSection, type Section } from "./batch";
 import { probes } from "./index";
-import { dirNames, fileContent, moduleLines } from "./inputs";
+import { dirNames, fileContent, moduleLines, runningBinary } from "./inputs";
 
 // The batch script is run by a real POSIX shell here (dash on Debian), as on a host.
 const sh = (script: string) => execFileSync("sh", ["-c", script], { encoding: "utf8" });
@@ -109,6 +109,35 @@ describe("a command runs again only when its inputs changed", () => {
     expect(scan({ ...ls, inputs: moduleLines(["overlay", "br_netfilter"], modules) }).inputs).toMatch(
       /;overlay \d+ 0 - Live;br_netfilter \d+ 0 - Live;$|;br_netfilter \d+ 0 - Live;overlay \d+ 0 - Live;$/,
     );
+  });
+
+  it("a binary a service runs is pinned by that process; replaced, or not running, the command runs", async () => {
+    // A copy of sleep stands for containerd, its pid in a file standing for the service's cgroup.procs.
+    const daemon = path.join(dir, "daemon");
+    const procs = path.join(dir, "cgroup.procs");
+    fs.copyFileSync("/bin/sleep", daemon);
+    fs.chmodSync(daemon, 0o755);
+    const child = spawn(daemon, ["60"], { stdio: "ignore" });
+    try {
+      fs.writeFileSync(procs, `${child.pid}\n`);
+      const s: Section = { key: "cat", command: "echo ran", inputs: runningBinary(daemon, "containerd.service", [procs]) };
+      const first = scan(s);
+      expect(first.inputs).toMatch(new RegExp(`<run by ${child.pid}@\\d+>${daemon};$`));
+      expect(scan({ ...s, previous: { output: "old", exitCode: 0, inputs: first.inputs! } })).toMatchObject({ output: "old", reused: true });
+      // Installed anew (another inode at the same path) while the old process still runs: it runs.
+      fs.copyFileSync("/bin/sleep", `${daemon}.new`);
+      fs.renameSync(`${daemon}.new`, daemon);
+      const replaced = scan({ ...s, previous: { output: "old", exitCode: 0, inputs: first.inputs! } });
+      expect(replaced).toMatchObject({ output: "ran\n" });
+      expect(replaced.reused).toBeUndefined();
+    } finally {
+      child.kill();
+    }
+    // No process runs it (stopped service): the file may change at any time, so it runs.
+    fs.writeFileSync(procs, "");
+    const stopped: Section = { key: "cat", command: "echo ran", inputs: runningBinary(daemon, "containerd.service", [procs]) };
+    const now = scan(stopped);
+    expect(scan({ ...stopped, previous: { output: "old", exitCode: 0, inputs: now.inputs! } }).output).toBe("ran\n");
   });
 
   it("every inputs snippet of the catalog starts no process (dash, empty PATH) and ends with exit 0", () => {

@@ -54,11 +54,6 @@ export function runWhenPresent(paths: readonly string[]): string {
   return `for np_f in ${paths.map(quote).join(" ")}; do if [ -e "$np_f" ] || [ -L "$np_f" ]; then np_run=1; fi; done`;
 }
 
-/** A program looked up through PATH: run the command whenever one exists in any PATH directory. */
-export function runWhenOnPath(program: string): string {
-  if (!/^[a-z0-9_.-]+$/.test(program)) throw new Error(`program ${program} is not a plain name`);
-  return `np_ifs=$IFS; IFS=:; for np_d in $PATH; do if [ -e "$np_d/${program}" ]; then np_run=1; fi; done; IFS=$np_ifs`;
-}
 
 // Where systemd looks for unit files (systemd.unit(5), "System Unit Search Path").
 const UNIT_DIRS = [
@@ -89,3 +84,41 @@ export function unitPresence(unit: string): string {
     `/sys/fs/cgroup/systemd/system.slice/${unit}`,
   ]);
 }
+
+/** Where systemd keeps a service's processes: cgroup v2, then v1's named systemd hierarchy. */
+export const serviceProcs = (unit: string): string[] => [
+  `/sys/fs/cgroup/system.slice/${unit}/cgroup.procs`,
+  `/sys/fs/cgroup/systemd/system.slice/${unit}/cgroup.procs`,
+];
+
+/**
+ * A binary's identity while a service runs it: the process (pid and start time) whose executable is
+ * that very file (`-ef`: same device and inode). Linux refuses writes to an executable a process runs
+ * (ETXTBSY) and a file put in its place is another inode, so while the same process runs it, its
+ * content is the same. When no process of the service runs it, the command runs (the file may have
+ * changed). `binary` may be a name looked up through PATH, as the command itself would.
+ */
+export function runningBinary(binary: string, unit: string, procs: readonly string[] = serviceProcs(unit)): string {
+  if (!/^[a-z0-9@_.-]+\.service$/.test(unit)) throw new Error(`unit ${unit} is not a plain service name`);
+  const find = binary.startsWith("/")
+    ? `np_bin=${quote(binary)}`
+    : `np_bin=; np_ifs=$IFS; IFS=:; for np_d in $PATH; do if [ -z "$np_bin" ] && [ -x "$np_d/${binary}" ]; then np_bin="$np_d/${binary}"; fi; done; IFS=$np_ifs`;
+  if (!binary.startsWith("/") && !/^[a-z0-9_.-]+$/.test(binary)) throw new Error(`program ${binary} is not a plain name`);
+  return [
+    find,
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; the start time is the 20th field after "(comm) ".
+    `np_pin=; for np_f in ${procs.map(quote).join(" ")}; do if [ -z "$np_pin" ] && [ -n "$np_bin" ] && [ -r "$np_f" ]; then ` +
+      `while read -r np_pid; do if [ -z "$np_pin" ] && [ "/proc/$np_pid/exe" -ef "$np_bin" ] && read -r np_st < "/proc/$np_pid/stat"; then ` +
+      `np_st=\${np_st##*) }; set -- $np_st; np_pin="$np_pid@\${20}"; fi; done < "$np_f"; fi; done`,
+    `if [ -n "$np_pin" ]; then np_in="$np_in<run by $np_pin>$np_bin;"; elif [ -n "$np_bin" ] && { [ -e "$np_bin" ] || [ -L "$np_bin" ]; }; then np_run=1; else np_in="$np_in<absent>"; fi`,
+  ].join("\n");
+}
+
+/** Run the command when what was read so far mentions `word` (something these inputs do not follow). */
+export function runWhenRead(word: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(word)) throw new Error(`${word} is not a plain word`);
+  return `case $np_in in *${word}*) np_run=1;; esac`;
+}
+
+/** Several snippets: the output depends on all of them. */
+export const allOf = (...snippets: string[]): string => snippets.join("\n");

@@ -151,6 +151,28 @@ describe("the runtime steps on a practice node", () => {
     expect(await pid()).toBe(pidBefore);
   }, 300_000);
 
+  it("health scans pin containerd by its running process: --version and config dump are reused while it runs on; after a restart they run again", async () => {
+    const { observeHost } = await import("../../server/catalog");
+    const ids = ["containerd-installed", "containerd-systemd-cgroup"];
+    type Seen = Awaited<ReturnType<typeof observeHost>>;
+    const asPrevious = (seen: Seen) =>
+      new Map(seen.probes.flatMap((p) => p.raw).flatMap((r) => (r.inputs === undefined ? [] : [[r.command, { ...r, inputs: r.inputs, ranAt: "the first scan" }] as const])));
+    const raw = (seen: Seen, command: string) => seen.probes.flatMap((p) => p.raw).find((r) => r.command === command)!;
+    const PINNED = ["/usr/local/bin/containerd --version", "containerd config dump"];
+
+    const first = await observeHost(mods.remoteHost(), ids);
+    const pid = (await sh("systemctl show -p MainPID --value containerd")).trim();
+    expect(raw(first, PINNED[0]).inputs).toContain(`<run by ${pid}@`);
+    const second = await observeHost(mods.remoteHost(), ids, { previous: asPrevious(first) });
+    for (const command of PINNED) expect(raw(second, command), command).toMatchObject({ ranAt: "the first scan", output: raw(first, command).output });
+    expect(second.probes.map((p) => p.status)).toEqual(first.probes.map((p) => p.status));
+
+    await sh("sudo -n systemctl restart containerd");
+    const third = await observeHost(mods.remoteHost(), ids, { previous: asPrevious(first) });
+    for (const command of PINNED) expect(raw(third, command).ranAt, command).toBeUndefined();
+    expect(third.probes.map((p) => p.status)).toEqual(["ok", "ok"]);
+  }, 120_000);
+
   it("Docker's config.toml (disabled_plugins = [\"cri\"]) is detected, shown as a diff, and fixed; the operator's other settings stay", async () => {
     const docker = '#   Copyright 2018-2022 Docker Inc.\n\ndisabled_plugins = ["cri"]\n\n#root = "/var/lib/containerd"\noom_score = -500\n';
     await sh(`printf '%s' '${docker.replace(/'/g, "'\\''")}' | sudo -n tee /etc/containerd/config.toml >/dev/null && sudo -n systemctl restart containerd`);

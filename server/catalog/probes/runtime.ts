@@ -13,7 +13,7 @@ import {
   parseRuncVersion,
   stripLogLines,
 } from "../parsers/runtime";
-import { dirNames, fileContent, runWhenOnPath, runWhenPresent, unitPresence } from "../inputs";
+import { allOf, dirNames, fileContent, runningBinary, runWhenPresent, runWhenRead, unitPresence } from "../inputs";
 import type { CommandOutput, Probe, ProbeCommand } from "../types";
 
 // The container runtime (issue 5): containerd, runc, the CNI plugins, the service, the cgroup driver.
@@ -70,7 +70,13 @@ const describeOwner = (b: PackagedBinary) =>
   b.owner ? `package ${b.owner.package} (${b.owner.manager})` : `${b.path}, not from a package`;
 
 // Two probes read containerd's effective config: one command (and one section of the batch) for both.
-const CONFIG_DUMP: ProbeCommand = { key: "dump", command: "containerd config dump", inputs: runWhenOnPath("containerd") };
+// It depends on the binary (its defaults) and the config file; files the config imports are not
+// followed here, so a config that imports runs it every time.
+const CONFIG_DUMP: ProbeCommand = {
+  key: "dump",
+  command: "containerd config dump",
+  inputs: allOf(runningBinary("containerd", "containerd.service"), fileContent(CONTAINERD_CONFIG), runWhenRead("imports")),
+};
 
 // ---- containerd ----
 
@@ -79,7 +85,7 @@ export const containerdInstalledProbe: Probe = {
   title: "containerd binary",
   fixStepId: "containerd",
   commands: [
-    { key: "local", command: `${CONTAINERD_BIN} --version`, inputs: runWhenPresent([CONTAINERD_BIN]) },
+    { key: "local", command: `${CONTAINERD_BIN} --version`, inputs: runningBinary(CONTAINERD_BIN, "containerd.service") },
     { key: "package", command: packaged("containerd", ["/usr/bin/containerd"]) },
   ],
   parse(outputs): ProbeVerdict {
