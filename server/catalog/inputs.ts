@@ -54,7 +54,6 @@ export function runWhenPresent(paths: readonly string[]): string {
   return `for np_f in ${paths.map(quote).join(" ")}; do if [ -e "$np_f" ] || [ -L "$np_f" ]; then np_run=1; fi; done`;
 }
 
-
 // Where systemd looks for unit files (systemd.unit(5), "System Unit Search Path").
 const UNIT_DIRS = [
   "/etc/systemd/system.control",
