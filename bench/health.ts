@@ -194,6 +194,24 @@ export async function main(args: string[]) {
       if (bad.length) throw new Error(`scan did not reach ${bad.map((b) => `${b.name}: ${b.lastCheck?.message}`).join("; ")}`);
     };
     for (const node of labNodes) bare.push(await connectBare(node));
+    /** The bare exec, a scan and a rerunAll scan, taken in turn `reps` times: medians and ratios. */
+    const alternate = async (bareOnce: () => Promise<unknown>, nodes: LabNode[]) => {
+      const bareMs: number[] = [];
+      const scanMs: number[] = [];
+      const fullMs: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        bareMs.push(await timed(bareOnce));
+        scanMs.push(await timed(() => scan(nodes)));
+        fullMs.push(await timed(() => scan(nodes, true)));
+      }
+      return {
+        bareExecTrueMs: round(median(bareMs)),
+        scanMs: round(median(scanMs)),
+        ratio: round(median(scanMs) / median(bareMs), 2),
+        fullScanMs: round(median(fullMs)),
+        fullRatio: round(median(fullMs) / median(bareMs), 2),
+      };
+    };
 
     // ---- 1. scan vs bare exec ----
     const scanRows: Record<string, number | null>[] = [];
@@ -202,14 +220,7 @@ export async function main(args: string[]) {
       const clients = bare.slice(0, count);
       await scan(nodes); // warm: pooled connections open, sudo and page cache warm on the nodes
       await Promise.all(clients.map(execTrue));
-      const bareMs: number[] = [];
-      const scanMs: number[] = [];
-      const fullMs: number[] = [];
-      for (let i = 0; i < reps; i++) {
-        bareMs.push(await timed(() => Promise.all(clients.map(execTrue))));
-        scanMs.push(await timed(() => scan(nodes)));
-        fullMs.push(await timed(() => scan(nodes, true)));
-      }
+      const warm = await alternate(() => Promise.all(clients.map(execTrue)), nodes);
       // Cold: a fresh connection for each (handshake, auth) then the same work.
       const coldBare: number[] = [];
       const coldScan: number[] = [];
@@ -236,11 +247,7 @@ export async function main(args: string[]) {
       const row = {
         nodes: count,
         perProbeExecsMs: perProbeMs,
-        bareExecTrueMs: round(median(bareMs)),
-        scanMs: round(median(scanMs)),
-        ratio: round(median(scanMs) / median(bareMs), 2),
-        fullScanMs: round(median(fullMs)),
-        fullRatio: round(median(fullMs) / median(bareMs), 2),
+        ...warm,
         coldBareMs: round(median(coldBare)),
         coldScanMs: round(median(coldScan)),
         coldRatio: round(median(coldScan) / median(coldBare), 2),
@@ -303,7 +310,7 @@ export async function main(args: string[]) {
       }
     }
 
-    // ---- 1b. a prepared node ----
+    // ---- --prepared: a node prepared by every step ----
     if (args.includes("--prepared")) {
       const { engine } = await import("../server/runs");
       const { getRun } = await import("../server/runs/repository");
@@ -316,22 +323,7 @@ export async function main(args: string[]) {
       await scan([node], true);
       await scan([node]);
       const m = health().matrix().nodes.find((r) => r.nodeId === idOf(node))!;
-      const bareMs: number[] = [];
-      const scanMs: number[] = [];
-      const fullMs: number[] = [];
-      for (let i = 0; i < reps; i++) {
-        bareMs.push(await timed(() => execTrue(bare[0])));
-        scanMs.push(await timed(() => scan([node])));
-        fullMs.push(await timed(() => scan([node], true)));
-      }
-      const row = {
-        ready: m.ready,
-        bareExecTrueMs: round(median(bareMs)),
-        scanMs: round(median(scanMs)),
-        ratio: round(median(scanMs) / median(bareMs), 2),
-        fullScanMs: round(median(fullMs)),
-        fullRatio: round(median(fullMs) / median(bareMs), 2),
-      };
+      const row = { ready: m.ready, ...(await alternate(() => execTrue(bare[0]), [node])) };
       results.prepared = row;
       console.log(`[bench] prepared node (ready: ${row.ready}): scan ${row.scanMs} ms vs bare exec of true ${row.bareExecTrueMs} ms -> ${row.ratio}x; rerunAll ${row.fullScanMs} ms -> ${row.fullRatio}x`);
     }

@@ -74,8 +74,10 @@ export function stepSummaries(): StepSummary[] {
 
 // ---- one round trip: probes and file reads in a single script ----
 
-/** A command's last output on record (a health check's raw output with its inputs), by command. */
-export type PreviousOutputs = ReadonlyMap<string, RawOutput & { inputs: string; ranAt: string }>;
+/** A command's last output on record: a health check's raw output with its inputs and when it ran. */
+export type PreviousOutput = RawOutput & { inputs: string; ranAt: string };
+/** By command. */
+export type PreviousOutputs = ReadonlyMap<string, PreviousOutput>;
 
 export interface Observation {
   script: string;

@@ -71,24 +71,19 @@ const UNIT_DIRS = [
   "/run/systemd/generator.late",
 ];
 
-/**
- * A unit systemd has no file for and no cgroup of (v2 or v1 layout) is "inactive, not found": run
- * systemctl only when the host has either.
- */
-export function unitPresence(unit: string): string {
+/** Where systemd keeps a service's processes: its cgroup in v2, then in v1's named systemd hierarchy. */
+function serviceCgroups(unit: string): string[] {
   if (!/^[a-z0-9@_.-]+\.service$/.test(unit)) throw new Error(`unit ${unit} is not a plain service name`);
-  return runWhenPresent([
-    ...UNIT_DIRS.map((d) => `${d}/${unit}`),
-    `/sys/fs/cgroup/system.slice/${unit}`,
-    `/sys/fs/cgroup/systemd/system.slice/${unit}`,
-  ]);
+  return [`/sys/fs/cgroup/system.slice/${unit}`, `/sys/fs/cgroup/systemd/system.slice/${unit}`];
 }
 
-/** Where systemd keeps a service's processes: cgroup v2, then v1's named systemd hierarchy. */
-export const serviceProcs = (unit: string): string[] => [
-  `/sys/fs/cgroup/system.slice/${unit}/cgroup.procs`,
-  `/sys/fs/cgroup/systemd/system.slice/${unit}/cgroup.procs`,
-];
+/**
+ * A unit systemd has no file for and no cgroup of is "inactive, not found": run systemctl only when
+ * the host has either.
+ */
+export function unitPresence(unit: string): string {
+  return runWhenPresent([...serviceCgroups(unit), ...UNIT_DIRS.map((d) => `${d}/${unit}`)]);
+}
 
 /**
  * A binary's identity while a service runs it: the process (pid and start time) whose executable is
@@ -97,12 +92,11 @@ export const serviceProcs = (unit: string): string[] => [
  * content is the same. When no process of the service runs it, the command runs (the file may have
  * changed). `binary` may be a name looked up through PATH, as the command itself would.
  */
-export function runningBinary(binary: string, unit: string, procs: readonly string[] = serviceProcs(unit)): string {
-  if (!/^[a-z0-9@_.-]+\.service$/.test(unit)) throw new Error(`unit ${unit} is not a plain service name`);
+export function runningBinary(binary: string, unit: string, procs = serviceCgroups(unit).map((d) => `${d}/cgroup.procs`)): string {
+  if (!binary.startsWith("/") && !/^[a-z0-9_.-]+$/.test(binary)) throw new Error(`program ${binary} is not a plain name`);
   const find = binary.startsWith("/")
     ? `np_bin=${quote(binary)}`
     : `np_bin=; np_ifs=$IFS; IFS=:; for np_d in $PATH; do if [ -z "$np_bin" ] && [ -x "$np_d/${binary}" ]; then np_bin="$np_d/${binary}"; fi; done; IFS=$np_ifs`;
-  if (!binary.startsWith("/") && !/^[a-z0-9_.-]+$/.test(binary)) throw new Error(`program ${binary} is not a plain name`);
   return [
     find,
     // /proc/<pid>/stat: "pid (comm) state ppid ..."; the start time is the 20th field after "(comm) ".

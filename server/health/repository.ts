@@ -12,6 +12,7 @@ import type {
   ScanTrigger,
   ScanView,
 } from "@/lib/contracts/health";
+import type { PreviousOutput } from "../catalog";
 import type { Db } from "../db";
 import { judgeCheck, type KnownStatus, type ProbeState } from "./drift";
 
@@ -302,8 +303,8 @@ function toResult(r: ResultRow): ProbeResult {
  * The raw outputs of the node's last reachable check that carry their inputs, by command: the next
  * scan reuses each one while its inputs read the same (catalog/inputs.ts).
  */
-export function previousOutputs(db: Db, nodeId: string): Map<string, RawOutput & { inputs: string; ranAt: string }> {
-  const out = new Map<string, RawOutput & { inputs: string; ranAt: string }>();
+export function previousOutputs(db: Db, nodeId: string): Map<string, PreviousOutput> {
+  const out = new Map<string, PreviousOutput>();
   const check = db.prepare("SELECT id, at FROM health_checks WHERE node_id = ? AND reachable = 1 ORDER BY id DESC LIMIT 1").get(nodeId) as
     | { id: number; at: string }
     | undefined;

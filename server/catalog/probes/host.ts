@@ -115,6 +115,8 @@ export function cgroupLayout(fsType: string, mounts: string): CgroupLayout {
   return "unknown";
 }
 
+const CGROUP_MOUNTS = fileContent("/proc/mounts", "cgroup");
+
 /**
  * The design's check (kubernetes/system-validators' cgroup validator): v2 is what current Kubernetes and
  * containerd expect; v1 still works with the systemd driver but has been in maintenance mode since
@@ -126,8 +128,8 @@ export const cgroupVersionProbe: Probe = {
   fixStepId: null,
   commands: [
     // What is mounted on /sys/fs/cgroup shows in /proc/mounts (its line names the mount point).
-    { key: "fstype", command: "stat -fc %T /sys/fs/cgroup", inputs: fileContent("/proc/mounts", "cgroup") },
-    { key: "mounts", command: "grep cgroup /proc/mounts", inputs: fileContent("/proc/mounts", "cgroup") },
+    { key: "fstype", command: "stat -fc %T /sys/fs/cgroup", inputs: CGROUP_MOUNTS },
+    { key: "mounts", command: "grep cgroup /proc/mounts", inputs: CGROUP_MOUNTS },
   ],
   parse(outputs: Record<string, CommandOutput>): ProbeVerdict {
     const expected = "v2 (cgroup2fs on /sys/fs/cgroup)";

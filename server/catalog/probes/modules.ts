@@ -21,16 +21,17 @@ export function moduleProbe(name: string, all: readonly string[] = K8S_MODULES):
   // command that several probes share only once (observation()), and each tool start counts on a host.
   const names = all.includes(name) ? all : [...all, name];
   const either = names.join("|");
+  const loaded = moduleLines(names);
   return {
     id: `module-${name.replace(/_/g, "-")}`,
     title: `${name} module`,
     fixStepId: "kernel-modules",
     commands: [
-      { key: "lsmod", command: `lsmod | grep -E '^(${either}) '`, inputs: moduleLines(names) },
+      { key: "lsmod", command: `lsmod | grep -E '^(${either}) '`, inputs: loaded },
       // The running kernel's built-ins cannot change before a reboot.
       { key: "builtin", command: `grep -E '/(${either})\\.ko' "/lib/modules/$(uname -r)/modules.builtin"`, inputs: SAME_BOOT },
       // /sys/module/<name> comes and goes with loading, or is there for good (a built-in with parameters).
-      { key: "sysfs", command: `ls -d ${names.map((n) => `/sys/module/${n}`).join(" ")}`, inputs: moduleLines(names) },
+      { key: "sysfs", command: `ls -d ${names.map((n) => `/sys/module/${n}`).join(" ")}`, inputs: loaded },
     ],
     parse(outputs): ProbeVerdict {
       const expected = "loaded, or built into the kernel";
