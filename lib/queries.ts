@@ -5,6 +5,11 @@ export const queryKeys = {
     list: () => ["nodes", "list"] as const,
     detail: (id: string) => ["nodes", "detail", id] as const,
   },
+  /** Node groups (issue 16); invalidated with the nodes after an inventory import. */
+  groups: {
+    all: ["groups"] as const,
+    list: () => ["groups", "list"] as const,
+  },
   runs: {
     all: ["runs"] as const,
     list: () => ["runs", "list"] as const,
