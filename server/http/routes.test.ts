@@ -256,6 +256,58 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
       ],
     },
   },
+  "/api/groups": {
+    GET: { role: "viewer" },
+    POST: {
+      role: "admin",
+      bad: [
+        ...GENERIC_BAD_BODIES,
+        { why: "no name", body: {}, field: "name" },
+        { why: "a newline in the name", body: { name: "web\nprod" }, field: "name" },
+        { why: "$(reboot) as the name", body: { name: "$(reboot)" }, field: "name" },
+        { why: "all is Ansible's", body: { name: "all" }, field: "name" },
+        { why: "a node id that is not one", body: { name: "web", nodeIds: ["x;reboot"] }, field: "nodeIds" },
+        { why: "an unknown field", body: { name: "web", hosts: [] }, field: "body" },
+      ],
+    },
+  },
+  "/api/groups/[id]": {
+    PATCH: {
+      role: "admin",
+      bad: [
+        ...GENERIC_BAD_BODIES,
+        { why: "not a group id", params: { id: "../x" }, body: { name: "web" }, field: "id" },
+        { why: "control characters in the name", body: { name: "web\u001b[2J" }, field: "name" },
+      ],
+    },
+    DELETE: { role: "admin", bad: [{ why: "not a group id", params: { id: "$(reboot)" }, field: "id" }] },
+  },
+  "/api/inventory/preview": {
+    POST: {
+      role: "admin",
+      bad: [
+        ...GENERIC_BAD_BODIES,
+        { why: "no inventory", body: {}, field: "inventory" },
+        { why: "an empty file", body: { inventory: { name: "hosts", content: "" } }, field: "inventory.content" },
+        { why: "a path as the file name", body: { inventory: { name: "../etc/hosts", content: "h1" } }, field: "inventory.name" },
+        { why: "a newline in the file name", body: { inventory: { name: "a\nb", content: "h1" } }, field: "inventory.name" },
+        { why: "a key file that is no key", body: { inventory: { name: "hosts", content: "h1" }, keyFiles: [{ name: "k", content: "hello" }] }, field: "keyFiles" },
+        { why: "an unknown field", body: { inventory: { name: "hosts", content: "h1" }, vault: "pw" }, field: "body" },
+        { why: "an unreadable inventory", body: { inventory: { name: "hosts", content: "[web:oops]\n" } }, field: "inventory" },
+      ],
+    },
+  },
+  "/api/inventory/import": {
+    POST: {
+      role: "admin",
+      bad: [
+        ...GENERIC_BAD_BODIES,
+        { why: "no fingerprint", body: { inventory: { name: "hosts", content: "h1 ansible_user=ops" } }, field: "fingerprint" },
+        { why: "a fingerprint that is not one", body: { inventory: { name: "hosts", content: "h1 ansible_user=ops" }, fingerprint: "abc" }, field: "fingerprint" },
+      ],
+    },
+  },
+  "/api/inventory/export": { GET: { role: "viewer", bad: [{ why: "an unknown format", query: "format=xml", field: "format" }] } },
   "/api/health": { GET: { role: "viewer" } },
   "/api/health/scans": {
     POST: {
