@@ -8,9 +8,11 @@ phase_end() { printf '<== %s: %ss\n' "$PHASE_NAME" "$(( $(date +%s) - PHASE_T0 )
 # Debian packages the project needs, by purpose. Installed only when missing.
 APT_RUNTIME="openssh-client"
 APT_LAB="qemu-system-x86 qemu-utils debootstrap e2fsprogs cpio zstd"
-APT_TEST="chromium fonts-dejavu-core busybox-static"
-# Only `npm run bench -- health` installs these (the Ansible baseline it compares against).
-APT_BENCH="ansible-core"
+# ansible-core: the exported playbook and the inventory export are checked with the real ansible-playbook and ansible-inventory.
+APT_TEST="chromium fonts-dejavu-core busybox-static ansible-core"
+# Only the benchmarks install these: ansible-core (the baseline they compare against), sudo (bench/fleet's
+# throwaway user becomes root with it, like a real host).
+APT_BENCH="ansible-core sudo"
 
 ensure_apt() {
   local missing=()

@@ -18,6 +18,6 @@ export {
   type PickOptions,
 } from "./catalogue";
 export { ArtifactError, ChecksumMismatchError, type ArtifactErrorKind } from "./errors";
-export { stageArtifact, withStagedArtifact, type StagedArtifact, type StageOptions } from "./stage";
+export { downloadUrl, stageArtifact, withStagedArtifact, type StagedArtifact, type StageOptions } from "./stage";
 export { appendUpload, beginUpload, completeUpload, UPLOAD_CHUNK_BYTES } from "./uploads";
 export { catalogueView } from "./view";

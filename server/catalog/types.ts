@@ -49,10 +49,25 @@ export interface Observed {
   probes: Record<string, ProbeResult>;
 }
 
+/**
+ * When a command is needed, as data. A step's plan decides it for the host in front of it (with
+ * probes); the Ansible export (server/export/ansible), which plans for hosts it has never seen, turns
+ * it into a handler or a guarded task. Every run-command a catalog step plans says when it is needed
+ * (server/export/ansible/plan.test.ts checks them all); the export refuses one that does not.
+ */
+export interface CommandTrigger {
+  /** It applies files this plan writes (a reload, a restart): needed when one of them changed. */
+  changed?: string[];
+  /** Needed while this path does not exist (modprobe overlay: /sys/module/overlay). */
+  until?: string;
+  /** Needed while these files do not all read `equals` (the live sysctls under /proc/sys). */
+  unless?: { read: string[]; equals: string };
+}
+
 /** Declarative changes; the runner turns them into commands (server/catalog/actions.ts). */
 export type Action =
   | { kind: "write-file"; path: string; mode: number; content: string; reason: string }
-  | { kind: "run-command"; argv: string[]; reason: string; timeoutMs?: number }
+  | { kind: "run-command"; argv: string[]; reason: string; timeoutMs?: number; when?: CommandTrigger }
   | { kind: "enable-unit"; unit: string; now: boolean; reason: string }
   /** Built with planArtifactAction (server/artifacts); executed by applyArtifactAction. */
   | (UploadArtifactAction & { reason: string });

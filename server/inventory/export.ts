@@ -32,10 +32,15 @@ interface Model {
   header: string[];
 }
 
-function model(db: Db): Model {
-  const nodes = listNodes(db);
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const groups = listGroups(db);
+/** `only`: these nodes (the wizard's selection), in the groups they are in; groups left empty are dropped. */
+function model(db: Db, only?: ReadonlySet<string>): Model {
+  const all = listNodes(db);
+  const byId = new Map(all.map((n) => [n.id, n]));
+  const nodes = only ? all.filter((n) => only.has(n.id)) : all;
+  const groups = listGroups(db)
+    .map((g) => (only ? { ...g, nodeIds: g.nodeIds.filter((id) => only.has(id)), allNodeIds: g.allNodeIds.filter((id) => only.has(id)) } : g))
+    .filter((g) => !only || g.allNodeIds.length > 0);
+  const kept = new Set(groups.map((g) => g.id));
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
   const inGroup = new Set(groups.flatMap((g) => g.nodeIds));
   return {
@@ -44,7 +49,7 @@ function model(db: Db): Model {
     groups: groups.map((g) => ({
       name: g.name,
       hosts: g.nodeIds.map((id) => byId.get(id)!.name),
-      children: g.childIds.map((id) => groupName.get(id)!),
+      children: g.childIds.filter((id) => kept.has(id)).map((id) => groupName.get(id)!),
     })),
     ungrouped: nodes.filter((n) => !inGroup.has(n.id)).map((n) => n.name),
     header: [
@@ -64,8 +69,8 @@ function iniValue(v: string | number): string {
   return `"${py.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
-export function exportIni(db: Db): string {
-  const m = model(db);
+export function exportIni(db: Db, only?: ReadonlySet<string>): string {
+  const m = model(db, only);
   const declared = new Set<string>();
   const hostLine = (name: string) => {
     if (declared.has(name)) return name;
@@ -114,4 +119,9 @@ export function exportYaml(db: Db): string {
 
 export function exportInventory(db: Db, format: InventoryFormat): string {
   return format === "yaml" ? exportYaml(db) : exportIni(db);
+}
+
+/** The inventory of some nodes (the wizard's selection), for an exported playbook. */
+export function exportIniFor(db: Db, nodeIds: readonly string[]): string {
+  return exportIni(db, new Set(nodeIds));
 }

@@ -11,6 +11,8 @@ export const K8S_SYSCTLS = [
   "net.ipv4.ip_forward",
 ] as const;
 export const WANTED_VALUE = "1";
+/** Where the kernel shows a sysctl's live value: net.ipv4.ip_forward -> /proc/sys/net/ipv4/ip_forward. */
+export const procSysPath = (key: string) => `/proc/sys/${key.replace(/\./g, "/")}`;
 
 /** The seed's verification command, shown raw; one verdict per value. */
 export const sysctlValuesProbe: Probe = {
@@ -21,7 +23,7 @@ export const sysctlValuesProbe: Probe = {
     {
       key: "sysctl",
       command: `sysctl ${K8S_SYSCTLS.join(" ")}`,
-      inputs: procValues(K8S_SYSCTLS.map((k) => `/proc/sys/${k.replace(/\./g, "/")}`)),
+      inputs: procValues(K8S_SYSCTLS.map(procSysPath)),
     },
   ],
   parse(outputs): ProbeVerdict {

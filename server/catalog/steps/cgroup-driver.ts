@@ -48,6 +48,7 @@ export const cgroupDriverStep: Step = {
         kind: "run-command",
         argv: ["systemctl", "restart", "containerd"],
         reason: changed ? "containerd reads config.toml only at start" : `${CONTAINERD_CONFIG} changed after containerd started: it still runs with the old settings`,
+        when: { changed: [CONTAINERD_CONFIG] },
       });
     }
     if (!changed && effective && effective.status === "fail") {

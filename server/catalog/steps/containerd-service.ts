@@ -113,7 +113,9 @@ export const containerdServiceStep: Step = {
         notes.push(`systemd currently uses ${fragment}; a unit in /etc/systemd/system overrides the one in /usr/local/lib/systemd/system.`);
       }
     }
-    if (unitChanged) actions.push({ kind: "run-command", argv: ["systemctl", "daemon-reload"], reason: "systemd reads unit files only on daemon-reload" });
+    if (unitChanged) {
+      actions.push({ kind: "run-command", argv: ["systemctl", "daemon-reload"], reason: "systemd reads unit files only on daemon-reload", when: { changed: [CONTAINERD_UNIT] } });
+    }
     const check = (name: string) => service?.checks.find((c) => c.name === name)?.status === "ok";
     const active = check("is-active");
     const enabled = check("is-enabled");
@@ -126,7 +128,12 @@ export const containerdServiceStep: Step = {
       });
     }
     if (unitChanged && active) {
-      actions.push({ kind: "run-command", argv: ["systemctl", "restart", "containerd"], reason: "containerd runs with the old unit: restart it with the new one" });
+      actions.push({
+        kind: "run-command",
+        argv: ["systemctl", "restart", "containerd"],
+        reason: "containerd runs with the old unit: restart it with the new one",
+        when: { changed: [CONTAINERD_UNIT] },
+      });
     }
     return { actions, notes };
   },

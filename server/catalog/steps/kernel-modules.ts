@@ -29,7 +29,9 @@ export const kernelModulesStep: Step = {
         if (probe.observed === "built into the kernel") notes.push(`${name} is built into the kernel: nothing to load.`);
         return;
       }
-      actions.push({ kind: "run-command", argv: ["modprobe", name], reason: `${name} is not loaded`, timeoutMs: 60_000 });
+      // A loaded module has /sys/module/<name>; a built-in without parameters has none, and modprobe
+      // then does nothing and succeeds.
+      actions.push({ kind: "run-command", argv: ["modprobe", name], reason: `${name} is not loaded`, timeoutMs: 60_000, when: { until: `/sys/module/${name}` } });
     });
     if (facts.init !== "systemd") {
       notes.push(`${MODULES_LOAD_FILE} is read at boot by systemd-modules-load; this host's init is not systemd, so check that it honours modules-load.d.`);

@@ -1,6 +1,6 @@
 import "server-only";
 import { writeFileIfNeeded } from "../actions";
-import { K8S_SYSCTLS, SYSCTL_FILE, WANTED_VALUE } from "../probes/sysctl";
+import { K8S_SYSCTLS, procSysPath, SYSCTL_FILE, WANTED_VALUE } from "../probes/sysctl";
 import type { Action, Step } from "../types";
 
 // Aligned like the seed's file, so an operator comparing the two sees the same text.
@@ -31,6 +31,7 @@ export const sysctlStep: Step = {
         argv: ["sysctl", "--system"],
         reason: notOne.length ? `not 1 right now: ${notOne.join(", ")}` : "load the new file now, without a reboot",
         timeoutMs: 60_000,
+        when: { changed: [SYSCTL_FILE], unless: { read: K8S_SYSCTLS.map(procSysPath), equals: WANTED_VALUE } },
       });
     }
     return { actions, notes: [] };

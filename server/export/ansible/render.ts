@@ -1,0 +1,113 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { Document, stringify } from "yaml";
+import type { Delivery } from "@/lib/contracts/artifacts";
+import { ARTIFACT_DIR_DEFAULT, ARTIFACT_DIR_VAR, type RenderedTasks, type Task } from "./tasks";
+
+// The export's files: site.yml, the role (tasks per step, handlers, defaults, vars, bundled files),
+// an inventory of the selected nodes, SHA256SUMS and a README whose prose lives in content/export/.
+
+export const ROOT_DIR = "nodeprep-ansible";
+const ROLE = "roles/nodeprep";
+
+export interface ExportFile {
+  path: string;
+  /** Text content, or... */
+  content?: string;
+  /** ...a file on the dashboard's disk (a bundled release file). */
+  source?: string;
+  size?: number;
+  mode: number;
+}
+
+const yamlOptions = { version: "1.1" as const, lineWidth: 0 };
+
+/** A YAML list of tasks, each with the step's reason as a comment above it. */
+function taskFile(header: string[], tasks: { task: Task; why: string | null }[]): string {
+  const doc = new Document(tasks.map((t) => t.task), yamlOptions);
+  const items = (doc.contents as unknown as { items: { commentBefore?: string; spaceBefore?: boolean }[] }).items;
+  tasks.forEach((t, i) => {
+    if (t.why) items[i].commentBefore = ` why: ${t.why.replace(/\s*\n\s*/g, " ")}`;
+    if (i > 0) items[i].spaceBefore = true;
+  });
+  doc.commentBefore = header.map((l) => ` ${l}`).join("\n");
+  return "---\n" + doc.toString(yamlOptions);
+}
+
+const yamlFile = (header: string, value: unknown) => `---\n# ${header}\n${stringify(value, yamlOptions)}`;
+
+function readme(rendered: RenderedTasks, delivery: Delivery, stepTitles: string[]): string {
+  const template = fs.readFileSync(path.join(process.cwd(), "content", "export", "ansible-readme.md"), "utf8");
+  const artifacts = [
+    ...rendered.bundled.map((b) => `${b.artifact.file} (bundled in ${ROLE}/files, sha256 ${b.artifact.sha256})`),
+    ...rendered.downloads.map((d) => `${d.file} from ${d.url}${d.sha256 ? ` (sha256 ${d.sha256})` : " (sha256 from the project's checksum file)"}`),
+  ];
+  const notes = rendered.steps.filter((s) => s.notes.length).flatMap((s) => [`### ${s.title}`, "", ...s.notes.map((n) => `- ${n}`), ""]);
+  const values: Record<string, string> = {
+    steps: stepTitles.join(", "),
+    artifacts: artifacts.length ? artifacts.map((a) => `\n- ${a}`).join("") : "none",
+    delivery:
+      delivery.kind === "cache"
+        ? "bundled: the release files are in this export and copied to the hosts (no internet needed on the hosts)"
+        : delivery.kind === "mirror"
+          ? `the hosts download from the mirror ${delivery.url}`
+          : "the hosts download from the projects' release URLs",
+    sumsCheck: rendered.bundled.length ? "sha256sum -c SHA256SUMS                                    # the bundled files, before anything\n" : "",
+    artifactDir: ARTIFACT_DIR_DEFAULT,
+    notes: notes.length ? ["## Notes from the steps", "", ...notes].join("\n") : "",
+  };
+  return template.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m);
+}
+
+export function renderFiles(rendered: RenderedTasks, opts: { delivery: Delivery; inventory: string }): ExportFile[] {
+  const files: ExportFile[] = [];
+  const text = (p: string, content: string) => files.push({ path: `${ROOT_DIR}/${p}`, content, mode: 0o644 });
+  const titles = rendered.steps.map((s) => s.title);
+
+  text("README.md", readme(rendered, opts.delivery, titles));
+  text(
+    "site.yml",
+    yamlFile("Exported by nodeprep. Run: ansible-playbook -i inventory.ini site.yml (--check --diff first)", [
+      {
+        name: `Prepare hosts for a Kubernetes container runtime: ${titles.join(", ")}`,
+        hosts: "all",
+        become: true,
+        gather_facts: true,
+        // The preflight reads only the init system and the architecture.
+        gather_subset: ["!all"],
+        roles: ["nodeprep"],
+      },
+    ]),
+  );
+  text("inventory.ini", opts.inventory);
+  text(`${ROLE}/defaults/main.yml`, yamlFile("Where downloaded release tarballs are kept on the host (a second run finds them and downloads nothing).", { [ARTIFACT_DIR_VAR]: ARTIFACT_DIR_DEFAULT }));
+  text(
+    `${ROLE}/vars/main.yml`,
+    yamlFile("The release files bundled in files/, with the sha256 nodeprep's release catalogue has for them.", {
+      nodeprep_bundled_files: rendered.bundled.map((b) => ({ file: b.artifact.file, sha256: b.artifact.sha256 })),
+    }),
+  );
+  text(
+    `${ROLE}/tasks/main.yml`,
+    taskFile(
+      ["nodeprep's steps, in the wizard's order. Each file holds one step's plan for a host that has none of it yet."],
+      [
+        ...rendered.preflight.map((task) => ({ task, why: null })),
+        ...rendered.steps.map((s) => ({ task: { name: `${s.stepId} | ${s.title}`, "ansible.builtin.import_tasks": `${s.stepId}.yml` } as Task, why: s.summary })),
+      ],
+    ),
+  );
+  for (const s of rendered.steps) {
+    const header = [`Step ${s.stepId}: ${s.title}: ${s.summary}.`, ...s.notes.map((n) => `note: ${n.replace(/\s*\n\s*/g, " ")}`)];
+    text(`${ROLE}/tasks/${s.stepId}.yml`, s.tasks.length ? taskFile(header, s.tasks) : `---\n${header.map((l) => `# ${l}`).join("\n")}\n# Nothing to change for this step.\n[]\n`);
+  }
+  text(`${ROLE}/handlers/main.yml`, rendered.handlers.length ? taskFile(["Commands that apply changed files; notified by the tasks that change them."], rendered.handlers.map((task) => ({ task, why: null }))) : "---\n[]\n");
+  for (const b of rendered.bundled) {
+    files.push({ path: `${ROOT_DIR}/${ROLE}/files/${b.artifact.file}`, source: b.source, size: fs.statSync(b.source).size, mode: 0o644 });
+  }
+  if (rendered.bundled.length) {
+    text("SHA256SUMS", rendered.bundled.map((b) => `${b.artifact.sha256}  ${ROLE}/files/${b.artifact.file}`).join("\n") + "\n");
+  }
+  return files;
+}
