@@ -190,7 +190,8 @@ function plan(db: Db, body: Body): Plan {
     let privilege: PrivilegeKind;
     const becomePassword = text(pick(vars, V.becomePassword));
     let sudoPassword: string | undefined;
-    if (username === "root") privilege = "root";
+    // Root needs no sudo (a node already signing in as root keeps what it was given).
+    if (username === "root") privilege = existing?.username === "root" ? existing.privilege : "root";
     else if (becomePassword) {
       privilege = "sudo-password";
       sudoPassword = becomePassword;
