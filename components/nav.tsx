@@ -8,6 +8,7 @@ import { useMe } from "./auth/use-me";
 const links: { href: string; label: string; least: Role }[] = [
   { href: "/wizard", label: "Wizard", least: "viewer" },
   { href: "/nodes", label: "Nodes", least: "viewer" },
+  { href: "/groups", label: "Groups", least: "viewer" },
   { href: "/health", label: "Health", least: "viewer" },
   { href: "/runs", label: "Runs", least: "viewer" },
   { href: "/audit", label: "Audit", least: "admin" },

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { memo, useCallback, useRef, useState, type KeyboardEvent } from "react";
 import type { HealthCell, HealthColumn, HealthNodeRow, ScanNodeProgress } from "@/lib/contracts/health";
+import type { MatrixSection } from "./matrix-groups";
 import { StateIcon, STATE_STYLE } from "./state-icon";
 import { formatTime } from "./time";
 
@@ -34,12 +35,18 @@ const PROGRESS_TEXT: Record<ScanNodeProgress["state"], string> = {
 export function HealthMatrix({
   columns,
   rows,
+  keys,
+  sections,
   progress,
   selected,
   onSelect,
 }: {
   columns: HealthColumn[];
   rows: HealthNodeRow[];
+  /** One per row when a node may appear twice (in two groups' sections); default the node id. */
+  keys?: string[];
+  /** Rows in sections (a group each), from arrangeMatrix. */
+  sections?: MatrixSection[] | null;
   progress: Map<string, ScanNodeProgress>;
   selected: CellRef | null;
   onSelect: (cell: CellRef) => void;
@@ -101,23 +108,35 @@ export function HealthMatrix({
             ))}
           </tr>
         </thead>
-        <tbody>
-          {rows.map((row, i) => (
-            <MatrixRow
-              key={row.nodeId}
-              row={row}
-              index={i}
-              columns={columns}
-              progress={progress.get(row.nodeId) ?? null}
-              activeCol={i === r ? c : -1}
-              selectedProbe={selected?.nodeId === row.nodeId ? selected.probeId : null}
-              onSelect={onSelect}
-              onActivate={setActive}
-              showTip={showTip}
-              hideTip={hideTip}
-            />
-          ))}
-        </tbody>
+        {(sections ?? [{ start: 0, count: rows.length, title: "", ready: 0 }]).map((section) => (
+          <tbody key={`${section.title}:${section.start}`} aria-label={section.title || undefined}>
+            {sections && (
+              <tr className="border-t-2 border-slate-300 bg-slate-50">
+                <th scope="rowgroup" colSpan={columns.length + 1} className="sticky left-0 p-2 text-left text-sm font-semibold">
+                  {section.title} <span className="font-normal text-slate-600">· {section.ready} ready of {section.count}</span>
+                </th>
+              </tr>
+            )}
+            {rows.slice(section.start, section.start + section.count).map((row, j) => {
+              const i = section.start + j;
+              return (
+                <MatrixRow
+                  key={keys?.[i] ?? row.nodeId}
+                  row={row}
+                  index={i}
+                  columns={columns}
+                  progress={progress.get(row.nodeId) ?? null}
+                  activeCol={i === r ? c : -1}
+                  selectedProbe={selected?.nodeId === row.nodeId ? selected.probeId : null}
+                  onSelect={onSelect}
+                  onActivate={setActive}
+                  showTip={showTip}
+                  hideTip={hideTip}
+                />
+              );
+            })}
+          </tbody>
+        ))}
       </table>
       <p id="health-matrix-help" className="sr-only">
         Arrow keys move between cells; Enter opens a cell&apos;s raw output.

@@ -1,10 +1,12 @@
 "use client";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useMemo, useState } from "react";
+import { useDeferredValue, useMemo, useState } from "react";
 import type { HealthMatrix as Matrix, ScanView } from "@/lib/contracts/health";
 import { CellDetail } from "./cell-detail";
 import { DriftList } from "./drift-list";
+import { useGroups } from "../groups/use-groups";
 import { HealthMatrix, type CellRef } from "./health-matrix";
+import { arrangeMatrix, STATUS_FILTERS, type StatusFilter } from "./matrix-groups";
 import { StateLegend } from "./state-icon";
 import { formatTime } from "./time";
 import { useAutoScan, useDrift, useHealthMatrix, useRefreshWhenScanEnds, useStartScan } from "./use-health";
@@ -23,18 +25,26 @@ export function HealthView() {
   const pathname = usePathname();
   const params = useSearchParams();
   const refresh = Number(params.get("refresh") ?? "0");
+  const groupId = params.get("group");
+  const statusParam = params.get("status");
+  const status: StatusFilter = STATUS_FILTERS.some((f) => f.id === statusParam) ? (statusParam as StatusFilter) : "all";
+  const byGroup = params.get("by") === "group";
+  const [text, setText] = useState("");
+  const deferredText = useDeferredValue(text);
+  const groups = useGroups();
   const refreshSeconds = REFRESH_CHOICES.some((c) => c.seconds === refresh) ? refresh : 0;
   const matrix = useHealthMatrix();
   const start = useStartScan();
   const auto = useAutoScan(refreshSeconds * 1000);
   const [selected, setSelected] = useState<CellRef | null>(null);
 
-  const setRefresh = (seconds: number) => {
+  const setParam = (key: string, value: string | null) => {
     const q = new URLSearchParams(params.toString());
-    if (seconds) q.set("refresh", String(seconds));
-    else q.delete("refresh");
+    if (value) q.set(key, value);
+    else q.delete(key);
     router.replace(q.size ? `${pathname}?${q}` : pathname, { scroll: false });
   };
+  const setRefresh = (seconds: number) => setParam("refresh", seconds ? String(seconds) : null);
 
   const data = matrix.data;
   const scan = data?.scan ?? null;
@@ -42,6 +52,13 @@ export function HealthView() {
   const drift = useDrift({}, running);
   useRefreshWhenScanEnds(running);
   const progress = useMemo(() => new Map(running ? scan.nodes.map((n) => [n.nodeId, n]) : []), [running, scan]);
+
+  const allGroups = useMemo(() => groups.data?.groups ?? [], [groups.data]);
+  const group = allGroups.find((g) => g.id === groupId) ?? null;
+  const arranged = useMemo(
+    () => arrangeMatrix(data?.nodes ?? [], allGroups, { groupId: group?.id ?? null, status, text: deferredText, byGroup }),
+    [data, allGroups, group, status, deferredText, byGroup],
+  );
 
   const open = useMemo(() => {
     if (!selected || !data) return null;
@@ -66,6 +83,16 @@ export function HealthView() {
         >
           {running ? "Scanning…" : "Scan now"}
         </button>
+        {group && (
+          <button
+            type="button"
+            onClick={() => start.mutate({ trigger: "manual", nodeIds: group.allNodeIds })}
+            disabled={running || start.isPending || group.allNodeIds.length === 0}
+            className="rounded border border-slate-900 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-100 disabled:opacity-60"
+          >
+            Scan group {group.name}
+          </button>
+        )}
         <button
           type="button"
           onClick={() => start.mutate({ trigger: "manual", rerunAll: true })}
@@ -102,8 +129,54 @@ export function HealthView() {
         <p className="rounded border border-dashed border-slate-300 bg-white p-6 text-slate-700">No nodes yet: add hosts on the Nodes page.</p>
       ) : (
         <>
+          <div role="search" aria-label="Filter the matrix" className="flex flex-wrap items-center gap-3 text-sm">
+            <input
+              type="search"
+              aria-label="Filter nodes"
+              placeholder="filter by name or address"
+              className="w-56 rounded border border-slate-300 px-2 py-1"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+            />
+            <label className="flex items-center gap-2">
+              Group
+              <select value={group?.id ?? ""} onChange={(e) => setParam("group", e.target.value || null)} className="rounded border border-slate-300 bg-white px-2 py-1">
+                <option value="">all nodes</option>
+                {allGroups.map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {g.name} ({g.allNodeIds.length})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="flex items-center gap-2">
+              Show
+              <select value={status} onChange={(e) => setParam("status", e.target.value === "all" ? null : e.target.value)} className="rounded border border-slate-300 bg-white px-2 py-1">
+                {STATUS_FILTERS.map((f) => (
+                  <option key={f.id} value={f.id}>
+                    {f.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="checkbox" className="size-4" checked={byGroup} onChange={(e) => setParam("by", e.target.checked ? "group" : null)} />
+              one section per group
+            </label>
+            <span className="text-slate-600" role="status" aria-label="Rows shown">
+              {arranged.rows.length === data!.nodes.length && !arranged.sections ? `${data!.nodes.length} nodes` : `${new Set(arranged.rows.map((r) => r.nodeId)).size} of ${data!.nodes.length} nodes`}
+            </span>
+          </div>
           <StateLegend />
-          <HealthMatrix columns={data!.columns} rows={data!.nodes} progress={progress} selected={selected} onSelect={setSelected} />
+          <HealthMatrix
+            columns={data!.columns}
+            rows={arranged.rows}
+            keys={arranged.keys}
+            sections={arranged.sections}
+            progress={progress}
+            selected={selected}
+            onSelect={setSelected}
+          />
         </>
       )}
       {open && <CellDetail key={`${open.row.nodeId}/${open.column.probeId}/${open.cell.checkId}`} {...open} onClose={() => setSelected(null)} />}
@@ -147,10 +220,15 @@ function ScanProgress({ scan }: { scan: ScanView | null }) {
       {running ? (
         <p>
           Scanning: {finished} of {scan.nodes.length} nodes done.{" "}
-          {scan.nodes
-            .filter((n) => n.state !== "done" && n.state !== "unreachable")
-            .map((n) => `${n.name} ${n.state}`)
-            .join(", ")}
+          {(() => {
+            // A fleet's scan: the first few nodes at work, then a count (the rows show each node's state).
+            const busy = scan.nodes.filter((n) => n.state === "connecting" || n.state === "probing");
+            const queued = scan.nodes.filter((n) => n.state === "queued").length;
+            const shown = busy.slice(0, 8).map((n) => `${n.name} ${n.state}`);
+            if (busy.length > 8) shown.push(`${busy.length - 8} more at work`);
+            if (queued) shown.push(`${queued} queued`);
+            return shown.join(", ");
+          })()}
         </p>
       ) : (
         <p>

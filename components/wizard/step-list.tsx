@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import type { StepSummary } from "@/lib/contracts/catalog";
+import type { StepProgress, StepSummary } from "@/lib/contracts/catalog";
 import type { NodeSummary } from "@/lib/contracts/nodes";
 import { StatusBadge } from "../runs/status-badge";
 import { useProgress } from "./use-progress";
@@ -16,7 +16,9 @@ export function StepList({
   nodes: NodeSummary[];
   hrefFor: (stepId: string) => string;
 }) {
-  const progress = useProgress(nodes.map((n) => n.id));
+  // The server reports up to 200 nodes; past a dozen the list shows counts per state, not a badge per node.
+  const progress = useProgress(nodes.slice(0, 200).map((n) => n.id));
+  const many = nodes.length > 12;
   return (
     <nav aria-label="Wizard steps">
       <ol className="space-y-1">
@@ -31,7 +33,8 @@ export function StepList({
               >
                 <span className="font-mono text-xs text-slate-500">{s.order}.</span> <span className="font-medium">{s.title}</span>
                 <span className="block text-xs text-slate-600">{s.summary}</span>
-                {nodes.length > 0 && (
+                {many && <StateCounts stepId={s.id} progress={progress.data?.progress ?? []} total={nodes.length} />}
+                {nodes.length > 0 && !many && (
                   <span className="mt-1 flex flex-wrap gap-1">
                     {nodes.map((n) => {
                       const p = progress.data?.progress.find((x) => x.nodeId === n.id && x.stepId === s.id);
@@ -45,5 +48,17 @@ export function StepList({
         })}
       </ol>
     </nav>
+  );
+}
+
+function StateCounts({ stepId, progress, total }: { stepId: string; progress: StepProgress[]; total: number }) {
+  const counts = new Map<string, number>();
+  for (const p of progress) if (p.stepId === stepId) counts.set(p.state, (counts.get(p.state) ?? 0) + 1);
+  const known = [...counts.values()].reduce((a, b) => a + b, 0);
+  return (
+    <span className="mt-1 block text-xs text-slate-700">
+      {[...counts.entries()].map(([state, n]) => `${n} ${state.replace("-", " ")}`).join(", ") || "no progress yet"}
+      {known < total && ` (of the first ${known} of ${total} nodes)`}
+    </span>
   );
 }

@@ -7,12 +7,14 @@ import { runsApi } from "@/lib/api/runs";
 import type { StepSummary } from "@/lib/contracts/catalog";
 import type { RunMode } from "@/lib/contracts/runs";
 import { useCan } from "../auth/use-me";
+import { useGroups } from "../groups/use-groups";
 import { useNodes } from "../nodes/use-nodes";
 import { PlanPanel } from "../runs/plan-panel";
 import { RunLog } from "../runs/run-log";
 import { StatusBadge } from "../runs/status-badge";
 import { useRunEvents } from "../runs/use-run-events";
 import { VerificationPanel } from "../runs/verification-panel";
+import { AnsibleExport } from "./ansible-export";
 import { NodePicker } from "./node-picker";
 import { StepList } from "./step-list";
 import { useQueryUpdater } from "./use-query-updater";
@@ -33,9 +35,14 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
   const params = useSearchParams();
   // Selection answers the click at once; the URL (the source of truth on load and navigation) follows.
   const nodesParam = params.get("nodes");
+  const groupsParam = params.get("groups");
   const [selection, setSelection] = useState({ param: nodesParam, ids: split(nodesParam) });
   if (selection.param !== nodesParam) setSelection({ param: nodesParam, ids: split(nodesParam) });
-  const selected = selection.ids;
+  const [groupSelection, setGroupSelection] = useState({ param: groupsParam, ids: split(groupsParam) });
+  if (groupSelection.param !== groupsParam) setGroupSelection({ param: groupsParam, ids: split(groupsParam) });
+  /** Nodes ticked one by one; the groups' nodes come on top (a fleet's selection stays short in the URL). */
+  const picked = selection.ids;
+  const selectedGroups = groupSelection.ids;
   const runId = params.get("run");
   // The release version picked for the step's component (?version=), when the step installs one.
   const version = params.get("version");
@@ -44,19 +51,32 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
   // Everyone signed in may Check (it only reads and plans: the trainee's mode); Apply needs an operator.
   const canApply = useCan("operator");
   const nodesQuery = useNodes();
+  const groupsQuery = useGroups();
   const allNodes = useMemo(() => nodesQuery.data?.nodes ?? [], [nodesQuery.data]);
+  const allGroups = useMemo(() => groupsQuery.data?.groups ?? [], [groupsQuery.data]);
+  const selected = useMemo(() => {
+    const ids = new Set(picked);
+    for (const g of allGroups) if (selectedGroups.includes(g.id)) for (const n of g.allNodeIds) ids.add(n);
+    return [...ids];
+  }, [picked, allGroups, selectedGroups]);
   const selectedNodes = allNodes.filter((n) => selected.includes(n.id));
   const { view, error: streamError } = useRunEvents(runId);
   const running = runId !== null && (view.status === "running" || view.status === "starting");
 
   const setQuery = useQueryUpdater();
-  const hrefFor = (stepId: string) => `/wizard/${stepId}${selected.length ? `?nodes=${selected.join(",")}` : ""}`;
+  const hrefFor = (stepId: string) => {
+    const q = new URLSearchParams();
+    if (picked.length) q.set("nodes", picked.join(","));
+    if (selectedGroups.length) q.set("groups", selectedGroups.join(","));
+    return `/wizard/${stepId}${q.size ? `?${q.toString().replace(/%2C/g, ",")}` : ""}`;
+  };
 
   const start = useMutation({
     mutationFn: ({ mode, all }: { mode: RunMode; all?: boolean }) =>
       runsApi.start({
         stepIds: all ? steps.map((s) => s.id) : [step.id],
-        nodeIds: selected,
+        nodeIds: picked,
+        ...(selectedGroups.length ? { groupIds: selectedGroups } : {}),
         mode,
         ...(step.installs && version ? { versions: { [step.installs]: version } } : {}),
       }),
@@ -116,9 +136,19 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
           <h2 id="run-heading" className="text-lg font-semibold">
             Run
           </h2>
-          <NodePicker nodes={allNodes} selected={selected} loading={nodesQuery.isPending} onChange={(ids) => {
+          <NodePicker
+            nodes={allNodes}
+            groups={allGroups}
+            selected={picked}
+            selectedGroups={selectedGroups}
+            loading={nodesQuery.isPending}
+            onChange={(ids) => {
               setSelection((s) => ({ ...s, ids }));
               setQuery({ nodes: ids.join(",") || null });
+            }}
+            onChangeGroups={(ids) => {
+              setGroupSelection((s) => ({ ...s, ids }));
+              setQuery({ groups: ids.join(",") || null });
             }}
           />
           {step.installs && <VersionPicker component={step.installs} value={version} onChange={(v) => setQuery({ version: v })} />}
@@ -215,6 +245,8 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
             </div>
           )}
         </section>
+
+        <AnsibleExport steps={steps} currentStep={step} version={version} nodeIds={selected} />
 
         {runId && thisStepInRun && (
           <>

@@ -36,16 +36,20 @@ export const ReleaseVersion = z.string().max(64).regex(/^v?\d+\.\d+(\.\d+)?[A-Za
 export const RuntimeVersions = z.object({ containerd: ReleaseVersion.optional(), runc: ReleaseVersion.optional(), "cni-plugins": ReleaseVersion.optional() }).strict();
 export type RuntimeVersions = z.infer<typeof RuntimeVersions>;
 
-export const CreateRunBody = z.object({
-  stepIds: z.array(StepId).min(1).max(50),
-  nodeIds: z.array(z.string().min(1).max(100)).min(1).max(100),
-  mode: RunMode,
-  /** How release files reach the hosts (steps that install artifacts); default: from the dashboard's cache. */
-  delivery: Delivery.optional(),
-  /** A release version per component (from the release catalogue); omitted: the catalogue's default. */
-  versions: RuntimeVersions.optional(),
-});
-export type CreateRunBody = z.infer<typeof CreateRunBody>;
+export const CreateRunBody = z
+  .object({
+    stepIds: z.array(StepId).min(1).max(50),
+    nodeIds: z.array(z.string().min(1).max(100)).max(1000).default([]),
+    /** Groups to run on (issue 16): every node in them and their children, with nodeIds, without repeats. */
+    groupIds: z.array(z.uuid("must be a group id")).max(100).optional(),
+    mode: RunMode,
+    /** How release files reach the hosts (steps that install artifacts); default: from the dashboard's cache. */
+    delivery: Delivery.optional(),
+    /** A release version per component (from the release catalogue); omitted: the catalogue's default. */
+    versions: RuntimeVersions.optional(),
+  })
+  .refine((b) => b.nodeIds.length > 0 || (b.groupIds?.length ?? 0) > 0, { message: "select at least one node or group", path: ["nodeIds"] });
+export type CreateRunBody = z.input<typeof CreateRunBody>;
 
 export const CreateRunAnswer = z.object({ runId: z.string() });
 

@@ -6,6 +6,7 @@ import { HttpError, badRequest } from "@/server/http/errors";
 import { json, route } from "@/server/http/route";
 import { engine, RunConflictError, UnknownInputError } from "@/server/runs";
 import { listRuns } from "@/server/runs/repository";
+import { nodesOfGroups } from "@/server/groups/service";
 
 export const dynamic = "force-dynamic";
 
@@ -21,8 +22,12 @@ export const POST = route({ role: "viewer", body: CreateRunBody }, ({ body, user
   if (body.mode === "apply" && !hasRole(user.role, "operator")) {
     throw new HttpError(403, "forbidden", `applying changes needs the operator role; you are ${user.role} (Check is allowed)`);
   }
+  // A group selects its nodes now: the run records them, so editing the group later does not change it.
+  const { groupIds, ...input } = body;
+  const nodeIds = [...new Set([...input.nodeIds, ...nodesOfGroups(db(), groupIds ?? [])])];
+  if (nodeIds.length > 1000) throw badRequest(`nodeIds: ${nodeIds.length} nodes selected; a run takes at most 1000`, "nodeIds");
   try {
-    const { runId } = engine().start({ ...body, actor: user.name });
+    const { runId } = engine().start({ ...input, nodeIds, actor: user.name });
     return json({ runId }, { status: 202, headers: { location: `/api/runs/${runId}` } });
   } catch (error) {
     if (error instanceof RunConflictError) throw new HttpError(409, "run_conflict", error.message);
