@@ -17,12 +17,12 @@
 // 3. The matrix (components/health/health-matrix.tsx) rendered in Chromium with 500 synthetic nodes
 //    generated here, never in the product: first render, an update of 25 rows, a tooltip.
 // Prints ratios; writes bench/results/health-<time>.json.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Client } from "ssh2";
-import { arg, coldExecTrue, connectBare, execTrue, median, ROOT, round, timed, writeResults } from "./lib";
+import { arg, coldExecTrue, connectBare, ensureAnsible, execTrue, median, round, runAnsible, runInChromium, timed, writeResults } from "./lib";
 import type { HealthColumn, HealthMatrix, HealthNodeRow } from "../lib/contracts/health";
 
 const NODE_NUMBERS = [53, 54, 55, 56];
@@ -37,29 +37,6 @@ interface LabNode {
   privateKeyPath: string;
 }
 
-function ensureAnsible(): string | null {
-  const which = () => spawnSync("sh", ["-c", "command -v ansible"], { encoding: "utf8" }).stdout.trim();
-  if (which()) return which();
-  console.log("[bench] installing Debian's ansible-core for the baseline (APT_BENCH in scripts/lib.sh)");
-  const r = spawnSync("bash", ["-c", "source scripts/lib.sh && ensure_apt $APT_BENCH"], { cwd: ROOT, stdio: "inherit" });
-  return r.status === 0 && which() ? which() : null;
-}
-
-function runAnsible(ansible: string, inventory: string, hosts: string[], script: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(ansible, ["all", "-i", inventory, "--limit", hosts.join(","), "-b", "-f", String(hosts.length), "-o", "-m", "shell", "-a", script], { env });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("close", (code) => {
-      const ms = performance.now() - t0;
-      if (code !== 0) return reject(new Error(`ansible exited ${code}:\n${out.slice(-2000)}`));
-      resolve({ ms, out });
-    });
-  });
-}
-
 // ---- synthetic matrix for the render benchmark (bench only) ----
 
 const RUNTIME_COLUMNS: [string, string, string][] = [
@@ -72,7 +49,7 @@ const RUNTIME_COLUMNS: [string, string, string][] = [
   ["kubelet-cgroup-driver", "kubelet driver match", "kubelet-cgroup-driver"],
 ];
 
-function syntheticMatrix(base: HealthColumn[], count: number, seed = 42): HealthMatrix {
+export function syntheticMatrix(base: HealthColumn[], count: number, seed = 42): HealthMatrix {
   let s = seed;
   const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const columns: HealthColumn[] = [
@@ -108,35 +85,9 @@ function syntheticMatrix(base: HealthColumn[], count: number, seed = 42): Health
 }
 
 async function renderBench(columns: HealthColumn[], count: number, reps: number) {
-  const esbuild = await import("esbuild");
-  const { chromium } = await import("@playwright/test");
-  const built = await esbuild.build({
-    entryPoints: [path.join(ROOT, "bench/health-render-entry.tsx")],
-    bundle: true,
-    write: false,
-    format: "iife",
-    minify: true,
-    define: { "process.env.NODE_ENV": '"production"' },
-    alias: { "next/link": path.join(ROOT, "bench/stub-link.tsx") },
-    tsconfig: path.join(ROOT, "tsconfig.json"),
-    jsx: "automatic",
-    logLevel: "error",
-  });
-  const bundle = built.outputFiles[0].text;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.setContent(`<!doctype html><html><body><div id="root"></div></body></html>`);
-    await page.addScriptTag({ content: bundle });
-    const matrix = syntheticMatrix(columns, count);
-    const result = await page.evaluate(
-      ([m, r]) => (window as unknown as { benchMatrix: (m: unknown, r: number) => Promise<unknown> }).benchMatrix(m, r),
-      [matrix, reps] as const,
-    );
-    return { nodes: count, columns: matrix.columns.length, ...(result as { firstRenderMs: number; firstFrameMs: number; updateMs: number; tooltipMs: number; keyMoveMs: number }) };
-  } finally {
-    await browser.close();
-  }
+  const matrix = syntheticMatrix(columns, count);
+  const result = await runInChromium("bench/health-render-entry.tsx", "benchMatrix", [matrix, reps]);
+  return { nodes: count, columns: matrix.columns.length, ...(result as { firstRenderMs: number; firstFrameMs: number; updateMs: number; tooltipMs: number; keyMoveMs: number }) };
 }
 
 async function catalogColumns(): Promise<HealthColumn[]> {
@@ -288,12 +239,12 @@ export async function main(args: string[]) {
         for (const count of counts) {
           const nodes = labNodes.slice(0, count);
           const hosts = nodes.map((n) => n.name);
-          const first = await runAnsible(ansible, inventory, hosts, script, env); // opens its ControlPersist connections
+          const first = await runAnsible(ansible, inventory, hosts.join(","), script, env, hosts.length); // opens its ControlPersist connections
           if (!hosts.every((h) => first.out.includes(`${h} | CHANGED`))) throw new Error(`ansible did not run on every node:\n${first.out.slice(-2000)}`);
           const ansibleMs: number[] = [];
           const scanMs: number[] = [];
           for (let i = 0; i < Math.min(3, reps); i++) {
-            ansibleMs.push((await runAnsible(ansible, inventory, hosts, script, env)).ms);
+            ansibleMs.push((await runAnsible(ansible, inventory, hosts.join(","), script, env, hosts.length)).ms);
             scanMs.push(await timed(() => scan(nodes, true)));
           }
           const row = {

@@ -3,6 +3,7 @@
 const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   health: () => import("./health"),
   facts: () => import("./facts"),
+  fleet: () => import("./fleet"),
 };
 
 async function main() {

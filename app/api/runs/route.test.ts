@@ -44,3 +44,28 @@ describe("POST /api/runs by role", () => {
     expect((await res.json()).code).not.toBe("forbidden");
   });
 });
+
+describe("POST /api/runs by group", () => {
+  it("runs on every node of the groups (children included), each once, and records them", async () => {
+    const { insertNode } = await import("@/server/nodes/repository");
+    const { createGroup } = await import("@/server/groups/service");
+    const { getRun } = await import("@/server/runs/repository");
+    // Nodes nobody can reach (TEST-NET): the run is recorded with them before it fails to connect.
+    const ids = ["g-a", "g-b", "g-c"].map((name) => insertNode(db(), { name, address: "192.0.2.1", port: 22, username: "ops", authMethod: "dashboard-key", privilege: "root", practice: false }).id);
+    const web = createGroup(db(), { name: "webrun", nodeIds: [ids[0], ids[1]], childIds: [] }, "t");
+    const prod = createGroup(db(), { name: "prodrun", nodeIds: [ids[1]], childIds: [web.id] }, "t");
+    const res = await POST(apiRequest("/api/runs", { method: "POST", cookie: viewer, body: { stepIds: ["kernel-modules"], nodeIds: [ids[2]], groupIds: [prod.id], mode: "check" } }));
+    expect(res.status).toBe(202);
+    const { runId } = (await res.json()) as { runId: string };
+    expect(getRun(db(), runId)!.nodes.map((n) => n.name).sort()).toEqual(["g-a", "g-b", "g-c"]);
+    const { engine } = await import("@/server/runs");
+    engine().cancel(runId, "test");
+    await engine().idle();
+  });
+
+  it("refuses an unknown group, naming the field", async () => {
+    const res = await POST(apiRequest("/api/runs", { method: "POST", cookie: viewer, body: { stepIds: ["kernel-modules"], groupIds: [unknownNode], mode: "check" } }));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ field: "groupIds" });
+  });
+});
