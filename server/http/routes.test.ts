@@ -308,6 +308,22 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     },
   },
   "/api/inventory/export": { GET: { role: "viewer", bad: [{ why: "an unknown format", query: "format=xml", field: "format" }] } },
+  "/api/exports/ansible": {
+    POST: {
+      role: "viewer",
+      bad: [
+        ...GENERIC_BAD_BODIES,
+        { why: "no steps", body: { stepIds: [] }, field: "stepIds" },
+        { why: "$(reboot) as a step", body: { stepIds: ["$(reboot)"] }, field: "stepIds" },
+        { why: "a mirror that is no URL", body: { stepIds: ["runc"], delivery: { kind: "mirror", url: "; reboot" } }, field: "delivery" },
+        { why: "an arch nobody publishes", body: { stepIds: ["runc"], arch: "s390x" }, field: "arch" },
+        { why: "a node id that is none", body: { stepIds: ["runc"], nodeIds: ["../x"] }, field: "nodeIds" },
+        { why: "a version with shell", body: { stepIds: ["runc"], versions: { runc: "1.1.5;id" } }, field: "versions" },
+        { why: "an unknown field", body: { stepIds: ["runc"], playbook: "x" }, field: "body" },
+        { why: "a step the catalog lacks", body: { stepIds: ["no-such-step"] } },
+      ],
+    },
+  },
   "/api/health": { GET: { role: "viewer" } },
   "/api/health/scans": {
     POST: {
