@@ -118,6 +118,20 @@ export async function main(args: string[]) {
       `[bench] first scan of ${first.hosts} hosts (new connections): ${round(first.ms)} ms, ${first.failed} failed${first.firstError ? ` (${first.firstError})` : ""}, dashboard RSS peak ${first.rssMiB} MiB (idle ${idleRss}), ${first.connections} SSH connections open at most`,
     );
 
+    // What the health view fetches every second while a scan runs: the matrix of every node.
+    const matrixMs: number[] = [];
+    let matrixBytes = 0;
+    for (let i = 0; i < 5; i++) {
+      matrixMs.push(
+        await timed(async () => {
+          const res = await fetch(`${dash!.url}/api/health`, { headers: { cookie: `nodeprep_session=${dash!.cookie}` } });
+          matrixBytes = (await res.text()).length;
+        }),
+      );
+    }
+    results.matrixApi = { hosts: total, ms: round(median(matrixMs)), bytes: matrixBytes };
+    console.log(`[bench] GET /api/health with ${total} hosts: ${round(median(matrixMs))} ms, ${Math.round(matrixBytes / 1024)} KiB`);
+
     // 2 and 3: Ansible on the same hosts, same script.
     if (ansible) {
       const { observation, probes } = await import("../../server/catalog");

@@ -4,7 +4,10 @@ import { useMemo, useState } from "react";
 import type { GroupSummary } from "@/lib/contracts/groups";
 import type { NodeSummary } from "@/lib/contracts/nodes";
 import { useCan } from "../auth/use-me";
+import { filterNodes } from "../nodes/filter";
 import { useNodes } from "../nodes/use-nodes";
+import { FilterInput } from "../ui/filter-input";
+import { toggled } from "../ui/toggled";
 import { useGroups, useRemoveGroup, useSaveGroup } from "./use-groups";
 
 /** Groups: what each holds (nodes and child groups), made here or by an inventory import. */
@@ -79,16 +82,7 @@ function GroupForm({ group, groups, nodes, onDone }: { group: GroupSummary | nul
   const [members, setMembers] = useState<Set<string>>(new Set(group?.nodeIds ?? []));
   const [children, setChildren] = useState<Set<string>>(new Set(group?.childIds ?? []));
   const [filter, setFilter] = useState("");
-  const shown = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    return f ? nodes.filter((n) => n.name.toLowerCase().includes(f) || n.address.toLowerCase().includes(f)) : nodes;
-  }, [nodes, filter]);
-  const toggle = (set: Set<string>, id: string, on: boolean) => {
-    const next = new Set(set);
-    if (on) next.add(id);
-    else next.delete(id);
-    return next;
-  };
+  const shown = useMemo(() => filterNodes(nodes, filter), [nodes, filter]);
   const error = save.error ?? remove.error;
   return (
     <form
@@ -105,18 +99,11 @@ function GroupForm({ group, groups, nodes, onDone }: { group: GroupSummary | nul
       </label>
       <fieldset className="space-y-1">
         <legend className="text-sm font-semibold">Nodes ({members.size} selected)</legend>
-        <input
-          type="search"
-          aria-label="Filter nodes"
-          placeholder="filter by name or address"
-          className="w-64 rounded border border-slate-300 px-2 py-1 text-sm"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
+        <FilterInput value={filter} onChange={setFilter} />
         <div className="grid max-h-64 grid-cols-[repeat(auto-fill,minmax(14rem,1fr))] gap-x-4 overflow-auto">
           {shown.map((n) => (
             <label key={n.id} className="flex items-center gap-2 text-sm">
-              <input type="checkbox" className="size-4" checked={members.has(n.id)} onChange={(e) => setMembers(toggle(members, n.id, e.target.checked))} />
+              <input type="checkbox" className="size-4" checked={members.has(n.id)} onChange={(e) => setMembers(toggled(members, n.id, e.target.checked))} />
               <span className="font-mono">{n.name}</span>
             </label>
           ))}
@@ -129,7 +116,7 @@ function GroupForm({ group, groups, nodes, onDone }: { group: GroupSummary | nul
             .filter((g) => g.id !== group?.id)
             .map((g) => (
               <label key={g.id} className="flex items-center gap-2 text-sm">
-                <input type="checkbox" className="size-4" checked={children.has(g.id)} onChange={(e) => setChildren(toggle(children, g.id, e.target.checked))} />
+                <input type="checkbox" className="size-4" checked={children.has(g.id)} onChange={(e) => setChildren(toggled(children, g.id, e.target.checked))} />
                 <span className="font-mono">{g.name}</span>
               </label>
             ))}

@@ -4,7 +4,9 @@ import { useDeferredValue, useMemo, useState } from "react";
 import type { HealthMatrix as Matrix, ScanView } from "@/lib/contracts/health";
 import { CellDetail } from "./cell-detail";
 import { DriftList } from "./drift-list";
+import { GroupSelect } from "../groups/group-select";
 import { useGroups } from "../groups/use-groups";
+import { FilterInput } from "../ui/filter-input";
 import { HealthMatrix, type CellRef } from "./health-matrix";
 import { arrangeMatrix, STATUS_FILTERS, type StatusFilter } from "./matrix-groups";
 import { StateLegend } from "./state-icon";
@@ -130,25 +132,8 @@ export function HealthView() {
       ) : (
         <>
           <div role="search" aria-label="Filter the matrix" className="flex flex-wrap items-center gap-3 text-sm">
-            <input
-              type="search"
-              aria-label="Filter nodes"
-              placeholder="filter by name or address"
-              className="w-56 rounded border border-slate-300 px-2 py-1"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-            />
-            <label className="flex items-center gap-2">
-              Group
-              <select value={group?.id ?? ""} onChange={(e) => setParam("group", e.target.value || null)} className="rounded border border-slate-300 bg-white px-2 py-1">
-                <option value="">all nodes</option>
-                {allGroups.map((g) => (
-                  <option key={g.id} value={g.id}>
-                    {g.name} ({g.allNodeIds.length})
-                  </option>
-                ))}
-              </select>
-            </label>
+            <FilterInput value={text} onChange={setText} />
+            <GroupSelect groups={allGroups} value={group?.id ?? ""} onChange={(id) => setParam("group", id || null)} />
             <label className="flex items-center gap-2">
               Show
               <select value={status} onChange={(e) => setParam("status", e.target.value === "all" ? null : e.target.value)} className="rounded border border-slate-300 bg-white px-2 py-1">

@@ -1,5 +1,6 @@
 import type { GroupSummary } from "@/lib/contracts/groups";
 import type { HealthNodeRow } from "@/lib/contracts/health";
+import { nodeMatches } from "../nodes/filter";
 
 // The health matrix filtered (a group, a state, a name) and, optionally, in one section per group.
 // Pure, so the page and the render benchmark (bench/fleet) use the same code.
@@ -36,7 +37,7 @@ export interface ArrangedMatrix {
 }
 
 const matches = (row: HealthNodeRow, status: StatusFilter, text: string) => {
-  if (text && !row.name.toLowerCase().includes(text) && !row.address.toLowerCase().includes(text)) return false;
+  if (!nodeMatches(row, text)) return false;
   switch (status) {
     case "all":
       return true;

@@ -3,26 +3,15 @@ import Link from "next/link";
 import { memo, useDeferredValue, useMemo, useState } from "react";
 import type { GroupSummary } from "@/lib/contracts/groups";
 import type { NodeSummary } from "@/lib/contracts/nodes";
+import { GroupSelect } from "../groups/group-select";
 import { useGroups } from "../groups/use-groups";
+import { FilterInput } from "../ui/filter-input";
+import { filterNodes, groupsByNode } from "./filter";
 import { CheckBadge, HostKeyBadge } from "./status";
 import { useNodes } from "./use-nodes";
 
 const privilegeText = { root: "root login", "sudo-nopasswd": "sudo (no password)", "sudo-password": "sudo with password" } as const;
 const authText = { key: "private key", password: "password", "dashboard-key": "dashboard key" } as const;
-
-/** Each node's direct groups, by node id (one pass over the groups, not one per row). */
-export function groupsByNode(groups: readonly GroupSummary[]): Map<string, string[]> {
-  const m = new Map<string, string[]>();
-  for (const g of groups) for (const n of g.nodeIds) (m.get(n) ?? m.set(n, []).get(n)!).push(g.name);
-  return m;
-}
-
-/** Nodes whose name or address contain the text and that are in the group (with its children). */
-export function filterNodes(nodes: readonly NodeSummary[], text: string, group: GroupSummary | null): NodeSummary[] {
-  const t = text.trim().toLowerCase();
-  const members = group ? new Set(group.allNodeIds) : null;
-  return nodes.filter((n) => (!members || members.has(n.id)) && (!t || n.name.toLowerCase().includes(t) || n.address.toLowerCase().includes(t)));
-}
 
 export function NodeTable() {
   const { data, error, isPending } = useNodes();
@@ -74,27 +63,8 @@ export function NodeFilters({
 }) {
   return (
     <div className="flex flex-wrap items-center gap-3 text-sm">
-      <input
-        type="search"
-        aria-label="Filter nodes"
-        placeholder="filter by name or address"
-        className="w-64 rounded border border-slate-300 px-2 py-1"
-        value={text}
-        onChange={(e) => onText(e.target.value)}
-      />
-      {groups.length > 0 && (
-        <label className="flex items-center gap-2">
-          Group
-          <select value={groupId} onChange={(e) => onGroup(e.target.value)} className="rounded border border-slate-300 bg-white px-2 py-1">
-            <option value="">all nodes</option>
-            {groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name} ({g.allNodeIds.length})
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      <FilterInput value={text} onChange={onText} />
+      {groups.length > 0 && <GroupSelect groups={groups} value={groupId} onChange={onGroup} />}
       <span className="text-slate-600" role="status" aria-label="Nodes shown">
         {shown === total ? `${total} nodes` : `${shown} of ${total} nodes`}
       </span>

@@ -4,6 +4,7 @@ import { useId, useState } from "react";
 import { exportsApi } from "@/lib/api/exports";
 import type { ArtifactArch, Delivery } from "@/lib/contracts/artifacts";
 import type { RuntimeVersions } from "@/lib/contracts/runs";
+import { toggled } from "../ui/toggled";
 import type { WizardStep } from "./wizard";
 import { VersionPicker } from "./version-picker";
 
@@ -61,12 +62,7 @@ export function AnsibleExport({ steps, currentStep, version, nodeIds }: { steps:
                   type="checkbox"
                   className="size-4"
                   checked={chosen.has(s.id)}
-                  onChange={(e) => {
-                    const next = new Set(chosen);
-                    if (e.target.checked) next.add(s.id);
-                    else next.delete(s.id);
-                    setChosen(next);
-                  }}
+                  onChange={(e) => setChosen(toggled(chosen, s.id, e.target.checked))}
                 />
                 {s.order}. {s.title}
               </label>

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import type { GroupSummary } from "@/lib/contracts/groups";
 import type { NodeSummary } from "@/lib/contracts/nodes";
+import { filterNodes } from "../nodes/filter";
+import { FilterInput } from "../ui/filter-input";
 
 /** Show a filter box above this many nodes. */
 const FILTER_FROM = 12;
@@ -34,10 +36,7 @@ export function NodePicker({
     for (const g of groups) if (selectedGroups.includes(g.id)) for (const n of g.allNodeIds) if (!m.has(n)) m.set(n, g.name);
     return m;
   }, [groups, selectedGroups]);
-  const shown = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    return f ? nodes.filter((n) => n.name.toLowerCase().includes(f) || n.address.toLowerCase().includes(f)) : nodes;
-  }, [nodes, filter]);
+  const shown = useMemo(() => filterNodes(nodes, filter), [nodes, filter]);
   const count = new Set([...selected, ...viaGroup.keys()]).size;
   return (
     <fieldset className="rounded border border-slate-200 bg-white p-3">
@@ -69,14 +68,9 @@ export function NodePicker({
         </div>
       )}
       {nodes.length > FILTER_FROM && (
-        <input
-          type="search"
-          aria-label="Filter nodes"
-          placeholder="filter by name or address"
-          className="mb-2 w-64 rounded border border-slate-300 px-2 py-1 text-sm"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
+        <div className="mb-2">
+          <FilterInput value={filter} onChange={setFilter} />
+        </div>
       )}
       <div className="flex max-h-72 flex-wrap gap-x-4 gap-y-1 overflow-auto">
         {shown.map((n) => {
