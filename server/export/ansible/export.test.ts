@@ -104,12 +104,15 @@ describe("the export is planned by the steps themselves", () => {
 });
 
 describe("artifacts: the same sha256", () => {
-  it("bundled: copy of the file, its sum checked on the controller first; tarballs kept and unarchived", () => {
+  it("bundled: copy of the file, its sum checked on the controller first; tarballs kept, extracted when they change", () => {
     const e = exported();
     const cd = resolveArtifact("containerd", null, "amd64");
     const tasks = e.tasks("containerd");
     expect(tasks.find((t) => t["ansible.builtin.copy"])!["ansible.builtin.copy"]).toMatchObject({ src: cd.file, dest: `{{ nodeprep_artifact_dir }}/${cd.file}` });
-    expect(tasks.find((t) => t["ansible.builtin.unarchive"])!["ansible.builtin.unarchive"]).toEqual({ src: `{{ nodeprep_artifact_dir }}/${cd.file}`, dest: "/usr/local", remote_src: true });
+    // Extracted with the wizard's own install command, when the file arrived or changed.
+    const extract = tasks.find((t) => t.name.startsWith("containerd | extract"))!;
+    expect(extract["ansible.builtin.command"]).toEqual({ cmd: `tar -C /usr/local -xzf '{{ nodeprep_artifact_dir }}/${cd.file}'` });
+    expect(extract.when).toBe("nodeprep_containerd_1 is changed");
     const runc = e.tasks("runc").find((t) => t["ansible.builtin.copy"])!["ansible.builtin.copy"];
     expect(runc).toMatchObject({ dest: "/usr/local/sbin/runc", mode: "0755" });
     expect(parse(e.text("roles/nodeprep/vars/main.yml")!).nodeprep_bundled_files).toContainEqual({ file: cd.file, sha256: cd.sha256 });

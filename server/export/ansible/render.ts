@@ -73,9 +73,8 @@ export function renderFiles(rendered: RenderedTasks, opts: { delivery: Delivery;
         name: `Prepare hosts for a Kubernetes container runtime: ${titles.join(", ")}`,
         hosts: "all",
         become: true,
-        gather_facts: true,
-        // The preflight reads only the init system and the architecture.
-        gather_subset: ["!all"],
+        // The role's first task reads the little it checks (init, architecture, glibc): no fact gathering.
+        gather_facts: false,
         roles: ["nodeprep"],
       },
     ]),

@@ -1,7 +1,7 @@
 import "server-only";
 import path from "node:path";
 import type { Delivery, ResolvedArtifact } from "@/lib/contracts/artifacts";
-import { compareVersions, describeAction, downloadUrl, findCached, resolveAction } from "../../artifacts";
+import { compareVersions, describeAction, downloadUrl, findCached, installCommand, resolveAction } from "../../artifacts";
 import { command as shellCommand } from "../../ssh/quote";
 import { ExportError, type ExportStep } from "./plan";
 
@@ -17,6 +17,12 @@ import { ExportError, type ExportStep } from "./plan";
 // Tasks run in the steps' order; a handler is flushed where the step runs its command.
 
 export type Task = Record<string, unknown>;
+
+/**
+ * Directories every systemd host has (the FHS's /usr/local tree, systemd's and procps's *.d): the
+ * export makes the others, as the wizard's `mkdir -p` does. Each task costs a remote Python run.
+ */
+const ALWAYS_THERE = new Set(["/etc", "/usr/local", "/usr/local/bin", "/usr/local/sbin", "/etc/modules-load.d", "/etc/sysctl.d"]);
 
 export interface StepTasks {
   stepId: string;
@@ -92,7 +98,7 @@ export function renderTasks(plan: readonly ExportStep[], opts: TaskOptions): Ren
     const label = (what: string) => `${step.id} | ${what}`;
     const push = (task: Task, why: string | null = null) => out.push({ task, why });
     const ensureDir = (dir: string, mode?: string) => {
-      if (dirsMade.has(dir)) return;
+      if (dirsMade.has(dir) || ALWAYS_THERE.has(dir)) return;
       dirsMade.add(dir);
       push({ name: label(`directory ${dir}`), "ansible.builtin.file": { path: dir, state: "directory", ...(mode ? { mode } : {}) } });
     };
@@ -202,17 +208,17 @@ export function renderTasks(plan: readonly ExportStep[], opts: TaskOptions): Ren
             ensureDir(dest.dir);
             const unpack = varName(step.id, ++n);
             writtenBy.set(dest.dir, unpack);
+            // The wizard's own install command, run when the release file arrived or changed: a second
+            // run copies nothing and so extracts nothing (a binary deleted since shows in nodeprep's health).
             push(
               {
                 name: label(`extract ${artifact.file} into ${dest.dir}`),
-                "ansible.builtin.unarchive": { src: target, dest: dest.dir, remote_src: true },
+                "ansible.builtin.command": { cmd: installCommand(dest, target) },
                 register: unpack,
-                // unarchive cannot compare a .tar.gz in check mode (ansible-core skips it), and on a
-                // fresh host the archive is not there yet: the download above shows the change.
-                when: "not ansible_check_mode",
+                when: `${reg} is changed`,
                 ...notify(dest.dir),
               },
-              `as nodeprep does: tar -C ${dest.dir} -xzf ${artifact.file}; unarchive compares the files first and changes only what differs`,
+              `as nodeprep does: ${installCommand(dest, artifact.file)}`,
             );
           }
           break;
@@ -222,39 +228,39 @@ export function renderTasks(plan: readonly ExportStep[], opts: TaskOptions): Ren
     return { stepId: step.id, title: step.title, summary: step.summary, notes, tasks: out };
   });
 
+  // One read of what nodeprep's facts decide on (server/facts: sd_booted, uname -m, glibc), asserted
+  // on the controller: no fact gathering, one remote command.
+  const arches = [...new Set(bundledArches(plan))];
+  const machine = arches[0] === "arm64" ? "aarch64" : "x86_64";
+  const glibc = glibcMins.sort(compareVersions).at(-1);
   const preflight: Task[] = [
     {
+      name: "nodeprep | read the init system, the architecture and the C library",
+      "ansible.builtin.shell": "if [ -d /run/systemd/system ]; then echo systemd; else echo other; fi; uname -m; getconf GNU_LIBC_VERSION 2>/dev/null || echo unknown",
+      register: "nodeprep_host",
+      changed_when: false,
+      check_mode: false,
+    },
+    {
       name: "nodeprep | the recipe is for hosts run by systemd",
-      "ansible.builtin.assert": { that: ["ansible_facts.service_mgr == 'systemd'"], fail_msg: "this host's init is not systemd: nodeprep's recipe (containerd.service, modules-load.d, the systemd cgroup driver) needs it", quiet: true },
+      "ansible.builtin.assert": { that: ["nodeprep_host.stdout_lines[0] == 'systemd'"], fail_msg: "this host's init is not systemd: nodeprep's recipe (containerd.service, modules-load.d, the systemd cgroup driver) needs it", quiet: true },
     },
   ];
-  const arches = [...new Set(steps.length ? bundledArches(plan) : [])];
   if (arches.length) {
-    const machine = arches[0] === "amd64" ? "x86_64" : "aarch64";
     preflight.push({
       name: `nodeprep | the release files are built for ${machine}`,
-      "ansible.builtin.assert": { that: [`ansible_facts.architecture == '${machine}'`], fail_msg: `this export carries ${arches[0]} release files; export again for this host's architecture`, quiet: true },
+      "ansible.builtin.assert": { that: [`nodeprep_host.stdout_lines[1] == '${machine}'`], fail_msg: `this export carries ${arches[0]} release files, the host is {{ nodeprep_host.stdout_lines[1] }}: export again for its architecture`, quiet: true },
     });
   }
-  if (glibcMins.length) {
-    const min = glibcMins.sort(compareVersions).at(-1)!;
-    preflight.push(
-      {
-        name: "nodeprep | read the C library's version",
-        "ansible.builtin.command": { argv: ["getconf", "GNU_LIBC_VERSION"] },
-        register: "nodeprep_libc",
-        changed_when: false,
-        check_mode: false,
+  if (glibc) {
+    preflight.push({
+      name: `nodeprep | the release files need glibc ${glibc} or newer`,
+      "ansible.builtin.assert": {
+        that: [`nodeprep_host.stdout_lines[2].split()[-1] is version('${glibc}', '>=')`],
+        fail_msg: `the release files are linked against glibc ${glibc}; this host has {{ nodeprep_host.stdout_lines[2] }} (nodeprep refuses such a host the same way)`,
+        quiet: true,
       },
-      {
-        name: `nodeprep | the release files need glibc ${min} or newer`,
-        "ansible.builtin.assert": {
-          that: [`nodeprep_libc.stdout.split()[1] is version('${min}', '>=')`],
-          fail_msg: `the release files are linked against glibc ${min}; this host has {{ nodeprep_libc.stdout }} (nodeprep refuses such a host the same way)`,
-          quiet: true,
-        },
-      },
-    );
+    });
   }
   if (bundled.length) {
     preflight.push(
