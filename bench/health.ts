@@ -81,7 +81,7 @@ export function syntheticMatrix(base: HealthColumn[], count: number, seed = 42):
       openDrift: 0,
     };
   });
-  return { columns, nodes, summary: { ready: nodes.filter((n) => n.ready).length, total: count, unreachable: 0, neverChecked: 0 }, scan: null };
+  return { columns, nodes, summary: { ready: nodes.filter((n) => n.ready).length, total: count, unreachable: 0, neverChecked: 0 }, scan: null, version: 0 };
 }
 
 async function renderBench(columns: HealthColumn[], count: number, reps: number) {

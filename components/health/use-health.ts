@@ -2,16 +2,29 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { healthApi } from "@/lib/api/health";
-import type { StartScanBody } from "@/lib/contracts/health";
+import { applyUpdate, type HealthMatrix, type StartScanBody } from "@/lib/contracts/health";
 import { queryKeys } from "@/lib/queries";
 
 /** While a scan runs, the matrix refetches every second: each node's progress and results appear as they land. */
 const SCAN_POLL_MS = 1_000;
 
+/**
+ * While a scan runs, each poll asks only for what changed since the matrix it has (a fleet's whole
+ * matrix is megabytes): the rows of the nodes checked since, merged in place. Otherwise, and when the
+ * nodes themselves changed, the whole matrix.
+ */
 export function useHealthMatrix() {
+  const qc = useQueryClient();
   return useQuery({
     queryKey: queryKeys.health.matrix(),
-    queryFn: healthApi.matrix,
+    queryFn: async (): Promise<HealthMatrix> => {
+      const had = qc.getQueryData<HealthMatrix>(queryKeys.health.matrix());
+      if (had?.scan?.status === "running") {
+        const merged = applyUpdate(had, await healthApi.matrixSince(had.version));
+        if (merged) return merged;
+      }
+      return healthApi.matrix();
+    },
     refetchInterval: (q) => (q.state.data?.scan?.status === "running" ? SCAN_POLL_MS : false),
   });
 }

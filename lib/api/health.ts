@@ -1,8 +1,9 @@
-import { CheckDetail, DriftList, HealthMatrix, NodeHealth, ScanView, StartScanAnswer, type StartScanBody } from "../contracts/health";
+import { CheckDetail, DriftList, HealthMatrix, HealthMatrixUpdate, NodeHealth, ScanView, StartScanAnswer, type StartScanBody } from "../contracts/health";
 import { fetchJson } from "../fetcher";
 
 export const healthApi = {
   matrix: () => fetchJson(HealthMatrix, "/api/health"),
+  matrixSince: (version: number) => fetchJson(HealthMatrixUpdate, `/api/health?since=${version}`),
   scan: (body: Partial<StartScanBody> = {}) => fetchJson(StartScanAnswer, "/api/health/scans", { method: "POST", body: JSON.stringify(body) }),
   scanById: (id: string) => fetchJson(ScanView, `/api/health/scans/${encodeURIComponent(id)}`),
   node: (nodeId: string) => fetchJson(NodeHealth, `/api/health/nodes/${encodeURIComponent(nodeId)}`),

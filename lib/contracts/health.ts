@@ -104,14 +104,53 @@ export const HealthNodeRow = z.object({
 });
 export type HealthNodeRow = z.infer<typeof HealthNodeRow>;
 
+export const MatrixSummary = z.object({ ready: z.number().int(), total: z.number().int(), unreachable: z.number().int(), neverChecked: z.number().int() });
+export type MatrixSummary = z.infer<typeof MatrixSummary>;
+
 export const HealthMatrix = z.object({
   columns: z.array(HealthColumn),
   nodes: z.array(HealthNodeRow),
-  summary: z.object({ ready: z.number().int(), total: z.number().int(), unreachable: z.number().int(), neverChecked: z.number().int() }),
+  summary: MatrixSummary,
   /** The scan in progress, if any (its per-node progress), else the last one. */
   scan: ScanView.nullable(),
+  /** The newest check when the matrix was built: `GET /api/health?since=` that returns what changed after it. */
+  version: z.number().int(),
 });
 export type HealthMatrix = z.infer<typeof HealthMatrix>;
+
+/**
+ * What changed since a version (issue 16: a fleet's matrix is megabytes, polled every second while a
+ * scan runs): the rows of the nodes checked since, every node's id in display order (a node added or
+ * removed means: fetch it all), and the scan's progress.
+ */
+export const HealthMatrixUpdate = z.object({
+  version: z.number().int(),
+  order: z.array(z.string()),
+  nodes: z.array(HealthNodeRow),
+  scan: ScanView.nullable(),
+});
+export type HealthMatrixUpdate = z.infer<typeof HealthMatrixUpdate>;
+
+export const MatrixQuery = z.object({ since: z.coerce.number().int().min(0).optional() }).strict();
+
+/** The counts above the matrix, from its rows (the server and a merged update use the same rule). */
+export function summarize(nodes: readonly HealthNodeRow[]): MatrixSummary {
+  return {
+    ready: nodes.filter((n) => n.ready).length,
+    total: nodes.length,
+    unreachable: nodes.filter((n) => n.lastCheck?.reach === "unreachable").length,
+    neverChecked: nodes.filter((n) => !n.lastCheck).length,
+  };
+}
+
+/** A matrix with an update applied, or null when the nodes themselves changed (fetch the whole matrix). */
+export function applyUpdate(m: HealthMatrix, u: HealthMatrixUpdate): HealthMatrix | null {
+  if (u.order.length !== m.nodes.length || u.order.some((id, i) => m.nodes[i].nodeId !== id)) return null;
+  const changed = new Map(u.nodes.map((r) => [r.nodeId, r]));
+  // Unchanged rows keep their identity, so the matrix re-renders only the rows that changed.
+  const nodes = changed.size ? m.nodes.map((r) => changed.get(r.nodeId) ?? r) : m.nodes;
+  return { ...m, nodes, summary: changed.size ? summarize(nodes) : m.summary, scan: u.scan, version: u.version };
+}
 
 /** A probe that was ok and now is not. */
 export const DriftEvent = z.object({

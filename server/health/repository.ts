@@ -332,6 +332,16 @@ export function listChecks(db: Db, nodeId: string, limit = 50): CheckSummary[] {
 
 // ---- the matrix ----
 
+/** The newest check's id (0 when there is none): the matrix's version. */
+export function newestCheckId(db: Db): number {
+  return (db.prepare("SELECT MAX(id) FROM health_checks").pluck().get() as number | null) ?? 0;
+}
+
+/** The nodes with a check newer than `since` (what a poll during a scan must refresh). */
+export function nodesCheckedAfter(db: Db, since: number): Set<string> {
+  return new Set(db.prepare("SELECT DISTINCT node_id FROM health_checks WHERE id > ?").pluck().all(since) as string[]);
+}
+
 export interface MatrixNode {
   id: string;
   name: string;

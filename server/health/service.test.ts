@@ -4,6 +4,7 @@
 // probes plus the boot files in one script, run by the local shell (server/runs/local-host.ts).
 import { describe, expect, it } from "vitest";
 import type { ProbeResult, ProbeStatus } from "@/lib/contracts/catalog";
+import { applyUpdate } from "@/lib/contracts/health";
 import { observation } from "../catalog";
 import { openDb } from "../db";
 import { localHost } from "../runs/local-host";
@@ -230,6 +231,28 @@ describe("drift through the service", () => {
     db.prepare("INSERT INTO health_scans (id, trigger, actor, status, started_at) VALUES ('old', 'manual', NULL, 'running', '2020-01-01T00:00:00Z')").run();
     createHealthService({ db, listNodes: () => [], probes: () => PROBES, facts: () => null, connect: async () => fakeHost("x"), observe: async () => ({ probes: [], files: {} }) });
     expect(db.prepare("SELECT status FROM health_scans WHERE id = 'old'").pluck().get()).toBe("interrupted");
+  });
+});
+
+describe("polling a fleet's matrix while a scan runs", () => {
+  it("an update carries only the rows checked since the version; merged, it equals the whole matrix", async () => {
+    const { world, service, nodes, scan } = setup(6, { concurrency: 2 });
+    await scan();
+    const before = service.matrix();
+    expect(service.matrixSince(before.version)).toMatchObject({ version: before.version, nodes: [] });
+    world.statuses.get(nodes[2].id)!["swap-off"] = "fail";
+    await scan([nodes[2].id, nodes[4].id]);
+    const update = service.matrixSince(before.version);
+    expect(update.nodes.map((n) => n.nodeId)).toEqual([nodes[2].id, nodes[4].id]);
+    expect(update.order).toEqual(nodes.map((n) => n.id));
+    const merged = applyUpdate(before, update)!;
+    const whole = service.matrix();
+    expect({ ...merged, scan: null }).toEqual({ ...whole, scan: null });
+    expect(merged.summary).toMatchObject({ ready: 5, total: 6 });
+    // Rows that did not change keep their identity (React re-renders only the changed rows).
+    expect(merged.nodes[0]).toBe(before.nodes[0]);
+    // Another set of nodes: the caller must fetch the whole matrix.
+    expect(applyUpdate(before, { ...update, order: update.order.slice(1) })).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { HostFacts } from "@/lib/contracts/facts";
-import { layerOf, type HealthColumn, type HealthMatrix, type NodeHealth, type ScanTrigger } from "@/lib/contracts/health";
+import { layerOf, summarize, type HealthColumn, type HealthMatrix, type HealthMatrixUpdate, type NodeHealth, type ScanTrigger } from "@/lib/contracts/health";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import {
@@ -13,6 +13,8 @@ import {
   listChecks,
   listDrift,
   markInterruptedScans,
+  newestCheckId,
+  nodesCheckedAfter,
   recordCheck,
   setScanNode,
   type MatrixNode,
@@ -82,16 +84,20 @@ export function createHealthService(deps: HealthDeps) {
 
   function matrix(): HealthMatrix {
     const cols = columns();
+    const version = newestCheckId(db);
     const nodes = healthRows(db, deps.listNodes(), cols);
+    return { columns: cols, nodes, summary: summarize(nodes), scan: running ? getScan(db, running.id) : latestScan(db), version };
+  }
+
+  /** Only the rows of nodes checked after `since` (a poll while a scan runs). */
+  function matrixSince(since: number): HealthMatrixUpdate {
+    const version = newestCheckId(db);
+    const all = deps.listNodes();
+    const changed = nodesCheckedAfter(db, since);
     return {
-      columns: cols,
-      nodes,
-      summary: {
-        ready: nodes.filter((n) => n.ready).length,
-        total: nodes.length,
-        unreachable: nodes.filter((n) => n.lastCheck?.reach === "unreachable").length,
-        neverChecked: nodes.filter((n) => !n.lastCheck).length,
-      },
+      version,
+      order: all.map((n) => n.id),
+      nodes: changed.size ? healthRows(db, all.filter((n) => changed.has(n.id)), columns()) : [],
       scan: running ? getScan(db, running.id) : latestScan(db),
     };
   }
@@ -112,7 +118,7 @@ export function createHealthService(deps: HealthDeps) {
     };
   }
 
-  return { startScan, matrix, nodeHealth, columns, runningScanId: () => running?.id ?? null };
+  return { startScan, matrix, matrixSince, nodeHealth, columns, runningScanId: () => running?.id ?? null };
 }
 
 export type HealthService = ReturnType<typeof createHealthService>;

@@ -324,7 +324,15 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
       ],
     },
   },
-  "/api/health": { GET: { role: "viewer" } },
+  "/api/health": {
+    GET: {
+      role: "viewer",
+      bad: [
+        { why: "since not a number", query: "since=%24(reboot)", field: "since" },
+        { why: "an unknown parameter", query: "nodes=all", field: "query" },
+      ],
+    },
+  },
   "/api/health/scans": {
     POST: {
       role: "viewer",
