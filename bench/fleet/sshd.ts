@@ -100,7 +100,7 @@ function processesOf(uid: number): number[] {
 
 export async function startEndpoints(count: number): Promise<Endpoints> {
   if (process.getuid?.() !== 0) throw new Error("bench/fleet creates a throwaway user: run it as root (as npm test and CI do)");
-  const { sshd, libPath } = ensureSshd();
+  const unpacked = ensureSshd();
   const user = `npbench${randomBytes(3).toString("hex")}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-bench-fleet-"));
   const sudoers = `/etc/sudoers.d/${user}`;
@@ -134,11 +134,21 @@ export async function startEndpoints(count: number): Promise<Endpoints> {
     sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "nodeprep-bench-host", "-f", path.join(dir, "host_ed25519")]);
     sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "nodeprep-bench-client", "-f", path.join(dir, "client_ed25519")]);
     fs.copyFileSync(path.join(dir, "client_ed25519.pub"), path.join(dir, "authorized_keys"));
+    // The user cannot read root's cache: sshd and libwrap go into the bench's own directory.
+    const sshd = path.join(dir, "sshd");
+    fs.copyFileSync(unpacked.sshd, sshd);
+    fs.chmodSync(sshd, 0o755);
+    fs.mkdirSync(path.join(dir, "lib"));
+    for (const libDir of unpacked.libPath.split(":")) {
+      if (!fs.existsSync(libDir)) continue;
+      for (const f of fs.readdirSync(libDir).filter((x) => x.startsWith("libwrap"))) fs.cpSync(path.join(libDir, f), path.join(dir, "lib", f), { dereference: true });
+    }
+    const libPath = path.join(dir, "lib");
     const ports = await freePorts(count);
     uid = Number(sh("id", ["-u", user]).trim());
     const gid = Number(sh("id", ["-g", user]).trim());
     fs.chownSync(dir, uid, gid);
-    for (const f of ["host_ed25519", "host_ed25519.pub", "authorized_keys"]) fs.chownSync(path.join(dir, f), uid, gid);
+    for (const f of ["host_ed25519", "host_ed25519.pub", "authorized_keys", "lib"]) fs.chownSync(path.join(dir, f), uid, gid);
     for (let i = 0; i < ports.length; i += PORTS_PER_SSHD) {
       const mine = ports.slice(i, i + PORTS_PER_SSHD);
       const config = path.join(dir, `sshd-${i / PORTS_PER_SSHD}.conf`);
