@@ -64,7 +64,7 @@ test("import an inventory: preview, import, and the same file again changes noth
   // A vaulted sudo password: refused whole, naming where it is.
   await pick("Inventory (INI or YAML)", "vaulted.yml", `all:\n  hosts:\n    other:\n      ansible_user: ops\n      ansible_become_password: !vault |\n        $ANSIBLE_VAULT;1.1;AES256\n        6162\n`);
   await page.getByRole("button", { name: "Preview" }).click();
-  await expect(page.getByRole("alert")).toContainText("ansible_become_password of host other is encrypted with Ansible Vault");
+  await expect(page.getByRole("form", { name: "Inventory files" }).getByRole("alert")).toContainText("ansible_become_password of host other is encrypted with Ansible Vault");
 
   // The export reads back with the new host and its group.
   const exported = await (await api.get("/api/inventory/export?format=ini")).text();
