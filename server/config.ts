@@ -17,6 +17,8 @@ const Env = z.object({
   NODEPREP_PUBLIC_URL: z.url().optional(),
   /** How long a sign-in lasts. */
   NODEPREP_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** How many hosts a health scan reads at once (each its own SSH connection, kept in the pool). */
+  NODEPREP_SCAN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** `name:password`: create this admin at start when there are no users yet (tests, automation).
    *  Without it the first start prints a one-time setup link instead. */
   NODEPREP_BOOTSTRAP_ADMIN: z

@@ -1,5 +1,6 @@
 import "server-only";
 import { observeHost, probes } from "../catalog";
+import { config } from "../config";
 import { db } from "../db";
 import { getFacts, listNodes } from "../nodes/repository";
 import { loadTarget } from "../nodes/targets";
@@ -19,6 +20,7 @@ export function health(): HealthService {
     const database = db();
     g.nodeprepHealth = createHealthService({
       db: database,
+      concurrency: config().NODEPREP_SCAN_CONCURRENCY,
       listNodes: () => listNodes(database).map((n) => ({ id: n.id, name: n.name, address: n.address, port: n.port, practice: n.practice })),
       probes: () => [...probes.values()].map((p) => ({ id: p.id, title: p.title, fixStepId: p.fixStepId })),
       facts: (nodeId) => getFacts(database, nodeId),
