@@ -27,14 +27,14 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startDashboard(dataDir: string, log: string): Promise<Dashboard> {
+export async function startDashboard(dataDir: string, log: string, extraEnv: Record<string, string> = {}): Promise<Dashboard> {
   if (!fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) throw new Error("no built dashboard: run `npx next build` first (the bench measures the production server)");
   const port = await freePort();
   const admin = { name: "bench-admin", password: randomBytes(18).toString("base64url") };
   const out = fs.openSync(log, "a");
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "scripts", "start.mjs")], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", NODEPREP_DATA_DIR: dataDir, NODEPREP_HOST: "127.0.0.1", PORT: String(port), NODEPREP_BOOTSTRAP_ADMIN: `${admin.name}:${admin.password}`, NODEPREP_PRACTICE_NODES: "0" },
+    env: { ...process.env, NODE_ENV: "production", NODEPREP_DATA_DIR: dataDir, NODEPREP_HOST: "127.0.0.1", PORT: String(port), NODEPREP_BOOTSTRAP_ADMIN: `${admin.name}:${admin.password}`, NODEPREP_PRACTICE_NODES: "0", ...extraEnv },
     stdio: ["ignore", out, out],
   });
   const url = `http://127.0.0.1:${port}`;

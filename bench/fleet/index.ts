@@ -1,4 +1,4 @@
-// npm run bench -- fleet [--hosts 50,100,200] [--reps 2] [--skip-ansible] [--skip-screenshot] [--render-only]
+// npm run bench -- fleet [--hosts 50,100,200] [--reps 2] [--concurrency 8] [--skip-ansible] [--skip-screenshot] [--render-only]
 //
 // 200 real SSH endpoints on this machine (sshd.ts: a throwaway user with passwordless sudo, a few sshd
 // processes on 16 loopback ports each), imported into the real, built dashboard from a generated
@@ -95,7 +95,9 @@ export async function main(args: string[]) {
     ep = await startEndpoints(total);
     console.log(`[bench] ${total} SSH endpoints: user ${ep.user}, ports ${ep.ports[0]}..${ep.ports.at(-1)}, ${Math.ceil(total / 16)} sshd processes`);
     const sshPorts = new Set(ep.ports);
-    dash = await startDashboard(path.join(work, "data"), path.join(work, "dashboard.log"));
+    const concurrency = arg(args, "--concurrency");
+    dash = await startDashboard(path.join(work, "data"), path.join(work, "dashboard.log"), concurrency ? { NODEPREP_SCAN_CONCURRENCY: concurrency } : {});
+    results.scanConcurrency = Number(concurrency ?? 8);
     const idleRss = round(treeRssMiB(dash.pid));
 
     // Import: preview, then the import of exactly that preview.
