@@ -84,7 +84,8 @@ describe("inventory import", () => {
     // A preview of another file does not apply.
     expect(() => mods.imp.applyImport(db, { ...body(changed.replace("2201", "2202")), fingerprint: preview.fingerprint }, "alice")).toThrow(/preview again/);
     expect(mods.nodes.getNodeByName(db, "db-1")!.port).toBe(2200);
-    mods.imp.applyImport(db, { ...body(changed), fingerprint: preview.fingerprint }, "alice");
+    // The result counts what the preview called changed, a new group membership included.
+    expect(mods.imp.applyImport(db, { ...body(changed), fingerprint: preview.fingerprint }, "alice")).toMatchObject({ created: 0, updated: 2 });
     expect(mods.nodes.getNodeByName(db, "db-1")!.port).toBe(2201);
   });
 

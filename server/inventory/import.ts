@@ -357,6 +357,7 @@ export function applyImport(db: Db, body: Body & { fingerprint: string }, actor:
       let updated = 0;
       for (const d of desired) {
         const h = d.host;
+        if (h.status === "changed") updated++;
         const connection = h.changes.some((c) => !c.startsWith("groups:") && !c.startsWith("host key:"));
         if (d.existing && (d.existing.practice || !connection)) continue;
         const input = {
@@ -376,7 +377,6 @@ export function applyImport(db: Db, body: Body & { fingerprint: string }, actor:
         };
         if (d.existing) {
           updateNode(db, d.existing.id, input, actor);
-          updated++;
         } else {
           createNode(db, input, actor);
           created++;
