@@ -70,7 +70,13 @@ export function AnsibleExport({ steps, currentStep, version, nodeIds }: { steps:
           </div>
         </fieldset>
         {components.map((c) => (
-          <VersionPicker key={c} component={c} value={versions[c] ?? null} onChange={(v) => setVersions({ ...versions, [c]: v ?? undefined })} />
+          <VersionPicker
+            key={c}
+            component={c}
+            value={versions[c] ?? null}
+            onChange={(v) => setVersions({ ...versions, [c]: v ?? undefined })}
+            hint="The playbook installs this release; exported again with another version, it extracts that one over the old."
+          />
         ))}
         <fieldset>
           <legend className="font-semibold">Release files</legend>

@@ -18,7 +18,18 @@ export function versionChoices(releases: readonly ReleaseView[], component: keyo
 }
 
 /** Which release of the step's component a run installs; empty means the catalogue's default. */
-export function VersionPicker({ component, value, onChange }: { component: keyof RuntimeVersions; value: string | null; onChange: (v: string | null) => void }) {
+export function VersionPicker({
+  component,
+  value,
+  onChange,
+  hint = `A host that already has ${component} keeps it: nodeprep installs, it does not upgrade.`,
+}: {
+  component: keyof RuntimeVersions;
+  value: string | null;
+  onChange: (v: string | null) => void;
+  /** The line after the picker (the export says what its playbook does instead). */
+  hint?: string;
+}) {
   const id = useId();
   const catalogue = useQuery({ queryKey: queryKeys.artifacts.catalogue(), queryFn: artifactsApi.catalogue });
   const choices = versionChoices(catalogue.data?.releases ?? [], component);
@@ -41,7 +52,7 @@ export function VersionPicker({ component, value, onChange }: { component: keyof
             </option>
           ))}
       </select>
-      <span className="text-xs text-slate-600">A host that already has {component} keeps it: nodeprep installs, it does not upgrade.</span>
+      <span className="text-xs text-slate-600">{hint}</span>
     </div>
   );
 }
