@@ -170,6 +170,8 @@ export async function startEndpoints(count: number): Promise<Endpoints> {
           "MaxStartups 400:30:800",
           "MaxSessions 100",
           "UseDNS no",
+          // Ansible copies its modules over SFTP (or pipes them with pipelining); sshd's own server.
+          "Subsystem sftp internal-sftp",
           "LogLevel ERROR",
           "",
         ].join("\n"),
