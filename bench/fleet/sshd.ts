@@ -122,7 +122,15 @@ export async function startEndpoints(count: number): Promise<Endpoints> {
       }
     }
     fs.rmSync(sudoers, { force: true });
-    spawnSync("userdel", ["-r", user], { stdio: "ignore" });
+    // A killed process still counts until it is reaped: userdel refuses a user that "is used".
+    const until = Date.now() + 10_000;
+    while (processesOf(uid).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    let removed = false;
+    for (let attempt = 0; attempt < 5 && !removed; attempt++) {
+      removed = spawnSync("userdel", ["-r", user], { stdio: "ignore" }).status !== 1 && spawnSync("id", [user], { stdio: "ignore" }).status !== 0;
+      if (!removed) await new Promise((r) => setTimeout(r, 500));
+    }
+    if (!removed) console.error(`[bench] could not remove the throwaway user ${user}: remove it with userdel -r ${user}`);
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
