@@ -8,6 +8,13 @@ import type { HealthMatrix as Matrix, HealthNodeRow } from "../lib/contracts/hea
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 const noop = () => {};
+/** Resolves when `cond` holds, checked every frame (the matrix renders rows past the first in the background). */
+const until = (cond: () => boolean) =>
+  new Promise<void>((resolve, reject) => {
+    const t0 = performance.now();
+    const check = () => (cond() ? resolve() : performance.now() - t0 > 30_000 ? reject(new Error("timed out")) : requestAnimationFrame(check));
+    check();
+  });
 
 async function benchMatrix(m: Matrix, reps: number) {
   const el = document.getElementById("root")!;
@@ -23,13 +30,18 @@ async function benchMatrix(m: Matrix, reps: number) {
     flushSync(() => root.render(<HealthMatrix columns={m.columns} rows={m.nodes} progress={progress} selected={null} onSelect={noop} />));
     void document.body.offsetHeight; // layout
     first.push(performance.now() - t0);
+    // Every row on the page (the first ones paint at once, the rest in the background).
+    await until(() => el.querySelectorAll("tr[data-node]").length === m.nodes.length);
     await nextFrame();
     frame.push(performance.now() - t0);
 
     // A scan result: 25 rows change, the others keep their identity (react-query's structural sharing).
     const rows: HealthNodeRow[] = m.nodes.map((r, j) => (j % 20 === i % 20 ? { ...r, cells: r.cells.map((c) => ({ ...c, state: c.state === "ok" ? "fail" : "ok" })) } : r));
     const t1 = performance.now();
+    const changedRow = i % 20;
+    const wanted = rows[changedRow].cells[0].state;
     flushSync(() => root.render(<HealthMatrix columns={m.columns} rows={rows} progress={progress} selected={null} onSelect={noop} />));
+    await until(() => el.querySelector(`[data-cell="${changedRow}:0"]`)?.getAttribute("data-state") === wanted);
     void document.body.offsetHeight;
     update.push(performance.now() - t1);
     await nextFrame();

@@ -69,7 +69,7 @@ export async function main(args: string[]) {
     const render = await renderFleet(columns, 1000, 5);
     results.render = render;
     console.log(
-      `[bench] 1,000 synthetic nodes in Chromium: node list ${render.nodeListMs} ms (filtered ${render.nodeListFilterMs} ms); matrix (${render.columns} probes) ${render.matrixMs} ms, a scan poll with 50 rows changed ${render.matrixPollMs} ms, in ${render.groups} group sections ${render.matrixGroupedMs} ms, one group ${render.matrixOneGroupMs} ms`,
+      `[bench] 1,000 synthetic nodes in Chromium: node list ${render.nodeListMs} ms (filtered ${render.nodeListFilterMs} ms); matrix (${render.columns} probes) first rows ${render.matrixMs} ms, every row ${render.matrixAllRowsMs} ms; a scan poll with 50 rows changed ${render.matrixPollMs} ms; in ${render.groups} group sections first rows ${render.matrixGroupedMs} ms, every row ${render.matrixGroupedAllRowsMs} ms; one group ${render.matrixOneGroupMs} ms`,
     );
     if (args.includes("--render-only")) {
       writeResults("fleet", results);

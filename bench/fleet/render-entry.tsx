@@ -21,9 +21,27 @@ function time(fn: () => void): number {
   return performance.now() - t0;
 }
 
+/** Resolves when `cond` holds, checked every frame (rows past the first render in the background). */
+const until = (cond: () => boolean) =>
+  new Promise<void>((resolve, reject) => {
+    const t0 = performance.now();
+    const check = () => (cond() ? resolve() : performance.now() - t0 > 60_000 ? reject(new Error("timed out")) : requestAnimationFrame(check));
+    check();
+  });
+
+/** Time from `fn` until `done` holds: what a person waits for. */
+async function timeUntil(fn: () => void, done: () => boolean): Promise<number> {
+  const t0 = performance.now();
+  flushSync(fn);
+  await until(done);
+  void document.body.offsetHeight;
+  return performance.now() - t0;
+}
+const rowCount = (el: HTMLElement) => el.querySelectorAll("tr[data-node]").length;
+
 async function benchFleet(nodes: NodeSummary[], groups: GroupSummary[], m: Matrix, reps: number) {
   const el = document.getElementById("root")!;
-  const r = { list: [] as number[], listFilter: [] as number[], flat: [] as number[], grouped: [] as number[], groupFilter: [] as number[], poll: [] as number[] };
+  const r = { list: [] as number[], listFilter: [] as number[], flat: [] as number[], flatAll: [] as number[], grouped: [] as number[], groupedAll: [] as number[], groupFilter: [] as number[], poll: [] as number[] };
   const byNode = groupsByNode(groups);
   const progress = new Map();
   for (let i = 0; i < reps; i++) {
@@ -37,29 +55,45 @@ async function benchFleet(nodes: NodeSummary[], groups: GroupSummary[], m: Matri
 
     root = createRoot(el);
     const flat = arrangeMatrix(m.nodes, groups, { groupId: null, status: "all", text: "", byGroup: false });
+    const t0 = performance.now();
     r.flat.push(time(() => root.render(<HealthMatrix columns={m.columns} rows={flat.rows} keys={flat.keys} sections={null} progress={progress} selected={null} onSelect={noop} />)));
+    await until(() => rowCount(el) === flat.rows.length);
+    r.flatAll.push(performance.now() - t0);
     await nextFrame();
     // A poll while a scan runs: 50 nodes have a new check, the other rows keep their identity.
     const polled = m.nodes.map((row, j) => (j % 20 === i % 20 ? { ...row, cells: row.cells.map((c) => ({ ...c, state: c.state === "ok" ? ("fail" as const) : ("ok" as const) })) } : row));
     const after = arrangeMatrix(polled, groups, { groupId: null, status: "all", text: "", byGroup: false });
-    r.poll.push(time(() => root.render(<HealthMatrix columns={m.columns} rows={after.rows} keys={after.keys} sections={null} progress={progress} selected={null} onSelect={noop} />)));
+    const changed = i % 20;
+    const wanted = after.rows[changed].cells[0].state;
+    r.poll.push(
+      await timeUntil(
+        () => root.render(<HealthMatrix columns={m.columns} rows={after.rows} keys={after.keys} sections={null} progress={progress} selected={null} onSelect={noop} />),
+        () => el.querySelector(`[data-cell="${changed}:0"]`)?.getAttribute("data-state") === wanted,
+      ),
+    );
     await nextFrame();
     root.unmount();
 
     root = createRoot(el);
+    const g0 = performance.now();
+    let total = 0;
     r.grouped.push(
       time(() => {
         const g = arrangeMatrix(m.nodes, groups, { groupId: null, status: "all", text: "", byGroup: true });
+        total = g.rows.length;
         root.render(<HealthMatrix columns={m.columns} rows={g.rows} keys={g.keys} sections={g.sections} progress={progress} selected={null} onSelect={noop} />);
       }),
     );
+    await until(() => rowCount(el) === total);
+    r.groupedAll.push(performance.now() - g0);
     await nextFrame();
     // Filter to one group of 100 (sections: that group and its children).
+    const one = arrangeMatrix(m.nodes, groups, { groupId: groups[0].id, status: "all", text: "", byGroup: true });
     r.groupFilter.push(
-      time(() => {
-        const g = arrangeMatrix(m.nodes, groups, { groupId: groups[0].id, status: "all", text: "", byGroup: true });
-        root.render(<HealthMatrix columns={m.columns} rows={g.rows} keys={g.keys} sections={g.sections} progress={progress} selected={null} onSelect={noop} />);
-      }),
+      await timeUntil(
+        () => root.render(<HealthMatrix columns={m.columns} rows={one.rows} keys={one.keys} sections={one.sections} progress={progress} selected={null} onSelect={noop} />),
+        () => rowCount(el) === one.rows.length,
+      ),
     );
     await nextFrame();
     if (!document.querySelector('tbody[aria-label^="group"]')) throw new Error("no group section rendered");
@@ -70,8 +104,10 @@ async function benchFleet(nodes: NodeSummary[], groups: GroupSummary[], m: Matri
     nodeListMs: round(median(r.list)),
     nodeListFilterMs: round(median(r.listFilter)),
     matrixMs: round(median(r.flat)),
+    matrixAllRowsMs: round(median(r.flatAll)),
     matrixPollMs: round(median(r.poll)),
     matrixGroupedMs: round(median(r.grouped)),
+    matrixGroupedAllRowsMs: round(median(r.groupedAll)),
     matrixOneGroupMs: round(median(r.groupFilter)),
   };
 }

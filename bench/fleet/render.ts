@@ -12,9 +12,12 @@ export interface RenderFigures {
   columns: number;
   nodeListMs: number;
   nodeListFilterMs: number;
+  /** The first frame (the first rows); then every row, rendered in the background. */
   matrixMs: number;
+  matrixAllRowsMs: number;
   matrixPollMs: number;
   matrixGroupedMs: number;
+  matrixGroupedAllRowsMs: number;
   matrixOneGroupMs: number;
 }
 
