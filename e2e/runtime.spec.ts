@@ -62,7 +62,8 @@ test("a corrupted containerd tarball is refused: the sums are named and /usr/loc
 test("the containerd version is the operator's pick: a Check plans that release, the default is the local build", async ({ wizard, page, keepScreenshot }) => {
   await wizard.open("containerd");
   await wizard.selectNode(NODE);
-  const picker = page.getByLabel("containerd version");
+  // The Run panel's picker (the Ansible export panel has its own, for the playbook it writes).
+  const picker = page.getByRole("region", { name: "Run" }).getByLabel("containerd version");
   await expect(picker.locator("option").first()).toHaveText("1.6.20 (local) (default)");
   await picker.selectOption("2.1.6");
   await expect.poll(() => new URL(page.url()).searchParams.get("version")).toBe("2.1.6");
