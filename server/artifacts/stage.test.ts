@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -255,6 +256,25 @@ describe("the dashboard's cache", () => {
     const cdLocal = resolveArtifact("containerd", "1.6.20", "amd64", { catalogue: cat });
     const e = await rejection(addToCache(cdLocal, Readable.from([TARBALL]), { dir: cacheDir, maxBytes: 10 }));
     expect(e.message).toContain("is larger than 10 bytes");
+    expect(e.kind).toBe("too-large");
+    expect(fs.readdirSync(cacheDir)).toEqual([]);
+  });
+
+  it("leaves no .incoming file when the refusal comes before the file is even open (a busy machine)", async () => {
+    // Under load, opening the file waits in libuv's thread pool. Hold all of its threads in open() on
+    // FIFOs nobody writes to: the refusal then comes while the cache file is still being opened, as it
+    // did on a busy CI machine. Everything is awaited below; nothing depends on timing.
+    const fifo = path.join(work, "hold");
+    execFileSync("mkfifo", [fifo]);
+    const held = Array.from({ length: Number(process.env.UV_THREADPOOL_SIZE ?? 4) }, () => fs.promises.readFile(fifo));
+    const cdLocal = resolveArtifact("containerd", "1.6.20", "amd64", { catalogue: cat });
+    const refused = addToCache(cdLocal, Readable.from([TARBALL]), { dir: cacheDir, maxBytes: 10 }).catch((error: unknown) => error);
+    await new Promise((resolve) => setImmediate(resolve));
+    fs.closeSync(fs.openSync(fifo, "w")); // release the threads (each read sees end of file)
+    await Promise.all(held);
+    expect(((await refused) as ArtifactError).kind).toBe("too-large");
+    // Let whatever the refusal left queued in the pool (an open, a close) run before looking.
+    for (let i = 0; i < 16; i++) await fs.promises.stat(work);
     expect(fs.readdirSync(cacheDir)).toEqual([]);
   });
 
