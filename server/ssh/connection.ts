@@ -500,9 +500,6 @@ export class Connection {
             }
             if (stopping) return closeNow(stopping);
             if (sudo) sendStdin(s);
-          } else if (sudo && /Sorry, try again/i.test(preamble)) {
-            // Wrong password: sudo now waits for another attempt. End stdin so it gives up at once.
-            s.end();
           }
         });
         s.on("close", (code: number | null | undefined, sig?: string) => {
@@ -511,7 +508,7 @@ export class Connection {
           if (settled) return;
           if (stopping) return finish(stopping);
           if (!started_ && sudo) {
-            const failure = sudoFailure(this.where, preamble, sudo.password !== null);
+            const failure = sudoFailure(this.where, preamble, sudo.passwordLine !== null);
             if (failure) return finish(failure);
             if (code === 127 && /sudo: (command )?not found/.test(preamble)) return finish(errors.commandNotFound(this.where, "sudo"));
           }
@@ -528,8 +525,9 @@ export class Connection {
           };
           finish(null, result);
         });
-        // With sudo, the command's stdin follows the marker; before it, stdin carries only the password.
-        if (sudo?.password != null) s.write(sudo.password + "\n");
+        // With sudo, the command's stdin follows the marker; before it, stdin carries only the encoded
+        // password line, which the wrapper's shell consumes whole (wrap.ts).
+        if (sudo?.passwordLine != null) s.write(sudo.passwordLine + "\n");
         else if (!sudo) sendStdin(s);
         // sudo -n: stdin (and EOF) follow the marker, so sudo never reads the command's input.
       });
