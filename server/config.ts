@@ -21,7 +21,7 @@ const Env = z.object({
    *  Without it the first start prints a one-time setup link instead. */
   NODEPREP_BOOTSTRAP_ADMIN: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,31}:.{12,256}$/s, "must be name:password (lowercase name, password of 12+ characters)")
+    .regex(/^[a-z0-9][a-z0-9._-]{0,31}:[^\u0000-\u001f\u007f]{12,256}$/, "must be name:password (lowercase name, password of 12+ characters, no control characters)")
     .optional(),
 });
 

@@ -33,10 +33,10 @@ export const AuditQuery = AuditFilter.extend({
   /** Entries older than this sequence number (the next page). */
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+}).strict();
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
-export const AuditExportQuery = AuditFilter.extend({ format: z.enum(["jsonl", "csv"]) });
+export const AuditExportQuery = AuditFilter.extend({ format: z.enum(["jsonl", "csv"]) }).strict();
 
 export const AuditPage = z.object({ entries: z.array(AuditEntry), nextBefore: z.number().int().nullable() });
 export type AuditPage = z.infer<typeof AuditPage>;

@@ -44,7 +44,7 @@ export const CreateRunBody = z.object({
   delivery: Delivery.optional(),
   /** A release version per component (from the release catalogue); omitted: the catalogue's default. */
   versions: RuntimeVersions.optional(),
-});
+}).strict();
 export type CreateRunBody = z.infer<typeof CreateRunBody>;
 
 export const CreateRunAnswer = z.object({ runId: z.string() });

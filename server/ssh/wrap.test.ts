@@ -44,7 +44,7 @@ function runWrapped(password: string, shell: "sh" | "bash", stdinAfter: string) 
     cwd: dir,
     input: `${wrapped.sudo!.passwordLine}\n${stdinAfter}`,
     // HOME: bash reads ~/.bashrc when its stdin is a socket (Node's pipes are), as under sshd.
-    env: { PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, SEEN: seen, HOME: dir },
+    env: { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, SEEN: seen, HOME: dir },
     encoding: "utf8",
   });
   return { ...r, seen: fs.readFileSync(seen, "utf8"), marker: wrapped.marker };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { hasRole } from "@/lib/contracts/auth";
 import { CreateRunBody } from "@/lib/contracts/runs";
+import { unknownVersion } from "@/server/artifacts/versions";
 import { db } from "@/server/db";
 import { HttpError, badRequest } from "@/server/http/errors";
 import { json, route } from "@/server/http/route";
@@ -9,7 +10,7 @@ import { listRuns } from "@/server/runs/repository";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "viewer", query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }) }, ({ query }) =>
+export const GET = route({ role: "viewer", query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }).strict() }, ({ query }) =>
   json({ runs: listRuns(db(), query.limit ?? 100) }),
 );
 
@@ -21,6 +22,8 @@ export const POST = route({ role: "viewer", body: CreateRunBody }, ({ body, user
   if (body.mode === "apply" && !hasRole(user.role, "operator")) {
     throw new HttpError(403, "forbidden", `applying changes needs the operator role; you are ${user.role} (Check is allowed)`);
   }
+  const unknown = unknownVersion(body.versions);
+  if (unknown) throw badRequest(`versions.${unknown.component}: ${unknown.message}`, `versions.${unknown.component}`);
   try {
     const { runId } = engine().start({ ...body, actor: user.name });
     return json({ runId }, { status: 202, headers: { location: `/api/runs/${runId}` } });
