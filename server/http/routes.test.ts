@@ -278,6 +278,16 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
       ],
     },
   },
+  "/api/audit/scripts/[hash]": {
+    GET: {
+      role: "admin",
+      params: { hash: "a".repeat(64) },
+      bad: [
+        { why: "not a sha256", params: { hash: "abc" }, field: "hash" },
+        { why: "a path as the hash", params: { hash: "../../etc/passwd" }, field: "hash" },
+      ],
+    },
+  },
   "/api/audit/export": {
     GET: {
       role: "admin",

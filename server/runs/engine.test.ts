@@ -3,7 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunEvent } from "@/lib/contracts/runs";
+import { trackHost } from "../hosts/tracked-host";
 import { quote } from "../ssh/quote";
+import { SshError } from "../ssh/types";
 import { openDb, type Db } from "../db";
 import { debianFacts } from "../catalog/fixtures/facts";
 import type { Probe, Step } from "../catalog/types";
@@ -123,7 +125,7 @@ beforeEach(() => {
     db,
     catalog: fake.catalog,
     describeNode: (id) => (id === "n1" ? { id, name: "node-one" } : null),
-    connect: async () => ({ host, secrets: [SECRET] }),
+    openHost: (nodeId, work) => trackHost(host, { ...work, db, node: { id: nodeId, name: "node-one" }, secrets: [SECRET] }),
     gatherFacts: async () => debianFacts,
   });
 });
@@ -160,9 +162,31 @@ describe("the run engine", () => {
     expect(ofType(ev, "output").map((e) => [e.stream, e.line])).toContainEqual(["stdout", "loading"]);
     expect(ofType(ev, "probe").map((e) => [e.phase, e.result.probeId, e.result.status])).toEqual([["verify", "marker-present", "ok"]]);
     expect(ev.at(-1)).toMatchObject({ type: "run-end", status: "succeeded" });
-    const audited = db.prepare("SELECT command, exit_code, actor FROM audit_log WHERE run_id = ? ORDER BY seq").all(r.id) as { command: string; actor: string }[];
-    expect(audited.length).toBeGreaterThanOrEqual(5); // hello, observe, write, command, verify
-    expect(audited.every((a) => a.actor === "alice")).toBe(true);
+  });
+
+  it("audits every command through the tracked path: who, node, run, step, the command as run, exit; probe scripts by hash", async () => {
+    const { run: r } = await run(["make-marker"]);
+    const rows = db
+      .prepare("SELECT actor, action, node_id, run_id, step_id, command, script_hash, exit_code, duration_ms, detail FROM audit_log WHERE run_id = ? ORDER BY seq")
+      .all(r.id) as { actor: string; action: string; node_id: string; run_id: string; step_id: string; command: string; script_hash: string | null; exit_code: number; duration_ms: number; detail: string }[];
+    expect(rows.map((a) => [a.action, a.step_id, a.command.split(" ")[0], a.exit_code])).toEqual([
+      ["command", "make-marker", "probes", 0], // requires + what the plan reads
+      ["command", "make-marker", "mkdir", 0], // the file write
+      ["command", "make-marker", "sh", 0], // the command
+      ["command", "make-marker", "probes", 0], // verify
+    ]);
+    expect(rows.every((a) => a.actor === "alice" && a.node_id === "n1" && a.duration_ms >= 0)).toBe(true);
+    const started = ofType(events(r.id), "command-started").map((e) => e.command);
+    expect(rows.filter((a) => !a.script_hash).map((a) => a.command)).toEqual(started); // the log and the audit agree
+    for (const a of rows.filter((x) => x.script_hash)) {
+      const text = db.prepare("SELECT text FROM audit_scripts WHERE hash = ?").pluck().get(a.script_hash) as string;
+      expect(text).toContain("marker.conf");
+      expect(JSON.parse(a.detail)).toMatchObject({ asRoot: true, probes: expect.any(Array) });
+    }
+    // A second run reuses the stored scripts: nothing new in audit_scripts.
+    const scripts = db.prepare("SELECT count(*) FROM audit_scripts").pluck().get();
+    await run(["make-marker"]);
+    expect(db.prepare("SELECT count(*) FROM audit_scripts").pluck().get()).toBe(scripts);
   });
 
   it("redacts the target's secrets from output, commands and the audit log before storing them", async () => {
@@ -250,6 +274,13 @@ describe("the run engine", () => {
     expect(r.message).toBe("cancelled by bob");
     expect(r.nodes[0].status).toBe("cancelled");
     expect(listEvents(db, runId).some((e) => e.type === "output" && e.line === "never")).toBe(false);
+    // The audit log: who cancelled and what was stopped, and the stopped command's own row.
+    const cancel = db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'run-cancelled' AND run_id = ?").get(runId) as { actor: string; detail: string };
+    expect(cancel.actor).toBe("bob");
+    expect(JSON.parse(cancel.detail).stopped).toEqual([{ nodeId: "n1", node: "node-one", command: expect.stringContaining("echo begun; sleep 30"), since: expect.any(String) }]);
+    const stopped = db.prepare("SELECT exit_code, detail FROM audit_log WHERE action = 'command' AND run_id = ? AND command LIKE '%sleep 30%'").get(runId) as { exit_code: number | null; detail: string };
+    expect(stopped.exit_code).toBeNull();
+    expect(JSON.parse(stopped.detail).error.kind).toBe("aborted");
   });
 
   it("refuses a second mutating run on the same node (409), but allows a check", async () => {
@@ -294,10 +325,16 @@ describe("the run engine", () => {
       db,
       catalog: fakeCatalog(dir).catalog,
       describeNode: (id) => ({ id, name: "node-one" }),
-      connect: async () => {
-        const { SshError } = await import("../ssh/types");
-        throw new SshError("connection-lost", "the connection dropped", { host: "10.0.0.5", port: 22, username: "ops" });
-      },
+      openHost: (nodeId, work) =>
+        trackHost(
+          {
+            ...host,
+            connect: async () => {
+              throw new SshError("connection-lost", "the connection dropped", { host: "10.0.0.5", port: 22, username: "ops" });
+            },
+          },
+          { ...work, db, node: { id: nodeId, name: "node-one" }, secrets: [] },
+        ),
       gatherFacts: async () => debianFacts,
     });
     const { runId, done } = failing.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: null });
@@ -311,20 +348,20 @@ describe("the run engine", () => {
     await run(["make-marker"]);
     expect(stepProgress(db, ["n1"], ["make-marker"])[0].state).toBe("done");
     fs.rmSync(marker);
-    const { SshError } = await import("../ssh/types");
     const dropping = createEngine({
       db,
       catalog: fakeCatalog(dir).catalog,
       describeNode: (id) => ({ id, name: "node-one" }),
       // Reads work; the write (the command with stdin) finds the connection gone.
-      connect: async () => ({
-        host: {
-          ...host,
-          exec: (command: string, options?: Parameters<typeof host.exec>[1]) =>
-            options?.stdin !== undefined ? Promise.reject(new SshError("connection-lost", "the connection dropped", { host: "10.0.0.5", port: 22, username: "ops" })) : host.exec(command, options),
-        },
-        secrets: [],
-      }),
+      openHost: (nodeId, work) =>
+        trackHost(
+          {
+            ...host,
+            exec: (command: string, options?: Parameters<typeof host.exec>[1]) =>
+              options?.stdin !== undefined ? Promise.reject(new SshError("connection-lost", "the connection dropped", { host: "10.0.0.5", port: 22, username: "ops" })) : host.exec(command, options),
+          },
+          { ...work, db, node: { id: nodeId, name: "node-one" }, secrets: [] },
+        ),
       gatherFacts: async () => debianFacts,
     });
     const { runId, done } = dropping.start({ stepIds: ["make-marker", "needs-marker"], nodeIds: ["n1"], mode: "apply", actor: null });

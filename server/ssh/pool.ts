@@ -10,6 +10,8 @@ import { SshError, type ExecOptions, type NodeTarget, type RemoteHost, type Uplo
 
 interface PoolState {
   byNode: Map<string, { identity: string; connection: Connection }>;
+  /** Bumped when a node's settings change (retireConnection): handles made before refuse to work. */
+  generation: Map<string, number>;
   options: ConnectionOptions;
   idleTimer: NodeJS.Timeout | null;
   connectionsOpened: number;
@@ -18,6 +20,7 @@ interface PoolState {
 const g = globalThis as unknown as { nodeprepSshPool?: PoolState };
 const state: PoolState = (g.nodeprepSshPool ??= {
   byNode: new Map(),
+  generation: new Map(),
   options: defaultConnectionOptions,
   idleTimer: null,
   connectionsOpened: 0,
@@ -92,14 +95,28 @@ async function throughJump(target: NodeTarget, jump: NodeTarget, address: string
 
 /**
  * A handle on a host. Cheap to create; every call goes through the pooled connection of the node,
- * (re)connecting when needed, so a dropped connection is re-established on the next use.
+ * (re)connecting when needed, so a dropped connection is re-established on the next use. Once the
+ * node's address, credentials or host key change (retireConnection), the handle refuses to work: it
+ * would otherwise reconnect with the settings it was made with, to the old address or with the old key.
  */
 export function getRemoteHost(target: NodeTarget): RemoteHost {
   const { nodeId, name, address, port, username } = target;
+  const born = state.generation.get(nodeId) ?? 0;
+  const current = (): Connection => {
+    if ((state.generation.get(nodeId) ?? 0) !== born) {
+      throw new SshError(
+        "connection-lost",
+        `the settings of ${name} (address, credentials or host key) changed while this was running: nothing more runs with the old ones. Run it again`,
+        { host: address, port, username },
+      );
+    }
+    return connectionFor(target);
+  };
   return {
     target: { nodeId, name, address, port, username },
-    exec: (command: string, options?: ExecOptions) => connectionFor(target).exec(command, options),
-    upload: (source: string | Buffer, remotePath: string, options?: UploadOptions) => connectionFor(target).upload(source, remotePath, options),
+    connect: async (signal?: AbortSignal) => void (await current().connect(signal)),
+    exec: async (command: string, options?: ExecOptions) => current().exec(command, options),
+    upload: async (source: string | Buffer, remotePath: string, options?: UploadOptions) => current().upload(source, remotePath, options),
   };
 }
 
@@ -113,6 +130,15 @@ export function closeConnection(nodeId: string): void {
   const entry = state.byNode.get(nodeId);
   state.byNode.delete(nodeId);
   entry?.connection.close();
+}
+
+/**
+ * A node's address, credentials or host key changed, or it was removed: close its connection now (its
+ * kept shells and commands in flight end with it) and make every handle made before unusable.
+ */
+export function retireConnection(nodeId: string): void {
+  state.generation.set(nodeId, (state.generation.get(nodeId) ?? 0) + 1);
+  closeConnection(nodeId);
 }
 
 export function closeAllConnections(): void {
