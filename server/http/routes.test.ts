@@ -450,7 +450,26 @@ for (const { urlPath, file } of routes) {
           }
         }
 
+        it("refuses a request addressed to another host (DNS rebinding) with 421, before anything else", async () => {
+          const before = t.snapshotDb(database);
+          const cookie = cookies[entry.role === "public" ? "admin" : entry.role];
+          for (const host of ["evil.example:3000", "evil.example", "127.0.0.1:3001"]) {
+            const res = await call(handler(), method, urlPath, entry, { cookie, origin: `http://${host}`, body: mutating ? (entry.good ?? {}) : undefined, headers: { host } });
+            expect(res.status, host).toBe(421);
+            expect(((await res.json()) as { code: string }).code).toBe("wrong_host");
+          }
+          expect(t.snapshotDb(database)).toEqual(before);
+        });
+
         if (mutating) {
+          it("does not take a client's X-Forwarded-Host for the dashboard's own (no trusted proxy)", async () => {
+            const before = t.snapshotDb(database);
+            const res = await call(handler(), method, urlPath, entry, { cookie: cookies.admin, origin: "http://evil.example", body: entry.good ?? {}, headers: { "x-forwarded-host": "evil.example" } });
+            expect(res.status).toBe(403);
+            expect(((await res.json()) as { code: string }).code).toBe("cross_origin");
+            expect(t.snapshotDb(database)).toEqual(before);
+          });
+
           it("refuses another Origin, and a request without one, even from an admin", async () => {
             const before = t.snapshotDb(database);
             for (const origin of ["http://evil.example", null, "null"]) {
