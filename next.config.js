@@ -19,7 +19,7 @@ const nextConfig = {
   // The dashboard must build without the internet: no telemetry, no remote fonts or images.
   images: { unoptimized: true },
   async headers() {
-    return [{ source: "/_next/static/:path*", headers: STATIC_HEADERS }, { source: "/favicon.ico", headers: STATIC_HEADERS }];
+    return [{ source: "/_next/static/:path*", headers: STATIC_HEADERS }, { source: "/favicon.ico", headers: STATIC_HEADERS }, { source: "/icon.svg", headers: STATIC_HEADERS }];
   },
 };
 

@@ -50,5 +50,5 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Everything but Next's static files (next.config.js gives those their headers).
-  matcher: ["/((?!_next/static|_next/image|favicon\\.ico).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|icon\\.svg).*)"],
 };

@@ -53,3 +53,59 @@ export function getScript(db: Db, hash: string): { hash: string; text: string; f
   const row = db.prepare("SELECT hash, text, first_seen FROM audit_scripts WHERE hash = ?").get(hash) as { hash: string; text: string; first_seen: string } | undefined;
   return row ? { hash: row.hash, text: row.text, firstSeen: row.first_seen } : null;
 }
+
+/** A command starts on a host: kept until it ends (see migration 0071); returns its id for `commandEnded`. */
+export function commandStarted(db: Db, entry: Omit<AuditEntry, "exitCode" | "durationMs" | "outputBytes">): number {
+  const r = db
+    .prepare(
+      `INSERT INTO commands_in_flight (started_at, actor, action, node_id, run_id, scan_id, step_id, command, script_hash, detail)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      new Date().toISOString(),
+      entry.actor,
+      entry.action,
+      entry.nodeId ?? null,
+      entry.runId ?? null,
+      entry.scanId ?? null,
+      entry.stepId ?? null,
+      entry.command ?? null,
+      entry.scriptHash ?? null,
+      entry.detail ? JSON.stringify(entry.detail) : null,
+    );
+  return Number(r.lastInsertRowid);
+}
+
+/** The command ended (its audit row is written by the caller). */
+export function commandEnded(db: Db, id: number): void {
+  db.prepare("DELETE FROM commands_in_flight WHERE id = ?").run(id);
+}
+
+/**
+ * At start-up nothing runs: commands still listed were cut off when the dashboard stopped. Each becomes
+ * an audit row with no exit code that says so (the host may have finished it, or not).
+ */
+export function recordInterruptedCommands(db: Db): number {
+  const rows = db.prepare("SELECT * FROM commands_in_flight ORDER BY id").all() as {
+    id: number; started_at: string; actor: string | null; action: string; node_id: string | null; run_id: string | null; scan_id: string | null;
+    step_id: string | null; command: string | null; script_hash: string | null; detail: string | null;
+  }[];
+  db.transaction(() => {
+    for (const r of rows) {
+      recordAudit(db, {
+        actor: r.actor,
+        action: r.action,
+        nodeId: r.node_id,
+        runId: r.run_id,
+        scanId: r.scan_id,
+        stepId: r.step_id,
+        command: r.command,
+        scriptHash: r.script_hash,
+        exitCode: null,
+        detail: { ...(r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : {}), interrupted: `the dashboard stopped while this ran (started ${r.started_at}); its end is unknown` },
+      });
+      db.prepare("DELETE FROM commands_in_flight WHERE id = ?").run(r.id);
+    }
+  })();
+  return rows.length;
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { recordInterruptedCommands } from "../audit/record";
 import { openDb } from "../db";
 import { localHost } from "../runs/local-host";
 import { SshError, type ExecOptions, type ExecResult, type RemoteHost } from "../ssh/types";
@@ -112,6 +113,18 @@ describe("the tracked path to a host", () => {
     ]);
     expect(rows()[0].detail).toMatchObject({ asRoot: true, stops: 1 });
     expect(rows()[2]).toMatchObject({ output_bytes: 1234, detail: { mode: "600" } });
+  });
+
+  it("a command cut off by the dashboard stopping still gets its audit row at the next start", async () => {
+    const { db, host, rows } = setup();
+    const ac = new AbortController();
+    const running = host.exec("sleep 5", { signal: ac.signal }).catch(() => undefined); // the dashboard "stops" while it runs
+    expect(db.prepare("SELECT command FROM commands_in_flight").pluck().all()).toEqual(["sleep 5"]);
+    expect(recordInterruptedCommands(db)).toBe(1);
+    expect(rows()[0]).toMatchObject({ action: "command", command: "sleep 5", exit_code: null, run_id: "r1", detail: { interrupted: expect.stringContaining("the dashboard stopped while this ran") } });
+    expect(db.prepare("SELECT count(*) FROM commands_in_flight").pluck().get()).toBe(0);
+    ac.abort();
+    await running;
   });
 
   it("knows what is running now (what a cancel names)", async () => {

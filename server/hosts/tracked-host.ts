@@ -1,6 +1,6 @@
 import "server-only";
 import path from "node:path";
-import { recordAudit, storeScript } from "../audit/record";
+import { commandEnded, commandStarted, recordAudit, storeScript } from "../audit/record";
 import type { Db } from "../db";
 import { redact } from "../ssh/redact";
 import { SshError, type ExecOptions, type ExecResult, type KillRecord, type RemoteHost, type UploadOptions } from "../ssh/types";
@@ -147,6 +147,7 @@ export function trackHost(raw: RemoteHost, ctx: HostContext): TrackedHost {
           ...via,
         };
         const row = { ...base(), action: "command", command: shown, scriptHash };
+        const inFlight = commandStarted(ctx.db, { ...row, detail });
         try {
           const result = await raw.exec(command, {
             ...options,
@@ -178,6 +179,7 @@ export function trackHost(raw: RemoteHost, ctx: HostContext): TrackedHost {
           throw error;
         } finally {
           running.delete(commandId);
+          commandEnded(ctx.db, inFlight);
         }
       },
 
@@ -189,6 +191,7 @@ export function trackHost(raw: RemoteHost, ctx: HostContext): TrackedHost {
         let sent = 0;
         running.set(commandId, { commandId, command: shown, startedAt: new Date(started).toISOString() });
         const row = { ...base(), action: "upload", command: shown };
+        const inFlight = commandStarted(ctx.db, { ...row, detail: { ...via } });
         try {
           await raw.upload(source, remotePath, {
             ...options,
@@ -205,6 +208,7 @@ export function trackHost(raw: RemoteHost, ctx: HostContext): TrackedHost {
           throw error;
         } finally {
           running.delete(commandId);
+          commandEnded(ctx.db, inFlight);
         }
       },
 

@@ -12,7 +12,7 @@ import type { Probe, Step } from "../catalog/types";
 import { subscribe } from "./bus";
 import { createEngine, type Engine } from "./engine";
 import { localHost } from "./local-host";
-import { getRun, listEvents, markInterrupted, RunConflictError, stepProgress } from "./repository";
+import { appendEvent, getRun, listEvents, markInterrupted, RunConflictError, stepProgress } from "./repository";
 
 // The engine's contract with fake steps, on a fake host that is the local shell: the batched probe
 // script, the file write and the streaming all run for real, only without SSH.
@@ -312,11 +312,16 @@ describe("the run engine", () => {
   it("marks in-flight runs interrupted at start-up and frees their nodes", () => {
     db.prepare("INSERT INTO runs (id, mode, step_ids, status, actor, created_at) VALUES ('r0', 'apply', '[]', 'running', null, 'x')").run();
     db.prepare("INSERT INTO run_nodes (run_id, node_id, node_name, position, status) VALUES ('r0', 'n1', 'node-one', 0, 'running')").run();
+    appendEvent(db, "r0", { type: "phase", nodeId: "n1", stepId: "make-marker", phase: "apply" });
     expect(markInterrupted(db)).toEqual(["r0"]);
     const r = getRun(db, "r0")!;
     expect(r.status).toBe("interrupted");
-    expect(r.nodes[0].status).toBe("interrupted");
-    expect(listEvents(db, "r0").map((e) => e.type)).toEqual(["node-end", "run-end"]);
+    expect(r.nodes[0]).toMatchObject({ status: "interrupted", message: "the dashboard stopped on step make-marker (applying the plan); nothing more was run. Check the host, then run the step again" });
+    expect(listEvents(db, "r0").map((e) => [e.type, e.stepId])).toEqual([["phase", "make-marker"], ["node-end", "make-marker"], ["run-end", null]]);
+    expect(db.prepare("SELECT status FROM run_steps WHERE run_id = 'r0' AND step_id = 'make-marker'").pluck().get()).toBe("interrupted");
+    const audited = db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'run-interrupted' AND run_id = 'r0'").get() as { actor: string; detail: string };
+    expect(audited.actor).toBe("system");
+    expect(JSON.parse(audited.detail).nodes).toEqual([{ nodeId: "n1", node: "node-one", stepId: "make-marker", phase: "apply" }]);
     expect(() => engine.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: null })).not.toThrow();
   });
 
