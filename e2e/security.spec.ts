@@ -70,3 +70,22 @@ test("security headers on pages, API answers and static files; a page's scripts 
   const staticRes = await page.request.get(asset);
   expect(staticRes.headers()).toMatchObject({ "x-content-type-options": "nosniff", "referrer-policy": "same-origin" });
 });
+
+test("the audit log shows a run's commands, who ran them, and a probe script stored once and opened by its hash", async ({ page, apiAs, keepScreenshot }) => {
+  const op = await apiAs("operator");
+  const nodeName = `practice-${(process.env.NODEPREP_E2E_NODES ?? "1").split(",")[0]}`;
+  const node = ((await (await op.get("/api/nodes")).json()).nodes as { id: string; name: string }[]).find((n) => n.name === nodeName)!;
+  const started = await op.post("/api/runs", { data: { stepIds: ["kernel-modules"], nodeIds: [node.id], mode: "check" } });
+  expect(started.status()).toBe(202);
+  const { runId } = (await started.json()) as { runId: string };
+  await expect.poll(async () => ((await (await op.get(`/api/runs/${runId}`)).json()) as { run: { status: string } }).run.status, { timeout: 120_000 }).not.toBe("running");
+
+  await page.goto(`/audit?run=${runId}`);
+  const table = page.getByRole("table", { name: "Audit log" });
+  const probes = table.getByRole("row").filter({ hasText: "probes (one script): module-overlay" });
+  await expect(probes.first()).toContainText("e2e-operator");
+  await expect(probes.first()).toContainText(nodeName);
+  await probes.first().getByText(/^script sha256 [0-9a-f]{12}…$/).click();
+  await expect(probes.first().getByLabel(/^Script [0-9a-f]{64}$/)).toContainText("lsmod");
+  await keepScreenshot("audit-run-with-script");
+});

@@ -19,20 +19,23 @@ export interface AuditEntry {
   detail?: Record<string, unknown> | null;
 }
 
+/** Who, what, where: the columns an audit row and a command in flight share. */
+const WHO_WHAT = "actor, action, node_id, run_id, scan_id, step_id, command, script_hash";
+const whoWhat = (e: Omit<AuditEntry, "exitCode" | "durationMs" | "outputBytes" | "detail">) => [
+  e.actor,
+  e.action,
+  e.nodeId ?? null,
+  e.runId ?? null,
+  e.scanId ?? null,
+  e.stepId ?? null,
+  e.command ?? null,
+  e.scriptHash ?? null,
+];
+
 export function recordAudit(db: Db, entry: AuditEntry): void {
-  db.prepare(
-    `INSERT INTO audit_log (at, actor, action, node_id, run_id, scan_id, step_id, command, script_hash, exit_code, duration_ms, output_bytes, detail)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
+  db.prepare(`INSERT INTO audit_log (at, ${WHO_WHAT}, exit_code, duration_ms, output_bytes, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     new Date().toISOString(),
-    entry.actor,
-    entry.action,
-    entry.nodeId ?? null,
-    entry.runId ?? null,
-    entry.scanId ?? null,
-    entry.stepId ?? null,
-    entry.command ?? null,
-    entry.scriptHash ?? null,
+    ...whoWhat(entry),
     entry.exitCode ?? null,
     entry.durationMs ?? null,
     entry.outputBytes ?? null,
@@ -57,22 +60,8 @@ export function getScript(db: Db, hash: string): { hash: string; text: string; f
 /** A command starts on a host: kept until it ends (see migration 0071); returns its id for `commandEnded`. */
 export function commandStarted(db: Db, entry: Omit<AuditEntry, "exitCode" | "durationMs" | "outputBytes">): number {
   const r = db
-    .prepare(
-      `INSERT INTO commands_in_flight (started_at, actor, action, node_id, run_id, scan_id, step_id, command, script_hash, detail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      new Date().toISOString(),
-      entry.actor,
-      entry.action,
-      entry.nodeId ?? null,
-      entry.runId ?? null,
-      entry.scanId ?? null,
-      entry.stepId ?? null,
-      entry.command ?? null,
-      entry.scriptHash ?? null,
-      entry.detail ? JSON.stringify(entry.detail) : null,
-    );
+    .prepare(`INSERT INTO commands_in_flight (started_at, ${WHO_WHAT}, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(new Date().toISOString(), ...whoWhat(entry), entry.detail ? JSON.stringify(entry.detail) : null);
   return Number(r.lastInsertRowid);
 }
 

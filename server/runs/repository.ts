@@ -2,7 +2,9 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { StepProgress, StepProgressState } from "@/lib/contracts/catalog";
 import {
+  PHASE_WORDS,
   RunEvent,
+  type Phase,
   type NewRunEvent,
   type NodeRunStatus,
   type RunMode,
@@ -148,15 +150,6 @@ export function listRuns(db: Db, limit = 100): RunSummary[] {
   return rows.map((r) => toSummary(db, r));
 }
 
-const PHASE_WORDS: Record<string, string> = {
-  connect: "connecting",
-  facts: "reading the host's facts",
-  requires: "checking what the step needs",
-  plan: "planning",
-  apply: "applying the plan",
-  verify: "verifying",
-};
-
 /**
  * At start-up nothing is running: a run still marked running was cut off when the dashboard stopped.
  * Mark it and its unfinished nodes interrupted, each with the step and phase it was on (its last
@@ -178,7 +171,7 @@ export function markInterrupted(db: Db): string[] {
           .prepare("SELECT data FROM run_events WHERE run_id = ? AND node_id = ? AND type = 'phase' ORDER BY seq DESC LIMIT 1")
           .pluck()
           .get(run.id, nodeId) as string | undefined;
-        const at = last ? (JSON.parse(last) as { stepId: string | null; phase: string }) : null;
+        const at = last ? (JSON.parse(last) as { stepId: string | null; phase: Phase }) : null;
         const stepId = at?.stepId ?? null;
         const where = at ? (stepId ? ` on step ${stepId} (${PHASE_WORDS[at.phase] ?? at.phase})` : ` while ${PHASE_WORDS[at.phase] ?? at.phase}`) : " before it started";
         const message = `the dashboard stopped${where}; nothing more was run. Check the host, then run the step again`;

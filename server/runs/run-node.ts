@@ -1,5 +1,5 @@
 import "server-only";
-import type { NewRunEvent, NodeRunStatus, Phase } from "@/lib/contracts/runs";
+import { PHASE_WORDS, type NewRunEvent, type NodeRunStatus, type Phase } from "@/lib/contracts/runs";
 import type { Step } from "../catalog/types";
 import type { CommandEvents, TrackedHost } from "../hosts";
 import { SshError } from "../ssh/types";
@@ -144,15 +144,6 @@ export async function runNode({ deps, timeouts, runId, run, node, steps, input, 
     if (host) run.hosts.delete(host);
   }
 }
-
-const PHASE_WORDS: Record<Phase, string> = {
-  connect: "connecting",
-  facts: "reading the host's facts",
-  requires: "checking what the step needs",
-  plan: "planning",
-  apply: "applying the plan",
-  verify: "verifying",
-};
 
 /** Typed SSH errors become sentences an operator can act on (design.md convention 4). */
 export function describeError(error: unknown, nodeName: string, phase: Phase): string {
