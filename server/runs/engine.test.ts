@@ -349,6 +349,72 @@ describe("the run engine", () => {
     expect(stepProgress(db, ["n1"], ["make-marker"])[0]).toMatchObject({ state: "failed", runId });
   });
 
+  it("a host whose key changed is a refused connection in the audit log (not a command), and nothing runs", async () => {
+    const refusing = createEngine({
+      db,
+      catalog: fakeCatalog(dir).catalog,
+      describeNode: (id) => ({ id, name: "node-one" }),
+      openHost: (nodeId, work) =>
+        trackHost(
+          {
+            ...host,
+            connect: async () => {
+              throw new SshError("host-key-changed", "HOST KEY CHANGED for 10.0.0.5:22 (user ops): expected A, but the host offers B", { host: "10.0.0.5", port: 22, username: "ops", stage: "connect" });
+            },
+          },
+          { ...work, db, node: { id: nodeId, name: "node-one" }, secrets: [] },
+        ),
+      gatherFacts: async () => debianFacts,
+    });
+    const { runId, done } = refusing.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: "alice" });
+    await done;
+    expect(getRun(db, runId)!.nodes[0].message).toMatch(/^the host key of node-one \(10\.0\.0\.5:22\) changed: this could be a man-in-the-middle/);
+    const rows = db.prepare("SELECT actor, action, command, exit_code, detail FROM audit_log WHERE run_id = ?").all(runId) as { actor: string; action: string; command: string | null; detail: string }[];
+    expect(rows.map((r) => [r.actor, r.action, r.command, JSON.parse(r.detail).reason])).toEqual([["alice", "connection-failed", null, "host-key-changed"]]);
+    expect(host.running).toBe(0);
+  });
+
+  it("a failed staging action leaves a row for each command it ran, not one line for the action (or none)", async () => {
+    const steps = [
+      ...fakeCatalog(dir).catalog.steps,
+      {
+        id: "stage-it",
+        title: "Stage it",
+        summary: "",
+        requires: [],
+        observe: { probes: [], files: [] },
+        plan: () => ({
+          actions: [{ kind: "upload-artifact" as const, artifactId: "runc@1.1.5~local:amd64", sha256: null, dest: { kind: "file" as const, path: "/usr/local/sbin/runc", mode: "755" }, reason: "x" }],
+          notes: [],
+        }),
+        verify: ["always-ok"],
+      },
+    ];
+    const staging = createEngine({
+      db,
+      catalog: { steps, getProbe: fakeCatalog(dir).catalog.getProbe },
+      describeNode: (id) => ({ id, name: "node-one" }),
+      openHost: (nodeId, work) => trackHost(host, { ...work, db, node: { id: nodeId, name: "node-one" }, secrets: [] }),
+      gatherFacts: async () => debianFacts,
+      applyArtifact: async (h) => {
+        await h.exec("echo /tmp/nodeprep-artifact.x");
+        const r = await h.exec("echo 'curl: (7) Failed to connect' >&2; exit 7");
+        throw new Error(`node-one could not download the file (exit ${r.code})`);
+      },
+    });
+    const { runId, done } = staging.start({ stepIds: ["stage-it"], nodeIds: ["n1"], mode: "apply", actor: "alice" });
+    await done;
+    expect(getRun(db, runId)!.nodes[0].message).toBe("Stage it: node-one could not download the file (exit 7)");
+    const rows = db.prepare("SELECT command, exit_code, step_id FROM audit_log WHERE run_id = ? AND action = 'command' AND command NOT LIKE 'probes%' ORDER BY seq").all(runId);
+    expect(rows).toEqual([
+      { command: "echo /tmp/nodeprep-artifact.x", exit_code: 0, step_id: "stage-it" },
+      { command: "echo 'curl: (7) Failed to connect' >&2; exit 7", exit_code: 7, step_id: "stage-it" },
+    ]);
+    // The run's log shows the planned action as one command with the reason, not its parts.
+    const started = ofType(events(runId), "command-started").map((e) => e.command);
+    expect(started).toEqual(["runc@1.1.5~local:amd64: stage, check sha256 from the project's checksum file on the host, install as /usr/local/sbin/runc (mode 755)"]);
+  });
+
   it("a host lost in the middle of a step ends that step failed, so the step list does not keep an older done", async () => {
     await run(["make-marker"]);
     expect(stepProgress(db, ["n1"], ["make-marker"])[0].state).toBe("done");
