@@ -301,17 +301,21 @@ describe("the dashboard's cache", () => {
   });
 
   it("leaves no .incoming file when the refusal comes before the file is even open (a busy machine)", async () => {
-    // Under load, opening the file waits in libuv's thread pool. Hold all of its threads in open() on
-    // FIFOs nobody writes to: the refusal then comes while the cache file is still being opened, as it
-    // did on a busy CI machine. Everything is awaited below; nothing depends on timing.
+    // Under load, opening the file waits in libuv's thread pool. Hold all of its threads in a read of an
+    // empty FIFO (queued before the cache's open, so that open waits behind them): the refusal then
+    // comes while the cache file is still being opened, as it did on a busy CI machine. One byte per
+    // read releases them, whenever each got to run. Everything is awaited; nothing depends on timing.
     const fifo = path.join(work, "hold");
     execFileSync("mkfifo", [fifo]);
-    const held = Array.from({ length: Number(process.env.UV_THREADPOOL_SIZE ?? 4) }, () => fs.promises.readFile(fifo));
+    const fd = fs.openSync(fifo, fs.constants.O_RDWR); // Linux: opening a FIFO read-write never blocks
+    const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const held = Array.from({ length: threads }, () => new Promise((resolve, reject) => fs.read(fd, Buffer.alloc(1), 0, 1, null, (e) => (e ? reject(e) : resolve(null)))));
     const cdLocal = resolveArtifact("containerd", "1.6.20", "amd64", { catalogue: cat });
     const refused = addToCache(cdLocal, Readable.from([TARBALL]), { dir: cacheDir, maxBytes: 10 }).catch((error: unknown) => error);
     await new Promise((resolve) => setImmediate(resolve));
-    fs.closeSync(fs.openSync(fifo, "w")); // release the threads (each read sees end of file)
+    fs.writeSync(fd, Buffer.alloc(threads)); // release the threads
     await Promise.all(held);
+    fs.closeSync(fd);
     expect(((await refused) as ArtifactError).kind).toBe("too-large");
     // Let whatever the refusal left queued in the pool (an open, a close) run before looking.
     for (let i = 0; i < 16; i++) await fs.promises.stat(work);

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Db } from "../db";
 import { loadTarget } from "../nodes/targets";
-import { getRemoteHost, targetSecrets } from "../ssh";
+import { recordAudit } from "../audit/record";
+import { getRemoteHost, targetSecrets, type OnTunnel } from "../ssh";
 import { trackHost, type HostWork, type TrackedHost } from "./tracked-host";
 
 export { isConnectionRefusal, trackHost, type CommandEvents, type HostContext, type HostWork, type RunningCommand, type TrackedHost } from "./tracked-host";
@@ -12,7 +13,19 @@ export { isConnectionRefusal, trackHost, type CommandEvents, type HostContext, t
  */
 export function openHost(db: Db, nodeId: string, work: HostWork): TrackedHost {
   const target = loadTarget(db, nodeId);
-  return trackHost(getRemoteHost(target), {
+  // A node behind a jump host: the TCP channel opened on the jump host for it is in the jump host's
+  // own log (sshd's direct-tcpip), so in the audit log too, on the jump node.
+  const onTunnel: OnTunnel = (t) =>
+    recordAudit(db, {
+      actor: work.actor,
+      action: "jump-tunnel",
+      nodeId: t.jumpNodeId,
+      runId: work.runId ?? null,
+      scanId: work.scanId ?? null,
+      command: `direct-tcpip to ${t.address}:${t.port} (for ${target.name})`,
+      detail: { for: { nodeId: target.nodeId, name: target.name } },
+    });
+  return trackHost(getRemoteHost(target, { onTunnel }), {
     ...work,
     db,
     node: { id: target.nodeId, name: target.name },

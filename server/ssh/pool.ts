@@ -49,7 +49,10 @@ function sweepIdle() {
   }
 }
 
-function connectionFor(target: NodeTarget): Connection {
+/** Told when a connection to a target behind a jump host opens its TCP channel through the jump host. */
+export type OnTunnel = (tunnel: { jumpNodeId: string; jumpName: string; address: string; port: number }) => void;
+
+function connectionFor(target: NodeTarget, onTunnel?: OnTunnel): Connection {
   const id = identity(target);
   const entry = state.byNode.get(target.nodeId);
   if (entry && entry.identity === id && !entry.connection.isClosed) return entry.connection;
@@ -61,7 +64,11 @@ function connectionFor(target: NodeTarget): Connection {
       const current = state.byNode.get(target.nodeId);
       if (current?.connection === closed) state.byNode.delete(target.nodeId);
     },
-    (jump, address, port) => throughJump(target, jump, address, port),
+    async (jump, address, port) => {
+      const stream = await throughJump(target, jump, address, port);
+      onTunnel?.({ jumpNodeId: jump.nodeId, jumpName: jump.name, address, port });
+      return stream;
+    },
   );
   state.byNode.set(target.nodeId, { identity: id, connection });
   state.connectionsOpened++;
@@ -99,7 +106,7 @@ async function throughJump(target: NodeTarget, jump: NodeTarget, address: string
  * node's address, credentials or host key change (retireConnection), the handle refuses to work: it
  * would otherwise reconnect with the settings it was made with, to the old address or with the old key.
  */
-export function getRemoteHost(target: NodeTarget): RemoteHost {
+export function getRemoteHost(target: NodeTarget, hooks: { onTunnel?: OnTunnel } = {}): RemoteHost {
   const { nodeId, name, address, port, username } = target;
   const born = state.generation.get(nodeId) ?? 0;
   const current = (): Connection => {
@@ -110,7 +117,7 @@ export function getRemoteHost(target: NodeTarget): RemoteHost {
         { host: address, port, username },
       );
     }
-    return connectionFor(target);
+    return connectionFor(target, hooks.onTunnel);
   };
   return {
     target: { nodeId, name, address, port, username },
