@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Nav } from "@/components/nav";
@@ -10,7 +11,10 @@ export const metadata: Metadata = {
   description: "Prepare Linux hosts for a Kubernetes container runtime, step by step, verified.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Reading the request makes every page render per request, so Next can put this request's CSP nonce
+  // (proxy.ts) on its scripts; a page prerendered at build time would carry none and not run.
+  await headers();
   return (
     <html lang="en">
       <body className="min-h-screen">

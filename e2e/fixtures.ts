@@ -64,7 +64,24 @@ export class UserMenu {
   }
 }
 
+// ---- Browser problems (issue 11): every spec fails on a Content-Security-Policy violation, a script
+// error or any console error, in every page it opens. A test that provokes an error on purpose (a
+// refused request shows as "Failed to load resource: ... status of 403") says so first:
+//   allowConsoleErrors(/status of 403/)
+async function watchPage(page: Page, problems: string[]) {
+  // CSP violations also reach the console as errors; the event says which directive and what it blocked.
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline code"}`));
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error on ${page.url()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`script error on ${page.url()}: ${e.message}`));
+}
+
 export const test = base.extend<{
+  allowConsoleErrors: (pattern: RegExp) => void;
+  browserProblems: string[];
   nodesPage: NodesPage;
   loginPage: LoginPage;
   userMenu: UserMenu;
@@ -74,14 +91,30 @@ export const test = base.extend<{
 }>({
   // Signed in as the admin by default (override with test.use({ storageState: ... })).
   storageState: async ({}, use) => use(authState("admin")),
+  browserProblems: async ({}, use) => use([]),
+  allowConsoleErrors: [
+    async ({ browserProblems }, use) => {
+      const allowed: RegExp[] = [];
+      await use((pattern) => allowed.push(pattern));
+      const left = browserProblems.filter((p) => !allowed.some((a) => a.test(p)));
+      expect(left, "CSP violations, script errors or console errors in the browser").toEqual([]);
+    },
+    { auto: true },
+  ],
+  page: async ({ page, browserProblems }, use) => {
+    await watchPage(page, browserProblems);
+    await use(page);
+  },
   loginPage: async ({ page }, use) => use(new LoginPage(page)),
   userMenu: async ({ page }, use) => use(new UserMenu(page)),
-  pageAs: async ({ browser, baseURL }, use) => {
+  pageAs: async ({ browser, baseURL, browserProblems }, use) => {
     const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
     await use(async (role) => {
       const context = await browser.newContext({ baseURL, storageState: authState(role) });
       contexts.push(context);
-      return context.newPage();
+      const page = await context.newPage();
+      await watchPage(page, browserProblems);
+      return page;
     });
     for (const c of contexts) await c.close();
   },

@@ -31,6 +31,8 @@ export const queryKeys = {
   audit: {
     all: ["audit"] as const,
     list: (filter: Record<string, string | undefined>) => ["audit", "list", filter] as const,
+    /** A stored script's text never changes (it is keyed by its sha256). */
+    script: (hash: string) => ["audit", "script", hash] as const,
   },
   artifacts: {
     all: ["artifacts"] as const,

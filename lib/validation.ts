@@ -72,8 +72,29 @@ export const userName = z
   .max(32, "at most 32 characters")
   .regex(/^[a-z0-9][a-z0-9._-]*$/, "may contain only lowercase letters, digits, '.', '-' and '_'");
 
-/** A new password: long enough to resist guessing; bounded so hashing stays cheap. */
-export const newPassword = z.string().min(12, "at least 12 characters").max(256, "at most 256 characters");
+/** Has no control character (newline, NUL, ESC, ...): names and secrets go into logs, CSV and shells. */
+export const hasNoControl = (s: string) => !CONTROL.test(s);
+const NO_CONTROL = "must not contain control characters (newline, NUL, escape)";
 
-/** A password as typed at sign-in: never judged beyond its length. */
-export const givenPassword = z.string().min(1, "must not be empty").max(256, "at most 256 characters");
+/**
+ * A secret nodeprep stores or sends (a password, a passphrase): any printable text, non-ASCII
+ * included, never a control character. A newline in a sudo password once ran its second line as root.
+ */
+export const secretText = (what: string, max = 256) =>
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(max, `at most ${max} characters`)
+    .refine(hasNoControl, NO_CONTROL);
+
+/** A new password: long enough to resist guessing; bounded so hashing stays cheap. */
+export const newPassword = z.string().min(12, "at least 12 characters").max(256, "at most 256 characters").refine(hasNoControl, NO_CONTROL);
+
+/** A password as typed at sign-in: never judged beyond its length and its characters. */
+export const givenPassword = z.string().min(1, "must not be empty").max(256, "at most 256 characters").refine(hasNoControl, NO_CONTROL);
+
+/** A name as typed at sign-in (it lands in the audit log's actor column and its CSV export). */
+export const givenName = z.string().min(1, "must not be empty").max(64, "at most 64 characters").refine(hasNoControl, NO_CONTROL);
+
+/** An http(s) URL (a mirror, a release file): never javascript:, file:, data: or ftp:. */
+export const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// `npm start`: serve the built dashboard with `next start` on 127.0.0.1 (loopback only) unless told
+// `npm start`: serve the built dashboard (Next, in this process) on 127.0.0.1 (loopback only) unless told
 // otherwise, and say where. nodeprep runs commands as root on other machines: exposing it beyond
 // this machine is a decision, made with NODEPREP_HOST, and ideally behind https (NODEPREP_PUBLIC_URL).
 //
 //   NODEPREP_HOST        address to listen on (default 127.0.0.1; 0.0.0.0 or :: = every interface)
 //   PORT                 port (default 3000)
 //   NODEPREP_PUBLIC_URL  how people reach it when a TLS proxy is in front, e.g. https://prep.example.org
-import { spawn } from "node:child_process";
+import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -39,12 +39,37 @@ if (!loopback && !https) {
   );
 }
 
-const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-H", host, "-p", port], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, NODEPREP_HOST: host, PORT: port },
+// The dashboard's own HTTP server in front of Next (a custom server, in this process): it is the only
+// party that knows the client's real address, the socket's peer. It puts that in x-nodeprep-peer,
+// replacing whatever a client sent under that name, so sign-in throttling and the audit log can trust
+// it (lib/request-trust.ts); X-Forwarded-* are believed only with NODEPREP_TRUST_PROXY=1.
+process.env.NODE_ENV = "production";
+process.env.NODEPREP_HOST = host;
+process.env.PORT = port;
+process.env.NODEPREP_FRONT_DOOR = "1";
+const { default: next } = await import("next");
+const app = next({ dev: false, dir: root, hostname: host, port: Number(port) });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = http.createServer((req, res) => {
+  req.headers["x-nodeprep-peer"] = req.socket.remoteAddress ?? "";
+  handle(req, res).catch((error) => {
+    console.error("[nodeprep] request failed", error);
+    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+    res.end("internal error (see the server log)");
+  });
+});
+server.listen(Number(port), host, () => console.log(`[nodeprep] ready on http://${shown}:${port}`));
+server.on("error", (error) => {
+  console.error(`[nodeprep] cannot listen on ${shown}:${port}: ${error.message}`);
+  process.exit(1);
 });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.on(signal, () => child.kill(signal));
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    // Open event streams (a run's live log) keep connections: do not wait for them.
+    setTimeout(() => process.exit(0), 3_000).unref();
+    server.closeAllConnections?.();
+  });
 }
-child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGTERM" || signal === "SIGINT" ? 0 : 1)));

@@ -14,7 +14,12 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** How people reach the dashboard, e.g. https://nodeprep.example.org behind a TLS proxy: used for
    *  the setup link, the same-Origin check and Secure cookies. Defaults to http://NODEPREP_HOST:PORT. */
-  NODEPREP_PUBLIC_URL: z.url().optional(),
+  NODEPREP_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+  /** `1`: a reverse proxy in front sets X-Forwarded-Host/-Proto/-For (and overwrites what clients send);
+   *  without it those headers are ignored. */
+  NODEPREP_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  /** More names the dashboard answers to (comma-separated host[:port]); any other Host gets 421. */
+  NODEPREP_ALLOWED_HOSTS: z.string().max(2000).optional(),
   /** How long a sign-in lasts. */
   NODEPREP_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   /** How many hosts a health scan reads at once (each its own SSH connection, kept in the pool). */
@@ -23,7 +28,7 @@ const Env = z.object({
    *  Without it the first start prints a one-time setup link instead. */
   NODEPREP_BOOTSTRAP_ADMIN: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,31}:.{12,256}$/s, "must be name:password (lowercase name, password of 12+ characters)")
+    .regex(/^[a-z0-9][a-z0-9._-]{0,31}:[^\u0000-\u001f\u007f]{12,256}$/, "must be name:password (lowercase name, password of 12+ characters, no control characters)")
     .optional(),
 });
 

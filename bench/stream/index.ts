@@ -16,6 +16,7 @@ import { Client } from "ssh2";
 import { getNode, startNode, stopNode, type PracticeNode } from "../../lab";
 import { openDb } from "../../server/db";
 import { practiceHostKey } from "../../server/practice/sync";
+import { trackHost } from "../../server/hosts/tracked-host";
 import { createEngine } from "../../server/runs/engine";
 import { runEventStream } from "../../server/runs/stream";
 import { closeAllConnections, getRemoteHost, targetSecrets, type NodeTarget } from "../../server/ssh";
@@ -119,7 +120,8 @@ async function product(node: PracticeNode, offset: bigint): Promise<number[]> {
     db,
     catalog: { steps: [step], getProbe: (id) => { throw new Error(`no probe ${id}`); } },
     describeNode: () => ({ id: "bench", name: node.name }),
-    connect: async () => ({ host: getRemoteHost(target), secrets: targetSecrets(target) }),
+    // The tracked path, as in the dashboard (the bench builds its target itself, not from the inventory).
+    openHost: (_nodeId, work) => trackHost(getRemoteHost(target), { ...work, db, node: { id: "bench", name: node.name }, secrets: targetSecrets(target) }),
     // Facts are not what is measured here.
     gatherFacts: async () => debianFacts,
   });

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { auditApi } from "@/lib/api/audit";
 import { AuditFilter, auditSearchParams, type AuditEntry } from "@/lib/contracts/audit";
 import { useNodes } from "../nodes/use-nodes";
-import { useAudit } from "./use-audit";
+import { useAudit, useAuditScript } from "./use-audit";
 
 const input = "rounded border border-slate-300 px-2 py-1.5 text-sm";
 
@@ -89,6 +89,24 @@ function FilterForm({ filter, onApply }: { filter: AuditFilter; onApply: (f: Aud
   );
 }
 
+/** The text of a generated script (facts, a probe batch), stored once and fetched when opened. */
+function ScriptText({ hash }: { hash: string }) {
+  const [open, setOpen] = useState(false);
+  const script = useAuditScript(hash, open);
+  return (
+    <details onToggle={(e) => setOpen(e.currentTarget.open)} className="mt-1">
+      <summary className="cursor-pointer text-xs text-slate-600">script sha256 {hash.slice(0, 12)}…</summary>
+      {script.isPending && open && <p className="text-xs text-slate-600">Loading the script…</p>}
+      {script.error && <p role="alert" className="text-xs text-red-700">Could not load the script: {script.error.message}</p>}
+      {script.data && (
+        <pre aria-label={`Script ${hash}`} className="mt-1 max-h-80 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs">
+          {script.data.text}
+        </pre>
+      )}
+    </details>
+  );
+}
+
 // Everything is rendered as text (React escapes it): commands and details come from users and hosts.
 function AuditTable({ entries }: { entries: AuditEntry[] }) {
   return (
@@ -114,6 +132,7 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
             <td className="p-2">{e.nodeName ?? e.nodeId ?? ""}{e.stepId && <span className="block text-xs text-slate-500">{e.stepId}</span>}</td>
             <td className="max-w-xl p-2">
               {e.command && <code className="block whitespace-pre-wrap break-all font-mono text-xs">{e.command}</code>}
+              {e.scriptHash && <ScriptText hash={e.scriptHash} />}
               {e.detail && <span className="block break-all font-mono text-xs text-slate-600">{JSON.stringify(e.detail)}</span>}
             </td>
             <td className="p-2 font-mono">{e.exitCode ?? ""}</td>

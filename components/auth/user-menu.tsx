@@ -4,16 +4,14 @@ import { usePathname, useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { authApi } from "@/lib/api/auth";
 import { ApiError } from "@/lib/api-error";
-import { useMe } from "./use-me";
-
-const PUBLIC_PATHS = ["/login", "/setup"];
+import { isPublicPath, useMe } from "./use-me";
 
 /** Who is signed in, and Sign out. A session that ended (expired, signed out elsewhere) sends the
  *  page to sign-in: the proxy only sees that a cookie exists, the server decides whether it is valid. */
 export function UserMenu() {
   const router = useRouter();
   const pathname = usePathname();
-  const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+  const isPublic = isPublicPath(pathname);
   const { data, error } = useMe();
   const signedOut = error instanceof ApiError && error.status === 401;
   useEffect(() => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { httpUrl } from "../validation";
 
 // The release catalogue (containerd, runc, CNI plugins), the artifact cache as the browser sees it,
 // and the declarative `upload-artifact` action that steps put in their plans (issue 5).
@@ -27,11 +28,11 @@ export const ReleaseFile = z
   .object({
     file: ArtifactFileName,
     /** Where the host (or the dashboard) downloads it; null for local-only files. */
-    url: z.url().nullable(),
+    url: httpUrl.nullable(),
     /** The published sum. null = take it from `sumsUrl`, fetched by the host, at install time. */
     sha256: Sha256.nullable(),
     /** The project's checksum file for this artifact (`<file>.sha256sum`, `runc.sha256sum`, ...). */
-    sumsUrl: z.url().nullable().default(null),
+    sumsUrl: httpUrl.nullable().default(null),
   })
   .refine((f) => f.sha256 !== null || f.sumsUrl !== null, {
     message: "a file needs a sha256 or a sumsUrl to verify it against",
@@ -77,11 +78,11 @@ export type Catalogue = z.infer<typeof Catalogue>;
 /** How a file gets onto a host; all three end in the same sha256 check on the host. */
 export const Delivery = z.discriminatedUnion("kind", [
   /** The host downloads from the upstream URL with curl or wget. */
-  z.object({ kind: z.literal("upstream") }),
+  z.object({ kind: z.literal("upstream") }).strict(),
   /** The dashboard uploads from its own cache over SFTP (hosts without internet). */
-  z.object({ kind: z.literal("cache") }),
+  z.object({ kind: z.literal("cache") }).strict(),
   /** The host downloads from a mirror: `{file}` in the URL is replaced, else the file name is appended. */
-  z.object({ kind: z.literal("mirror"), url: z.url() }),
+  z.object({ kind: z.literal("mirror"), url: httpUrl.max(2048, "at most 2048 characters") }).strict(),
 ]);
 export type Delivery = z.infer<typeof Delivery>;
 
@@ -188,13 +189,13 @@ export const CachedArtifact = z.object({ file: z.string(), sha256: Sha256, size:
 export type CachedArtifact = z.infer<typeof CachedArtifact>;
 
 /** `POST /api/artifacts/uploads`: announce an operator upload into the cache. */
-export const UploadBeginBody = z.object({ artifactId: ArtifactId, size: z.number().int().positive() });
+export const UploadBeginBody = z.object({ artifactId: ArtifactId, size: z.number().int().positive() }).strict();
 export const UploadBegun = z.object({ uploadId: z.string(), chunkBytes: z.number().int().positive(), file: z.string() });
 export type UploadBegun = z.infer<typeof UploadBegun>;
 /** `PUT /api/artifacts/uploads/:id?offset=N` with the chunk as the body answers this. */
 export const UploadProgress = z.object({ received: z.number().int() });
 export const UploadIdParams = z.object({ id: z.string().regex(/^[a-f0-9]{24}$/) });
-export const UploadChunkQuery = z.object({ offset: z.coerce.number().int().min(0) });
+export const UploadChunkQuery = z.object({ offset: z.coerce.number().int().min(0) }).strict();
 
 /** `POST /api/artifacts/fetch`: the dashboard downloads a release file into its cache. */
-export const FetchBody = z.object({ artifactId: ArtifactId });
+export const FetchBody = z.object({ artifactId: ArtifactId }).strict();

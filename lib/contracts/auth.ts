@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { givenPassword, newPassword, userName, uuid } from "../validation";
+import { givenName, givenPassword, newPassword, userName, uuid } from "../validation";
 
 /** The session cookie's name (the proxy and the server agree on it). */
 export const SESSION_COOKIE = "nodeprep_session";
@@ -26,14 +26,14 @@ export type SessionUser = z.infer<typeof SessionUser>;
 export const Me = z.object({ user: SessionUser, expiresAt: z.string() });
 export type Me = z.infer<typeof Me>;
 
-export const LoginBody = z.object({ name: z.string().min(1, "must not be empty").max(64, "at most 64 characters"), password: givenPassword });
+export const LoginBody = z.object({ name: givenName, password: givenPassword }).strict();
 export type LoginBody = z.infer<typeof LoginBody>;
 
 export const SetupBody = z.object({
   token: z.string().min(16, "is not a setup token").max(128, "is not a setup token").regex(/^[A-Za-z0-9_-]+$/, "is not a setup token"),
   name: userName,
   password: newPassword,
-});
+}).strict();
 export type SetupBody = z.infer<typeof SetupBody>;
 
 export const User = z.object({
@@ -49,7 +49,7 @@ export type User = z.infer<typeof User>;
 
 export const UserList = z.object({ users: z.array(User) });
 
-export const CreateUserBody = z.object({ name: userName, role: Role, password: newPassword });
+export const CreateUserBody = z.object({ name: userName, role: Role, password: newPassword }).strict();
 export type CreateUserBody = z.infer<typeof CreateUserBody>;
 
 export const UpdateUserBody = z

@@ -220,7 +220,7 @@ export const DriftQuery = z.object({
   open: z.enum(["0", "1"]).optional(),
   nodeId: z.string().uuid("a node id is a uuid").optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
-});
+}).strict();
 
 // ---- presentation rules shared by the server and the UI ----
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hostAddress, nodeName, port, unixUser } from "../validation";
+import { hasNoControl, hostAddress, nodeName, port, secretText, unixUser } from "../validation";
 import { HostFacts } from "./facts";
 
 // Nodes as the browser sees them: never a secret, only whether one is stored.
@@ -71,25 +71,25 @@ export type NodeList = z.infer<typeof NodeList>;
 export const NodeDetail = z.object({ node: NodeSummary, facts: HostFacts.nullable() });
 export type NodeDetail = z.infer<typeof NodeDetail>;
 
-const secret = (what: string, max = 256) => z.string().min(1, `${what} must not be empty`).max(max, `at most ${max} characters`);
-/** OpenSSH ("-----BEGIN OPENSSH PRIVATE KEY-----") or PEM (RSA/EC/PKCS#8) private keys. */
+/** OpenSSH ("-----BEGIN OPENSSH PRIVATE KEY-----") or PEM (RSA/EC/PKCS#8) private keys: lines of text. */
 export const privateKeyText = z
   .string()
   .max(16_384, "a private key is at most 16 KiB")
-  .refine((s) => /-----BEGIN (OPENSSH|RSA|EC|DSA|ENCRYPTED)? ?PRIVATE KEY-----/.test(s), "must be an OpenSSH or PEM private key (-----BEGIN ... PRIVATE KEY-----)");
+  .refine((s) => /-----BEGIN (OPENSSH|RSA|EC|DSA|ENCRYPTED)? ?PRIVATE KEY-----/.test(s), "must be an OpenSSH or PEM private key (-----BEGIN ... PRIVATE KEY-----)")
+  .refine((s) => hasNoControl(s.replace(/\r?\n/g, "")), "must not contain control characters other than line breaks");
 
 /** Authentication as submitted. On edit, an omitted secret keeps the stored one. */
 export const AuthInput = z.discriminatedUnion("method", [
-  z.object({ method: z.literal("key"), privateKey: privateKeyText.optional(), passphrase: z.string().max(256, "at most 256 characters").optional() }),
-  z.object({ method: z.literal("password"), password: secret("the password").optional() }),
-  z.object({ method: z.literal("dashboard-key") }),
+  z.object({ method: z.literal("key"), privateKey: privateKeyText.optional(), passphrase: z.string().max(256, "at most 256 characters").refine(hasNoControl, "must not contain control characters (newline, NUL, escape)").optional() }).strict(),
+  z.object({ method: z.literal("password"), password: secretText("the password").optional() }).strict(),
+  z.object({ method: z.literal("dashboard-key") }).strict(),
 ]);
 export type AuthInput = z.infer<typeof AuthInput>;
 
 export const PrivilegeInput = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("root") }),
-  z.object({ kind: z.literal("sudo-nopasswd") }),
-  z.object({ kind: z.literal("sudo-password"), password: secret("the sudo password").optional() }),
+  z.object({ kind: z.literal("root") }).strict(),
+  z.object({ kind: z.literal("sudo-nopasswd") }).strict(),
+  z.object({ kind: z.literal("sudo-password"), password: secretText("the sudo password").optional() }).strict(),
 ]);
 export type PrivilegeInput = z.infer<typeof PrivilegeInput>;
 
@@ -105,7 +105,7 @@ export const NodeInput = z.object({
   privilege: PrivilegeInput,
   /** Another node to reach this one through (its id); null or omitted: directly. */
   jumpNodeId: z.string().max(64).nullable().optional(),
-});
+}).strict();
 export type NodeInput = z.input<typeof NodeInput>;
 
 /** A new node must carry the secrets its methods need. */
@@ -121,7 +121,7 @@ export const HostKeyDecision = z.object({
   action: z.enum(["trust", "replace"]),
   /** The SHA256 fingerprint the admin saw: the server refuses if the offered key differs by now. */
   fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "must be a SHA256 fingerprint as ssh-keygen -lf prints it"),
-});
+}).strict();
 export type HostKeyDecision = z.infer<typeof HostKeyDecision>;
 
 export const CheckResult = z.discriminatedUnion("ok", [

@@ -31,6 +31,16 @@ export type NodeRunStatus = z.infer<typeof NodeRunStatus>;
 export const Phase = z.enum(["connect", "facts", "requires", "plan", "apply", "verify"]);
 export type Phase = z.infer<typeof Phase>;
 
+/** A phase in words, for messages ("... while applying the plan"). */
+export const PHASE_WORDS: Record<Phase, string> = {
+  connect: "connecting",
+  facts: "reading the host's facts",
+  requires: "checking what the step needs",
+  plan: "planning",
+  apply: "applying the plan",
+  verify: "verifying",
+};
+
 /** A version as the release catalogue spells it: "1.7.22", "v1.1.14", "1.6.20~local". */
 export const ReleaseVersion = z.string().max(64).regex(/^v?\d+\.\d+(\.\d+)?[A-Za-z0-9.~+-]*$/, "must be a release version such as 1.7.22");
 export const RuntimeVersions = z.object({ containerd: ReleaseVersion.optional(), runc: ReleaseVersion.optional(), "cni-plugins": ReleaseVersion.optional() }).strict();
@@ -48,6 +58,7 @@ export const CreateRunBody = z
     /** A release version per component (from the release catalogue); omitted: the catalogue's default. */
     versions: RuntimeVersions.optional(),
   })
+  .strict()
   .refine((b) => b.nodeIds.length > 0 || (b.groupIds?.length ?? 0) > 0, { message: "select at least one node or group", path: ["nodeIds"] });
 export type CreateRunBody = z.input<typeof CreateRunBody>;
 

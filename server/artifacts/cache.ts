@@ -73,18 +73,23 @@ export async function addToCache(
   const hash = createHash("sha256");
   const max = opts.maxBytes ?? MAX_ARTIFACT_BYTES;
   let size = 0;
+  // The file is opened (and so exists) before any byte flows, and the stream is closed before the
+  // `finally` removes it. A stream that opens lazily could still be opening when an early error
+  // reaches the `rm`, and then create the file after it was removed (a leftover under load).
+  const handle = await fs.promises.open(incoming, "wx", 0o600);
+  const out = handle.createWriteStream();
   try {
     await pipeline(
       input,
       async function* (source: AsyncIterable<Uint8Array>) {
         for await (const chunk of source) {
           size += chunk.length;
-          if (size > max) throw new ArtifactError("download-failed", `${artifact.file} is larger than ${max} bytes: refused`, { file: artifact.file });
+          if (size > max) throw new ArtifactError("too-large", `${artifact.file} is larger than ${max} bytes: refused`, { file: artifact.file, max });
           hash.update(chunk);
           yield chunk;
         }
       },
-      fs.createWriteStream(incoming, { mode: 0o600 }),
+      out,
       { signal: opts.signal },
     );
     const actual = hash.digest("hex");
@@ -95,8 +100,16 @@ export async function addToCache(
     fs.renameSync(incoming, finalPath);
     return { path: finalPath, sha256: actual, size };
   } finally {
-    fs.rmSync(incoming, { force: true });
+    await closed(out);
+    await fs.promises.rm(incoming, { force: true });
   }
+}
+
+/** Resolves once a write stream has released its file (after success, error or destroy). */
+function closed(stream: fs.WriteStream): Promise<void> {
+  if (stream.closed) return Promise.resolve();
+  if (!stream.destroyed) stream.destroy();
+  return new Promise((resolve) => stream.once("close", () => resolve()));
 }
 
 /** Fill the cache by downloading on the dashboard's machine (for hosts without internet). */

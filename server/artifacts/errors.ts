@@ -9,6 +9,8 @@ export type ArtifactErrorKind =
   | "no-downloader" // the host has neither curl nor wget
   | "download-failed" // the host (or the dashboard) could not fetch the file
   | "upload-failed" // SFTP to the host failed
+  | "too-large" // more bytes than the dashboard accepts for one artifact
+  | "no-space" // the host has not enough free space where the file is staged
   | "checksum-mismatch" // the file on the host is not the published one: nothing was installed
   | "host-command-failed"; // mktemp, sha256sum, tar or install failed on the host
 

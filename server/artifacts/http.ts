@@ -11,6 +11,8 @@ const STATUS: Record<ArtifactError["kind"], [number, string]> = {
   "no-downloader": [422, "no_downloader"],
   "download-failed": [502, "download_failed"],
   "upload-failed": [409, "upload_failed"],
+  "too-large": [413, "too_large"],
+  "no-space": [507, "no_space"],
   "checksum-mismatch": [422, "checksum_mismatch"],
   "host-command-failed": [502, "host_command_failed"],
 };

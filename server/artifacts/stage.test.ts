@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -63,9 +64,10 @@ describe("staging from the dashboard's cache (SFTP)", () => {
     expect(done.sha256).toBe(sha(TARBALL));
     expect(host.uploads).toEqual(["/tmp/nodeprep-artifact.fake1/containerd-1.6.20-linux-amd64.tar.gz"]);
     expect(host.extracted).toEqual([{ dir: "/usr/local", file: "/tmp/nodeprep-artifact.fake1/containerd-1.6.20-linux-amd64.tar.gz", sha256: sha(TARBALL) }]);
-    // order: stage -> sha256sum -> install as root -> cleanup; only installing is root
+    // order: stage (room for it? upload) -> sha256sum -> install as root -> cleanup; only installing is root
     expect(host.commands.map((c) => `${c.asRoot ? "# " : "$ "}${c.command}`)).toEqual([
       "$ mktemp -d -t nodeprep-artifact.XXXXXXXXXX",
+      "$ df -Pk /tmp/nodeprep-artifact.fake1",
       "$ sha256sum /tmp/nodeprep-artifact.fake1/containerd-1.6.20-linux-amd64.tar.gz",
       "# mkdir -p /usr/local",
       "# tar -C /usr/local -xzf /tmp/nodeprep-artifact.fake1/containerd-1.6.20-linux-amd64.tar.gz",
@@ -132,6 +134,35 @@ describe("staging from the dashboard's cache (SFTP)", () => {
     expect(host.dirs.has("/tmp/nodeprep-artifact.fake1")).toBe(false);
   });
 
+  it("a disk too full for the file is said before uploading: host, path, space needed and free; nothing installed, staging removed", async () => {
+    const host = new FakeHost({ freeBytes: 20 });
+    const before = host.listUnder("/usr/local");
+    const e = await rejection(applyArtifactAction(host, pick("containerd", "1.6.20"), { delivery: { kind: "cache" }, cache: cache(), catalogue: cat }));
+    expect(e.kind).toBe("no-space");
+    expect(e.message).toBe(
+      `fake-1 has no room for containerd-1.6.20-linux-amd64.tar.gz in /tmp/nodeprep-artifact.fake1: it needs ${(TARBALL.length / 1048576).toFixed(1)} MiB, and 0.0 MiB is free there. ` +
+        "Nothing was installed and the staged files were removed; free some space on that file system (or give ops another TMPDIR) and run the step again",
+    );
+    expect(host.uploads).toEqual([]);
+    expect(host.listUnder("/usr/local")).toEqual(before);
+    expect(host.dirs.has("/tmp/nodeprep-artifact.fake1")).toBe(false);
+  });
+
+  it("a disk that fills up during the upload (SFTP's bare 'Failure') is reported as full, and cleaned up", async () => {
+    const host = new FakeHost({ freeBytes: TARBALL.length + 10 });
+    const upload = host.upload.bind(host);
+    // Something else takes the space between the check and the upload.
+    host.upload = async (source, remotePath, options) => {
+      host.files.set("/tmp/someone-elses-file", Buffer.alloc(30));
+      return upload(source, remotePath, options);
+    };
+    const e = await rejection(applyArtifactAction(host, pick("containerd", "1.6.20"), { delivery: { kind: "cache" }, cache: cache(), catalogue: cat }));
+    expect(e.kind).toBe("no-space");
+    expect(e.message).toMatch(/^fake-1 has no room for containerd-1\.6\.20-linux-amd64\.tar\.gz in \/tmp\/nodeprep-artifact\.fake1: it needs /);
+    expect(host.dirs.has("/tmp/nodeprep-artifact.fake1")).toBe(false);
+    expect(host.extracted).toEqual([]);
+  });
+
   it("cleans up when installing fails after a good checksum", async () => {
     const host = new FakeHost({ installFails: "install: cannot create regular file '/usr/local/sbin/runc': Read-only file system" });
     const action = planArtifactAction("runc", "1.1.5", "amd64", { kind: "file", path: "/usr/local/sbin/runc", mode: "755" }, { catalogue: cat });
@@ -191,6 +222,16 @@ describe("host downloads (upstream URL or a mirror)", () => {
     expect(e.kind).toBe("no-downloader");
     expect(e.message).toBe("fake-1 has neither curl nor wget, so it cannot download; install one, or deliver from the dashboard's cache over SFTP");
     expect(bare.dirs.has("/tmp/nodeprep-artifact.fake1")).toBe(false);
+  });
+
+  it("a download that cannot be written for want of space says so (curl exit 23)", async () => {
+    const body = Buffer.alloc(4096, 1);
+    const artifact: ResolvedArtifact = { ...resolveArtifact("runc", "1.3.4", "amd64", { catalogue: cat, source: "upstream" }), sha256: sha(body) };
+    const host = new FakeHost({ urls: { [url]: body }, freeBytes: 1000 });
+    const e = await rejection(stageArtifact(host, artifact, { delivery: { kind: "upstream" } }));
+    expect(e.kind).toBe("no-space");
+    expect(e.message).toMatch(/^fake-1 has no room for runc\.amd64 in \/tmp\/nodeprep-artifact\.fake1: it needs more than the 0\.0 MiB free there\./);
+    expect(host.dirs.has("/tmp/nodeprep-artifact.fake1")).toBe(false);
   });
 
   it("reports a failed download (no internet) and cleans up", async () => {
@@ -255,6 +296,29 @@ describe("the dashboard's cache", () => {
     const cdLocal = resolveArtifact("containerd", "1.6.20", "amd64", { catalogue: cat });
     const e = await rejection(addToCache(cdLocal, Readable.from([TARBALL]), { dir: cacheDir, maxBytes: 10 }));
     expect(e.message).toContain("is larger than 10 bytes");
+    expect(e.kind).toBe("too-large");
+    expect(fs.readdirSync(cacheDir)).toEqual([]);
+  });
+
+  it("leaves no .incoming file when the refusal comes before the file is even open (a busy machine)", async () => {
+    // Under load, opening the file waits in libuv's thread pool. Hold all of its threads in a read of an
+    // empty FIFO (queued before the cache's open, so that open waits behind them): the refusal then
+    // comes while the cache file is still being opened, as it did on a busy CI machine. One byte per
+    // read releases them, whenever each got to run. Everything is awaited; nothing depends on timing.
+    const fifo = path.join(work, "hold");
+    execFileSync("mkfifo", [fifo]);
+    const fd = fs.openSync(fifo, fs.constants.O_RDWR); // Linux: opening a FIFO read-write never blocks
+    const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const held = Array.from({ length: threads }, () => new Promise((resolve, reject) => fs.read(fd, Buffer.alloc(1), 0, 1, null, (e) => (e ? reject(e) : resolve(null)))));
+    const cdLocal = resolveArtifact("containerd", "1.6.20", "amd64", { catalogue: cat });
+    const refused = addToCache(cdLocal, Readable.from([TARBALL]), { dir: cacheDir, maxBytes: 10 }).catch((error: unknown) => error);
+    await new Promise((resolve) => setImmediate(resolve));
+    fs.writeSync(fd, Buffer.alloc(threads)); // release the threads
+    await Promise.all(held);
+    fs.closeSync(fd);
+    expect(((await refused) as ArtifactError).kind).toBe("too-large");
+    // Let whatever the refusal left queued in the pool (an open, a close) run before looking.
+    for (let i = 0; i < 16; i++) await fs.promises.stat(work);
     expect(fs.readdirSync(cacheDir)).toEqual([]);
   });
 

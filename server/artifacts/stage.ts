@@ -1,4 +1,5 @@
 import "server-only";
+import fs from "node:fs";
 import type { Delivery, ResolvedArtifact } from "@/lib/contracts/artifacts";
 import { quote } from "../ssh/quote";
 import type { ExecResult, RemoteHost } from "../ssh/types";
@@ -52,6 +53,26 @@ async function run(host: RemoteHost, what: string, command: string, opts: { sign
     );
   }
   return r;
+}
+
+const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+/** Free bytes for the login user where `dir` lives (`df -P`: POSIX columns, 1024-byte blocks), or null. */
+export async function freeSpace(host: RemoteHost, dir: string, opts: { signal?: AbortSignal; timeoutMs: number }): Promise<number | null> {
+  const r = await host.exec(`df -Pk ${quote(dir)}`, { signal: opts.signal, timeoutMs: opts.timeoutMs }).catch(() => null);
+  const fields = r?.code === 0 ? r.stdout.trim().split("\n").at(-1)?.trim().split(/\s+/) : undefined;
+  const kib = fields && fields.length >= 6 ? Number(fields[3]) : NaN;
+  return Number.isFinite(kib) ? kib * 1024 : null;
+}
+
+function noSpace(host: RemoteHost, artifact: ResolvedArtifact, dir: string, free: number, need: number | null): ArtifactError {
+  const needs = need === null ? `more than the ${mib(free)} free there` : `${mib(need)}, and ${mib(free)} is free there`;
+  return new ArtifactError(
+    "no-space",
+    `${host.target.name} has no room for ${artifact.file} in ${dir}: it needs ${needs}. Nothing was installed and the staged files were removed; ` +
+      `free some space on that file system (or give ${host.target.username} another TMPDIR) and run the step again`,
+    { host: host.target.name, dir, free, need },
+  );
 }
 
 /** The URL the host fetches from, for the download deliveries. */
@@ -159,10 +180,16 @@ export async function stageArtifact(host: RemoteHost, artifact: ResolvedArtifact
     let expected = artifact.sha256;
     if (localCopy) {
       origin = "the dashboard's artifact cache";
+      // A full disk is said before a byte is sent, with the numbers (and checked again if the upload fails).
+      const need = fs.statSync(localCopy).size;
+      const free = await freeSpace(host, remoteDir, short);
+      if (free !== null && free < need) throw noSpace(host, artifact, remoteDir, free, need);
       say(`uploading ${artifact.file} from the dashboard's cache over SFTP`);
       try {
         await host.upload(localCopy, remotePath, { mode: 0o600, signal: opts.signal, onProgress: opts.onProgress });
       } catch (error) {
+        const after = opts.signal?.aborted ? null : await freeSpace(host, remoteDir, short);
+        if (after !== null && after < need) throw noSpace(host, artifact, remoteDir, after, need);
         throw new ArtifactError("upload-failed", `uploading ${artifact.file} to ${host.target.name} failed: ${(error as Error).message}`, { file: artifact.file });
       }
     } else {
@@ -170,6 +197,11 @@ export async function stageArtifact(host: RemoteHost, artifact: ResolvedArtifact
       const tool = await findDownloader(host, short);
       say(`${host.target.name} downloads ${url} with ${tool}`);
       const r = await host.exec(downloadCommand(tool, url!, remotePath), { signal: opts.signal, timeoutMs: dlTimeout });
+      // curl 23 / wget 3: the file could not be written (a full disk, most often): say so with the numbers.
+      if ((tool === "curl" && r.code === 23) || (tool === "wget" && r.code === 3)) {
+        const free = await freeSpace(host, remoteDir, short);
+        if (free !== null && free < 1048576) throw noSpace(host, artifact, remoteDir, free, null);
+      }
       if (r.code !== 0) {
         throw new ArtifactError(
           "download-failed",

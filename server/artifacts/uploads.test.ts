@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildCatalogue, resolveArtifact, type LoadedCatalogue } from "./catalogue";
 import { findCached } from "./cache";
 import { ArtifactError } from "./errors";
-import { appendUpload, beginUpload, completeUpload } from "./uploads";
+import { appendUpload, beginUpload, completeUpload, tidyArtifactFiles } from "./uploads";
 import { catalogueView } from "./view";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -72,5 +72,42 @@ describe("chunked operator uploads into the cache", () => {
     expect(() => beginUpload("runc@9.9.9:amd64", 10, "alice", cache)).toThrow(ArtifactError);
     expect(() => beginUpload("runc@1.1.5~local:amd64", 0, "alice", cache)).toThrow("between 1 byte and");
     expect(() => appendUpload("../../etc/passwd", 0, Buffer.alloc(1), cache)).toThrow("no such upload");
+  });
+});
+
+describe("files on the dashboard's disk", () => {
+  const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
+
+  it("keeps uploads and cached files private (0700 folders, 0600 files)", async () => {
+    const { uploadId } = beginUpload("runc@1.1.5~local:amd64", RUNC.length, "alice", cache);
+    const uploads = path.join(cache.dir, ".uploads");
+    expect([mode(cache.dir), mode(uploads)]).toEqual(["700", "700"]);
+    expect(fs.readdirSync(uploads).map((f) => mode(path.join(uploads, f)))).toEqual(["600", "600"]);
+    appendUpload(uploadId, 0, RUNC, cache);
+    const done = await completeUpload(uploadId, cache);
+    expect([mode(path.dirname(done.path)), mode(done.path)]).toEqual(["700", "600"]);
+  });
+
+  it("at start-up removes what a stopped dashboard left half-written, and tightens old folders", () => {
+    beginUpload("runc@1.1.5~local:amd64", RUNC.length, "alice", cache);
+    fs.writeFileSync(path.join(cache.dir, ".incoming-0123456789ab"), "half a tarball");
+    fs.chmodSync(cache.dir, 0o755);
+    const { removed } = tidyArtifactFiles(cache);
+    expect(removed).toHaveLength(3);
+    expect(fs.readdirSync(cache.dir)).toEqual([".uploads"]);
+    expect(fs.readdirSync(path.join(cache.dir, ".uploads"))).toEqual([]);
+    expect(mode(cache.dir)).toBe("700");
+  });
+
+  it("answers a declared size over the limit as too large (413), not as a failed download", () => {
+    const e = (() => {
+      try {
+        beginUpload("runc@1.1.5~local:amd64", 10 * 1024 * 1024 * 1024, "alice", cache);
+      } catch (error) {
+        return error as ArtifactError;
+      }
+    })();
+    expect(e?.kind).toBe("too-large");
+    expect(e?.message).toContain("10737418240 bytes were announced");
   });
 });

@@ -37,13 +37,43 @@ function readMeta(opts: CacheOptions, id: string): Meta {
   }
 }
 
-function sweepStale(opts: CacheOptions) {
+function sweepStale(opts: CacheOptions, olderThanMs = STALE_MS) {
   const dir = uploadsDir(opts);
   if (!fs.existsSync(dir)) return;
   for (const f of fs.readdirSync(dir)) {
     const p = path.join(dir, f);
-    if (Date.now() - fs.statSync(p).mtimeMs > STALE_MS) fs.rmSync(p, { force: true });
+    try {
+      if (Date.now() - fs.statSync(p).mtimeMs >= olderThanMs) fs.rmSync(p, { force: true });
+    } catch (error) {
+      // Another request finished (and removed) this upload meanwhile.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
   }
+}
+
+/**
+ * At start-up nothing is being written: files a stopped dashboard left half-written (`.incoming-*` in
+ * the cache, uploads nobody can finish) are removed, and the folders are made private again (0700;
+ * an older version created them with the default mode).
+ */
+export function tidyArtifactFiles(opts: CacheOptions = {}): { removed: string[] } {
+  const dir = cacheDir(opts);
+  const removed: string[] = [];
+  if (!fs.existsSync(dir)) return { removed };
+  fs.chmodSync(dir, 0o700);
+  for (const f of fs.readdirSync(dir)) {
+    if (f.startsWith(".incoming-")) {
+      fs.rmSync(path.join(dir, f), { force: true });
+      removed.push(f);
+    }
+  }
+  const uploads = uploadsDir(opts);
+  if (fs.existsSync(uploads)) {
+    fs.chmodSync(uploads, 0o700);
+    removed.push(...fs.readdirSync(uploads).map((f) => `.uploads/${f}`));
+    sweepStale(opts, 0);
+  }
+  return { removed };
 }
 
 export function beginUpload(
@@ -57,14 +87,14 @@ export function beginUpload(
     throw new ArtifactError("no-checksum", `${artifact.file} has no published sha256 in the catalogue, so an upload of it cannot be verified`, {});
   }
   if (!Number.isInteger(size) || size <= 0 || size > MAX_ARTIFACT_BYTES) {
-    throw new ArtifactError("download-failed", `an artifact upload must be between 1 byte and ${MAX_ARTIFACT_BYTES} bytes`, { size });
+    throw new ArtifactError("too-large", `an artifact upload must be between 1 byte and ${MAX_ARTIFACT_BYTES} bytes; ${size} bytes were announced`, { size });
   }
   sweepStale(opts);
   fs.mkdirSync(uploadsDir(opts), { recursive: true, mode: 0o700 });
   const uploadId = randomBytes(12).toString("hex");
   const p = paths(opts, uploadId);
   fs.writeFileSync(p.part, Buffer.alloc(0), { mode: 0o600 });
-  fs.writeFileSync(p.meta, JSON.stringify({ artifactId: formatArtifactId(artifact), size, by, startedAt: new Date().toISOString() } satisfies Meta));
+  fs.writeFileSync(p.meta, JSON.stringify({ artifactId: formatArtifactId(artifact), size, by, startedAt: new Date().toISOString() } satisfies Meta), { mode: 0o600 });
   return { uploadId, artifact, chunkBytes: UPLOAD_CHUNK_BYTES };
 }
 

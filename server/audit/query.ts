@@ -10,8 +10,10 @@ interface Row {
   node_id: string | null;
   node_name: string | null;
   run_id: string | null;
+  scan_id: string | null;
   step_id: string | null;
   command: string | null;
+  script_hash: string | null;
   exit_code: number | null;
   duration_ms: number | null;
   output_bytes: number | null;
@@ -36,8 +38,10 @@ const toEntry = (r: Row): AuditEntry => ({
   nodeId: r.node_id,
   nodeName: r.node_name,
   runId: r.run_id,
+  scanId: r.scan_id,
   stepId: r.step_id,
   command: r.command,
+  scriptHash: r.script_hash,
   exitCode: r.exit_code,
   durationMs: r.duration_ms,
   outputBytes: r.output_bytes,
@@ -59,6 +63,14 @@ function where(filter: AuditFilter & { before?: number }): { sql: string; args: 
   if (filter.action) {
     clauses.push("a.action = ?");
     args.push(filter.action);
+  }
+  if (filter.run) {
+    clauses.push("a.run_id = ?");
+    args.push(filter.run);
+  }
+  if (filter.scan) {
+    clauses.push("a.scan_id = ?");
+    args.push(filter.scan);
   }
   // Stored times are ISO UTC with milliseconds; normalise the bounds the same way so text order is time order.
   if (filter.from) {
@@ -110,8 +122,10 @@ export const CSV_COLUMNS = [
   "nodeId",
   "nodeName",
   "runId",
+  "scanId",
   "stepId",
   "command",
+  "scriptHash",
   "exitCode",
   "durationMs",
   "outputBytes",

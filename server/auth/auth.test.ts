@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-auth-"));
 process.env.NODEPREP_DATA_DIR = dataDir;
+// As under scripts/start.mjs: the client's address is the socket peer our own server reports.
+process.env.NODEPREP_FRONT_DOOR = "1";
 
 let t: typeof import("./testing");
 let database: import("../db").Db;
@@ -13,7 +15,9 @@ let users: typeof import("./users");
 let sessions: typeof import("./sessions");
 let setup: typeof import("./setup");
 let password: typeof import("./password");
-let rateLimit: typeof import("./rate-limit");
+let throttle: typeof import("./throttle");
+let signIn: typeof import("./sign-in");
+let record: typeof import("../audit/record");
 let login: typeof import("@/app/api/auth/login/route");
 let logout: typeof import("@/app/api/auth/logout/route");
 let me: typeof import("@/app/api/auth/me/route");
@@ -28,7 +32,9 @@ beforeAll(async () => {
   sessions = await import("./sessions");
   setup = await import("./setup");
   password = await import("./password");
-  rateLimit = await import("./rate-limit");
+  throttle = await import("./throttle");
+  signIn = await import("./sign-in");
+  record = await import("../audit/record");
   login = await import("@/app/api/auth/login/route");
   logout = await import("@/app/api/auth/logout/route");
   me = await import("@/app/api/auth/me/route");
@@ -40,6 +46,8 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 const audit = (action: string) => database.prepare("SELECT * FROM audit_log WHERE action = ? ORDER BY seq").all(action) as { actor: string; detail: string }[];
 const cookieOf = (res: Response) => res.headers.get("set-cookie")!.split(";")[0];
+const attempt = (name: string, password: string, from: string) =>
+  login.POST(t.apiRequest("/api/auth/login", { method: "POST", body: { name, password }, headers: { "x-nodeprep-peer": from } }));
 
 describe("passwords", () => {
   it("hashes with scrypt, salted, and verifies", async () => {
@@ -91,11 +99,12 @@ describe("sign-in", () => {
     expect(audit("sign-in").at(-1)!.actor).toBe("alice");
   });
 
-  it("marks the cookie Secure when the request came over https (TLS proxy in front)", async () => {
+  it("does not take a client's X-Forwarded-Proto for https (only a trusted proxy's: lib/request-trust.test.ts)", async () => {
     const res = await login.POST(
       t.apiRequest("/api/auth/login", { method: "POST", body: { name: "alice", password: "alice-password-1" }, headers: { "x-forwarded-proto": "https" } }),
     );
-    expect(res.headers.get("set-cookie")).toMatch(/; Secure$/);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("set-cookie")).not.toMatch(/Secure/);
   });
 
   it("answers a wrong password and an unknown name alike, and audits both", async () => {
@@ -110,17 +119,47 @@ describe("sign-in", () => {
     expect(failures.map((f) => JSON.parse(f.detail).reason)).toEqual(["wrong password", "unknown user"]);
   });
 
-  it("refuses a name after 5 failures in 15 minutes, even with the right password", async () => {
-    await users.createUser(database, { name: "bob", role: "viewer", password: "bob-password-12" });
-    for (let i = 0; i < rateLimit.FAILURES_PER_NAME; i++) {
-      expect((await login.POST(t.apiRequest("/api/auth/login", { method: "POST", body: { name: "bob", password: `guess-${i}` } }))).status).toBe(401);
+  it("30 failures against other names, from any address, do not block an unrelated user's correct sign-in", async () => {
+    await users.createUser(database, { name: "dora", role: "viewer", password: "dora-password-12" });
+    for (let i = 0; i < 30; i++) {
+      const res = await attempt(`sprayed-${i}`, "Winter2025!", "198.51.100.7");
+      expect(res.status).toBe(401);
     }
-    const res = await login.POST(t.apiRequest("/api/auth/login", { method: "POST", body: { name: "bob", password: "bob-password-12" } }));
+    expect((await attempt("dora", "dora-password-12", "198.51.100.7")).status).toBe(200); // even from the sprayer's address
+    expect((await attempt("dora", "dora-password-12", "192.0.2.10")).status).toBe(200);
+  }, 120_000); // 30 scrypt verifications on a busy machine
+
+  it("repeated failures for one name from one address slow that address only, more each time; the owner elsewhere is not", async () => {
+    await users.createUser(database, { name: "bob", role: "viewer", password: "bob-password-12" });
+    const attacker = "203.0.113.66";
+    for (let i = 0; i < throttle.FREE_FAILURES; i++) expect((await attempt("bob", `guess-${i}`, attacker)).status).toBe(401);
+    // The next try from there waits, even with the right password, and says so accurately.
+    const held = await attempt("bob", "bob-password-12", attacker);
+    expect(held.status).toBe(429);
+    expect(Number(held.headers.get("retry-after"))).toBe(2);
+    expect((await held.json()).error).toBe("several wrong passwords for this name from your address: wait 2 s before trying again");
+    // The owner, from their own address, is not slowed at all.
+    expect((await attempt("bob", "bob-password-12", "192.0.2.44")).status).toBe(200);
+    // After the wait the attacker may guess again; each further failure doubles the wait.
+    expect(await signIn.signIn(database, "bob", "guess-again", attacker, Date.now() + 2_500)).toEqual({ ok: false, reason: "wrong" });
+    // (that failure is stored at the real time: the next wait counts from it)
+    expect(throttle.signInThrottled(database, "bob", attacker, Date.now() + 100)).toMatchObject({ reason: "name-from-source", failures: 4, retryAfterSeconds: 4 });
+    expect(throttle.delayAfter(5)).toBe(8_000);
+    expect(throttle.delayAfter(40)).toBe(throttle.MAX_DELAY_MS);
+    // The audit log shows the throttling: who, from where, why, for how long.
+    const row = audit("sign-in-throttled").at(-1)!;
+    expect(row.actor).toBe("bob");
+    expect(JSON.parse(row.detail)).toEqual({ from: attacker, reason: "repeated failures for this name from this address", failures: 3, retryAfterSeconds: 2 });
+  });
+
+  it("an address with too many failures overall waits; other addresses are never held by it", async () => {
+    const noisy = "198.51.100.99";
+    for (let i = 0; i < throttle.SOURCE_CAP; i++) record.recordAudit(database, { actor: `name-${i}`, action: "sign-in-failed", detail: { reason: "unknown user", from: noisy } });
+    const res = await attempt("alice", "alice-password-1", noisy);
     expect(res.status).toBe(429);
-    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(800);
-    expect(audit("sign-in-refused").at(-1)!.actor).toBe("bob");
-    // ...and the limit lifts after the window.
-    expect(rateLimit.signInLimited(database, "bob", Date.now() + rateLimit.WINDOW_MS + 1000)).toBeNull();
+    expect((await res.json()).error).toMatch(/^too many failed sign-ins from your address: wait \d+ min before trying again$/);
+    expect((await attempt("alice", "alice-password-1", "192.0.2.77")).status).toBe(200);
+    expect(throttle.signInThrottled(database, "alice", noisy, Date.now() + throttle.WINDOW_MS + 1000)).toBeNull();
   });
 
   it("sign-out ends the session on the server, not just in the browser", async () => {

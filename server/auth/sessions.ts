@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { Role, SESSION_COOKIE, type SessionUser } from "@/lib/contracts/auth";
 import { config } from "../config";
+import { protoOf } from "../http/trust";
 import type { Db } from "../db";
 
 export { SESSION_COOKIE };
@@ -56,11 +57,9 @@ export function readCookie(header: string | null, name: string): string | null {
 
 export const sessionToken = (req: Request) => readCookie(req.headers.get("cookie"), SESSION_COOKIE);
 
-/** Secure when people reach us over https: the public URL says so, or the request (or the TLS proxy in front) was https. */
+/** Secure when people reach us over https: the public URL says so, or the request (or a trusted TLS proxy in front) was https. */
 export function isHttps(req: Request): boolean {
-  const publicUrl = config().NODEPREP_PUBLIC_URL;
-  if (publicUrl) return publicUrl.startsWith("https:");
-  return new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
+  return protoOf(req) === "https";
 }
 
 export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {

@@ -36,14 +36,24 @@ export function newNonce(): string {
 // Inputs (inputs.ts) start from the boot id: a reboot runs every command again.
 const READ_BOOT = "np_boot=; if [ -r /proc/sys/kernel/random/boot_id ]; then read -r np_boot < /proc/sys/kernel/random/boot_id; fi";
 
+/**
+ * The batch: `nodeprep_nonce=<nonce>` on the first line, then the body, which names the nonce only
+ * through `$nodeprep_nonce`. So the body is the same text for the same probes (and, in a health scan,
+ * the same reused inputs) every time: the audit log stores it once by its hash (server/hosts).
+ */
 export function buildBatch(sections: Section[], nonce: string): string {
   if (!/^[0-9a-f]{8,}$/.test(nonce)) throw new Error("nonce must be hex");
+  return `nodeprep_nonce=${nonce}\n${batchBody(sections)}`;
+}
+
+/** The batch without its nonce line (see buildBatch). */
+export function batchBody(sections: Section[]): string {
   const lines = [PRELUDE];
   if (sections.some((s) => s.inputs !== undefined)) lines.push(READ_BOOT);
   // Several commands may depend on the same thing (the module probes' three): read it once.
   const snippets = new Map<string, number>();
   sections.forEach((s, i) => {
-    lines.push(`printf '%s\\n' '@@${nonce} begin ${i}@@'`);
+    lines.push(`printf '%s\\n' "@@$nodeprep_nonce begin ${i}@@"`);
     const run = `{ ${s.command}\n} 2>&1 </dev/null`;
     if (s.inputs === undefined) {
       lines.push(run);
@@ -54,11 +64,11 @@ export function buildBatch(sections: Section[], nonce: string): string {
         snippets.set(s.inputs, k);
         lines.push(`np_in="boot=$np_boot;"; np_run=; { ${s.inputs}\n} </dev/null 2>/dev/null; np_i${k}=$np_in; np_r${k}=$np_run`);
       }
-      lines.push(`printf '%s\\n' "$np_i${k}" '@@${nonce} inputs ${i}@@'`);
+      lines.push(`printf '%s\\n' "$np_i${k}" "@@$nodeprep_nonce inputs ${i}@@"`);
       const same = s.previous ? `[ -z "$np_r${k}" ] && [ "$np_i${k}" = ${quote(s.previous.inputs)} ]` : "false";
-      lines.push(`if ${same}; then printf '%s\\n' '@@${nonce} same ${i}@@'; else ${run}; fi`);
+      lines.push(`if ${same}; then printf '%s\\n' "@@$nodeprep_nonce same ${i}@@"; else ${run}; fi`);
     }
-    lines.push(`printf '\\n@@${nonce} end ${i} %s@@\\n' "$?"`);
+    lines.push(`printf '\\n@@%s end ${i} %s@@\\n' "$nodeprep_nonce" "$?"`);
   });
   return lines.join("\n") + "\n";
 }

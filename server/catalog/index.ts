@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ProbeResult, RawOutput, StepSummary } from "@/lib/contracts/catalog";
 import type { RemoteHost } from "../ssh/types";
-import { buildBatch, fileSection, newNonce, parseBatch, parseFileSection, type Section } from "./batch";
+import { batchBody, fileSection, newNonce, parseBatch, parseFileSection, type Section } from "./batch";
 import { hostProbes } from "./probes/host";
 import { moduleProbe, modulesPersistedProbe } from "./probes/modules";
 import { runtimeProbes } from "./probes/runtime";
@@ -81,6 +81,8 @@ export type PreviousOutputs = ReadonlyMap<string, PreviousOutput>;
 
 export interface Observation {
   script: string;
+  /** The script without its per-run nonce line: the same text each time, stored once by the audit log. */
+  body: string;
   /** Turn the script's stdout into probe results and file states. */
   finish(stdout: string): { probes: ProbeResult[]; files: Record<string, FileState> };
 }
@@ -109,8 +111,11 @@ export function observation(
     }
   }
   const sections: Section[] = [...sectionOf.values(), ...[...new Set(files)].map(fileSection)];
+  if (!/^[0-9a-f]{8,}$/.test(nonce)) throw new Error("nonce must be hex");
+  const body = batchBody(sections);
   return {
-    script: buildBatch(sections, nonce),
+    script: `nodeprep_nonce=${nonce}\n${body}`,
+    body,
     finish(stdout) {
       const outputs = parseBatch(stdout, sections, nonce);
       const results = list.map((p): ProbeResult => {
@@ -144,6 +149,13 @@ export function observation(
   };
 }
 
+/** How the audit log names a probe batch (the script itself is stored once, by its hash). */
+export function observationLabel(probeIds: readonly string[], files: readonly string[] = []): string {
+  const what = [...new Set(probeIds)];
+  const read = [...new Set(files)];
+  return `probes (one script): ${what.join(", ") || "none"}${read.length ? `; reads ${read.join(", ")}` : ""}`;
+}
+
 /**
  * Run probes on a host in one round trip (read-only, as root so every file is readable). With
  * `previous` (a health scan), a command whose inputs are unchanged is not run again.
@@ -156,6 +168,12 @@ export async function observeHost(
   const obs = observation(probeIds, opts.files ?? [], { previous: opts.previous });
   // Probes run again and again (plan, verify, every health scan): a long-lived root shell saves the
   // sshd session and sudo each time.
-  const result = await host.exec(obs.script, { asRoot: true, keepShell: true, signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });
+  const result = await host.exec(obs.script, {
+    asRoot: true,
+    keepShell: true,
+    signal: opts.signal,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    audit: { script: observationLabel(probeIds, opts.files), body: obs.body, probes: probeIds, quiet: true },
+  });
   return { ...obs.finish(result.stdout), exec: result, script: obs.script };
 }

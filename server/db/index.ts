@@ -9,13 +9,32 @@ export type Db = Database.Database;
 
 /** Open (creating if needed) a database file and bring its schema up to date. */
 export function openDb(file: string): Db {
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (file !== ":memory:") restrictFiles(file);
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   migrate(db);
   return db;
+}
+
+/**
+ * The database holds encrypted secrets, sessions and the audit log: only the dashboard's user may read
+ * it. Created 0600 before SQLite opens it, since SQLite gives its -wal and -shm files the database
+ * file's mode; files from an older install (0644) are tightened, and so is their directory.
+ */
+function restrictFiles(file: string) {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+  fs.closeSync(fs.openSync(file, "a", 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      fs.chmodSync(f, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
 }
 
 export function migrate(db: Db): string[] {

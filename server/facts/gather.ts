@@ -12,7 +12,12 @@ export const FACTS_TIMEOUT_MS = 30_000;
  * not finish is an Error naming the host.
  */
 export async function gatherFacts(host: RemoteHost, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<HostFacts> {
-  const result = await host.exec(FACTS_SCRIPT, { keepShell: true, signal: opts.signal, timeoutMs: opts.timeoutMs ?? FACTS_TIMEOUT_MS });
+  const result = await host.exec(FACTS_SCRIPT, {
+    keepShell: true,
+    signal: opts.signal,
+    timeoutMs: opts.timeoutMs ?? FACTS_TIMEOUT_MS,
+    audit: { script: "facts (one script: OS, kernel, libc, init, cgroup, installed runtime)", quiet: true },
+  });
   try {
     return parseFacts(result.stdout);
   } catch (error) {

@@ -3,8 +3,7 @@ import { observeHost, probes } from "../catalog";
 import { config } from "../config";
 import { db } from "../db";
 import { getFacts, listNodes } from "../nodes/repository";
-import { loadTarget } from "../nodes/targets";
-import { connectTarget, getRemoteHost } from "../ssh";
+import { openHost } from "../hosts";
 import { previousOutputs } from "./repository";
 import { BOOT_FILES } from "./scanner";
 import { createHealthService, type HealthService } from "./service";
@@ -24,10 +23,10 @@ export function health(): HealthService {
       listNodes: () => listNodes(database).map((n) => ({ id: n.id, name: n.name, address: n.address, port: n.port, practice: n.practice })),
       probes: () => [...probes.values()].map((p) => ({ id: p.id, title: p.title, fixStepId: p.fixStepId })),
       facts: (nodeId) => getFacts(database, nodeId),
-      connect: async (nodeId, signal) => {
-        const target = loadTarget(database, nodeId);
-        await connectTarget(target, signal);
-        return getRemoteHost(target);
+      connect: async (nodeId, signal, work) => {
+        const host = openHost(database, nodeId, work);
+        await host.connect(signal);
+        return host;
       },
       observe: async (host, { nodeId, rerunAll, signal, timeoutMs }) => {
         const previous = rerunAll ? undefined : previousOutputs(database, nodeId);

@@ -20,8 +20,11 @@ export interface Observation {
 }
 
 export interface ScannerDeps {
-  /** A connected host for the node (throws SshError when it cannot be reached, or any Error when it cannot even be tried). */
-  connect(nodeId: string, signal: AbortSignal): Promise<RemoteHost>;
+  /**
+   * A connected host for the node, on the tracked path (server/hosts) for this scan and who asked for
+   * it (throws SshError when it cannot be reached, or any Error when it cannot even be tried).
+   */
+  connect(nodeId: string, signal: AbortSignal, work: { actor: string; scanId: string }): Promise<RemoteHost>;
   /** All the probes and the boot files in one remote script (reusing unchanged outputs unless rerunAll). */
   observe(host: RemoteHost, opts: { nodeId: string; rerunAll: boolean; signal: AbortSignal; timeoutMs: number }): Promise<Observation>;
   now?: () => number;
@@ -33,6 +36,8 @@ export interface ScanNode {
 }
 
 export interface ScanOptions {
+  /** Who asked for the scan, and its id: every command of it is audited under them. */
+  work: { actor: string; scanId: string };
   concurrency: number;
   perNodeTimeoutMs: number;
   /** Run every probe command, even those whose inputs are unchanged since their last output. */
@@ -84,7 +89,7 @@ async function scanOne(node: ScanNode, deps: ScannerDeps, opts: ScanOptions): Pr
   let outcome: CheckOutcome;
   try {
     opts.onProgress(node.id, "connecting");
-    const host = await Promise.race([deps.connect(node.id, controller.signal), deadline]);
+    const host = await Promise.race([deps.connect(node.id, controller.signal, opts.work), deadline]);
     opts.onProgress(node.id, "probing");
     // The host layer's own timeout a little later than the deadline: the outcome (and its message)
     // is then always the scanner's "did not answer within N s", whatever finished first.

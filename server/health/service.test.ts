@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import type { ProbeResult, ProbeStatus } from "@/lib/contracts/catalog";
 import { applyUpdate } from "@/lib/contracts/health";
-import { observation } from "../catalog";
+import { observation, observeHost } from "../catalog";
+import { trackHost } from "../hosts/tracked-host";
 import { openDb } from "../db";
 import { localHost } from "../runs/local-host";
 import { SshError, type RemoteHost } from "../ssh/types";
@@ -147,7 +148,7 @@ describe("scanNodes", () => {
     await scanNodes(
       [{ id: "a", name: "a" }],
       { connect: async () => { throw new Error("node a has no private key stored"); }, observe: async () => ({ probes: [], files: {} }) },
-      { concurrency: 2, perNodeTimeoutMs: 1000, onProgress: (_, s) => calls.push(s), record: (_n, _at, o) => (calls.push(o.reach === "unreachable" ? o.message : "?"), 1) },
+      { work: { actor: "test", scanId: "s" }, concurrency: 2, perNodeTimeoutMs: 1000, onProgress: (_, s) => calls.push(s), record: (_n, _at, o) => (calls.push(o.reach === "unreachable" ? o.message : "?"), 1) },
     );
     expect(calls).toEqual(["connecting", "a: node a has no private key stored", "unreachable"]);
   });
@@ -290,6 +291,48 @@ describe("the real batch, run by the local shell", () => {
     expect(stat).toMatchObject({ ranAt: first.at, output: first.raw.find((r) => r.command === stat.command)!.output });
     const third = await scanOnce();
     expect(third.raw.find((r) => r.command === stat.command)!.ranAt).toBe(first.at);
+  });
+
+  it("through the tracked path a scan is one audit row per node: who, the scan, the probes, the exit; the script stored once", async () => {
+    const db = openDb(":memory:");
+    const nodes = [uuid(1), uuid(2)].map((id, i) => ({ id, name: `local-${i + 1}`, address: "127.0.0.1", port: 22, practice: false }));
+    const probeIds = ["swap-off", "cgroup-version"];
+    const service = createHealthService({
+      db,
+      listNodes: () => nodes,
+      probes: () => [
+        { id: "swap-off", title: "swap off", fixStepId: null },
+        { id: "cgroup-version", title: "cgroup v2", fixStepId: null },
+      ],
+      facts: () => null,
+      connect: async (nodeId, _signal, work) => trackHost(localHost(nodeId), { ...work, db, node: nodes.find((n) => n.id === nodeId)!, secrets: [] }),
+      observe: async (host, { signal, timeoutMs }) => observeHost(host, probeIds, { files: BOOT_FILES, signal, timeoutMs }),
+    });
+    const scans = [service.startScan({ trigger: "manual", actor: "carol" }), service.startScan({ trigger: "manual", actor: "carol" })];
+    await scans[0].done;
+    const second = service.startScan({ trigger: "manual", actor: "dave" });
+    await second.done;
+    const rows = db.prepare("SELECT actor, action, node_id, scan_id, command, script_hash, exit_code, detail FROM audit_log WHERE action = 'command' ORDER BY seq").all() as {
+      actor: string; action: string; node_id: string; scan_id: string; command: string; script_hash: string; exit_code: number; detail: string;
+    }[];
+    // Nodes are scanned in parallel: rows of one scan come in any order.
+    expect(rows.map((r) => [r.actor, r.scan_id, r.node_id].join(" ")).sort()).toEqual(
+      [
+        ["carol", scans[0].scanId, nodes[0].id],
+        ["carol", scans[0].scanId, nodes[1].id],
+        ["dave", second.scanId, nodes[0].id],
+        ["dave", second.scanId, nodes[1].id],
+      ]
+        .map((r) => r.join(" "))
+        .sort(),
+    );
+    expect(rows.every((r) => r.exit_code === 0 && JSON.parse(r.detail).probes.join() === probeIds.join())).toBe(true);
+    expect(rows[0].command).toBe(`probes (one script): swap-off, cgroup-version; reads ${BOOT_FILES.join(", ")}`);
+    // The script is stored once; each row keeps only its own nonce line.
+    const stored = db.prepare("SELECT hash, text FROM audit_scripts").all() as { hash: string; text: string }[];
+    const hashes = new Set(rows.map((r) => r.script_hash));
+    expect(stored.filter((s) => hashes.has(s.hash)).length).toBeLessThanOrEqual(2); // reused outputs change the script once
+    for (const r of rows) expect(JSON.parse(r.detail).preamble).toMatch(/^nodeprep_nonce=[0-9a-f]{16}\n$/);
   });
 
   it("bootInfo rounds to whole seconds and tolerates missing files", () => {

@@ -66,6 +66,7 @@ export function createHealthService(deps: HealthDeps) {
     const probeIds = deps.probes().map((p) => p.id);
     recordAudit(db, { actor: input.actor ?? "system", action: "health-scan", detail: { scanId: id, trigger: input.trigger, nodes: nodes.length, probes: probeIds, rerunAll: input.rerunAll ?? false } });
     const done = scanNodes(nodes, deps, {
+      work: { actor: input.actor ?? "system", scanId: id },
       concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
       perNodeTimeoutMs: deps.perNodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
       rerunAll: input.rerunAll ?? false,

@@ -5,8 +5,10 @@ import { sessionFromToken, sessionToken } from "../auth/sessions";
 import { config } from "../config";
 import { db } from "../db";
 import { HttpError } from "./errors";
+import { checkHost, hostOf } from "./trust";
 
 // Every API route goes through `route()`. In order, before the handler runs:
+//   0. the Host must be the dashboard's own (421; DNS rebinding; lib/request-trust.ts),
 //   1. mutating methods must come from our own Origin (CSRF), 2. a declared body over the limit is
 //   refused before a byte is read, 3. the session cookie must name an active user (401), 4. whose
 //   role is at least `spec.role` (403), 5. params, query and body parse with zod (400 naming the
@@ -105,9 +107,10 @@ export function checkSameOrigin(req: Request): void {
   } catch {
     throw new HttpError(403, "cross_origin", "refused: malformed Origin header");
   }
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host;
+  // The Host as the client sent it (X-Forwarded-Host only from a trusted proxy): it was checked first.
+  const host = hostOf(req);
   const publicUrl = config().NODEPREP_PUBLIC_URL;
-  if (originHost === host || (publicUrl && new URL(publicUrl).origin === origin)) return;
+  if (originHost.toLowerCase() === host || (publicUrl && new URL(publicUrl).origin === origin)) return;
   throw new HttpError(403, "cross_origin", `refused: Origin ${origin} is not this dashboard`);
 }
 
@@ -129,6 +132,7 @@ export function route<
 ): RouteHandler {
   const run = async (req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     try {
+      checkHost(req);
       checkSameOrigin(req);
       refuseDeclaredLargeBody(req);
       const session = sessionFromToken(db(), sessionToken(req));
@@ -173,7 +177,4 @@ export function route<
   return Object.assign(run, { spec: { role: spec.role, body: !!spec.body, params: !!spec.params, query: !!spec.query } });
 }
 
-/** The client's address as the proxy in front reports it (Next sets x-forwarded-for), for the audit log. */
-export function clientAddress(req: Request): string | null {
-  return req.headers.get("x-forwarded-for")?.split(",")[0]?.trim().slice(0, 64) || null;
-}
+export { clientAddress } from "./trust";

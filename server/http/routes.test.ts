@@ -36,6 +36,13 @@ interface Bad {
 
 interface MethodEntry {
   role: Access;
+  /**
+   * A body that passes validation (required when the route parses one): the table adds an unknown
+   * field to it, at the top and in each nested object, and expects a 400 naming that field.
+   */
+  good?: Record<string, unknown>;
+  /** A query string that passes validation (when the route parses one): an unknown parameter is a 400. */
+  goodQuery?: string;
   /** Values for the [segments] of the path; a random uuid by default. */
   params?: Record<string, string>;
   /** Malformed inputs that must get a 400; required when the route parses a body or a query. */
@@ -68,7 +75,13 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     GET: { role: "viewer" },
     POST: {
       role: "admin",
+      good: { ...GOOD_NODE, auth: { method: "password", password: "not-a-real-one" }, privilege: { kind: "sudo-password", password: "pw-of-sudo" } },
       bad: [
+        { why: "a newline in the sudo password", body: { ...GOOD_NODE, privilege: { kind: "sudo-password", password: "pw\nid > /tmp/x" } }, field: "privilege.password" },
+        { why: "a NUL in the login password", body: { ...GOOD_NODE, auth: { method: "password", password: "pw\u0000x" } }, field: "auth.password" },
+        { why: "ESC in the key's passphrase", body: { ...GOOD_NODE, auth: { method: "key", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n", passphrase: "p\u001b[2J" } }, field: "auth.passphrase" },
+        { why: "a NUL inside the private key", body: { ...GOOD_NODE, auth: { method: "key", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\na\u0000b\n-----END OPENSSH PRIVATE KEY-----\n" } }, field: "auth.privateKey" },
+        { why: "a newline in the name", body: { ...GOOD_NODE, name: "web-1\nx" }, field: "name" },
         ...GENERIC_BAD_BODIES,
         { why: "fields missing", body: {}, field: "name" },
         { why: "$(reboot) as the address", body: { ...GOOD_NODE, address: "$(reboot)" }, field: "address" },
@@ -88,8 +101,10 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     GET: { role: "viewer", bad: [{ why: "$(reboot) as the node id", params: { id: "$(reboot)" }, field: "id" }] },
     PATCH: {
       role: "admin",
+      good: GOOD_NODE,
       bad: [
         ...GENERIC_BAD_BODIES,
+        { why: "a newline in the sudo password", body: { ...GOOD_NODE, privilege: { kind: "sudo-password", password: "pw\nid > /tmp/x" } }, field: "privilege.password" },
         { why: "; in the user", body: { ...GOOD_NODE, username: "a;b" }, field: "username" },
         { why: "newline in the address", body: { ...GOOD_NODE, address: "host\nreboot" }, field: "address" },
         { why: "not a node id", params: { id: "../../etc/passwd" }, body: GOOD_NODE, field: "id" },
@@ -102,6 +117,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/nodes/[id]/host-key": {
     POST: {
       role: "admin",
+      good: { action: "trust", fingerprint: `SHA256:${"A".repeat(43)}` },
       bad: [
         ...GENERIC_BAD_BODIES,
         { why: "unknown action", body: { action: "ignore", fingerprint: `SHA256:${"A".repeat(43)}` }, field: "action" },
@@ -113,13 +129,17 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/nodes/dashboard-key": { GET: { role: "viewer" } },
 
   "/api/catalog": { GET: { role: "viewer" } },
-  "/api/catalog/progress": { GET: { role: "viewer", bad: [{ why: "huge nodeIds", query: `nodeIds=${"a".repeat(20_000)}`, field: "nodeIds" }] } },
+  "/api/catalog/progress": { GET: { role: "viewer", goodQuery: "nodeIds=", bad: [{ why: "huge nodeIds", query: `nodeIds=${"a".repeat(20_000)}`, field: "nodeIds" }] } },
 
   "/api/runs": {
-    GET: { role: "viewer", bad: [{ why: "limit not a number", query: "limit=lots", field: "limit" }] },
+    GET: { role: "viewer", goodQuery: "limit=5", bad: [{ why: "limit not a number", query: "limit=lots", field: "limit" }] },
     POST: {
       role: "viewer",
+      good: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "check", delivery: { kind: "mirror", url: "http://mirror.lan/k8s/" }, versions: {} },
       bad: [
+        { why: "a javascript: mirror", body: { stepIds: ["containerd"], nodeIds: [uuid], mode: "check", delivery: { kind: "mirror", url: "javascript:alert(1)" } }, field: "delivery.url" },
+        { why: "a file: mirror", body: { stepIds: ["containerd"], nodeIds: [uuid], mode: "check", delivery: { kind: "mirror", url: "file:///etc/shadow" } }, field: "delivery.url" },
+        { why: "a version the catalogue lacks", body: { stepIds: ["containerd"], nodeIds: [uuid], mode: "check", versions: { containerd: "9.9.9" } }, field: "versions.containerd" },
         { why: "fields missing", body: {}, field: "stepIds" },
         { why: "mode unknown", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "yolo" }, field: "mode" },
         { why: "stepIds a string", body: { stepIds: "kernel-modules", nodeIds: [uuid], mode: "check" }, field: "stepIds" },
@@ -136,6 +156,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/runs/[id]/events": {
     GET: {
       role: "viewer",
+      goodQuery: "after=0",
       bad: [
         { why: "after negative", query: "after=-1", field: "after" },
         { why: "run id not an id", params: { id: "not-a-run" }, field: "id" },
@@ -146,7 +167,10 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/auth/login": {
     POST: {
       role: "public",
+      good: { name: "someone", password: "whatever" },
       bad: [
+        { why: "a newline in the name", body: { name: "admin\nforged-entry", password: "x" }, field: "name" },
+        { why: "ESC in the name", body: { name: "admin\u001b[31m", password: "x" }, field: "name" },
         { why: "name missing", body: { password: "x" }, field: "name" },
         { why: "password a number", body: { name: "admin", password: 12345 }, field: "password" },
         { why: "huge name", body: { name: HUGE, password: "x" }, field: "name" },
@@ -159,6 +183,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/auth/setup": {
     POST: {
       role: "public",
+      good: { token: "a".repeat(32), name: "root", password: "long-enough-password" },
       bad: [
         { why: "token missing", body: { name: "root", password: "long-enough-password" }, field: "token" },
         { why: "$(reboot) in the name", body: { token: "a".repeat(32), name: "$(reboot)", password: "long-enough-password" }, field: "name" },
@@ -172,7 +197,9 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     GET: { role: "admin" },
     POST: {
       role: "admin",
+      good: { name: "eve", role: "viewer", password: "long-enough-password" },
       bad: [
+        { why: "a newline in the password", body: { name: "eve", role: "viewer", password: "long-enough\npassword" }, field: "password" },
         { why: "fields missing", body: {}, field: "name" },
         { why: "role unknown", body: { name: "eve", role: "root", password: "long-enough-password" }, field: "role" },
         { why: "; in the user", body: { name: "eve;rm -rf /", role: "viewer", password: "long-enough-password" }, field: "name" },
@@ -187,6 +214,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/users/[id]": {
     PATCH: {
       role: "admin",
+      good: { role: "viewer" },
       bad: [
         { why: "$(reboot) as the id", params: { id: "$(reboot)" }, body: { role: "viewer" }, field: "id" },
         { why: "nothing to change", body: {} },
@@ -201,6 +229,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/artifacts/fetch": {
     POST: {
       role: "operator",
+      good: { artifactId: "runc@1.3.4:amd64" },
       bad: [
         { why: "artifactId missing", body: {}, field: "artifactId" },
         { why: "$(reboot) as artifactId", body: { artifactId: "$(reboot)" }, field: "artifactId" },
@@ -212,6 +241,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/artifacts/uploads": {
     POST: {
       role: "operator",
+      good: { artifactId: "runc@1.3.4:amd64", size: 10 },
       bad: [
         { why: "size missing", body: { artifactId: "runc@1.3.4:amd64" }, field: "size" },
         { why: "size negative", body: { artifactId: "runc@1.3.4:amd64", size: -1 }, field: "size" },
@@ -224,6 +254,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     PUT: {
       role: "operator",
       params: { id: "a".repeat(24) },
+      goodQuery: "offset=0",
       bad: [
         { why: "offset missing", query: "", field: "offset" },
         { why: "offset negative", query: "offset=-5", field: "offset" },
@@ -238,6 +269,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/audit": {
     GET: {
       role: "admin",
+      goodQuery: "limit=5",
       bad: [
         { why: "from not a time", query: "from=yesterday", field: "from" },
         { why: "limit too big", query: "limit=100000", field: "limit" },
@@ -246,9 +278,20 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
       ],
     },
   },
+  "/api/audit/scripts/[hash]": {
+    GET: {
+      role: "admin",
+      params: { hash: "a".repeat(64) },
+      bad: [
+        { why: "not a sha256", params: { hash: "abc" }, field: "hash" },
+        { why: "a path as the hash", params: { hash: "../../etc/passwd" }, field: "hash" },
+      ],
+    },
+  },
   "/api/audit/export": {
     GET: {
       role: "admin",
+      goodQuery: "format=csv",
       bad: [
         { why: "format missing", query: "", field: "format" },
         { why: "format unknown", query: "format=html", field: "format" },
@@ -260,6 +303,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     GET: { role: "viewer" },
     POST: {
       role: "admin",
+      good: { name: "web", nodeIds: [uuid] },
       bad: [
         ...GENERIC_BAD_BODIES,
         { why: "no name", body: {}, field: "name" },
@@ -274,6 +318,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/groups/[id]": {
     PATCH: {
       role: "admin",
+      good: { name: "web" },
       bad: [
         ...GENERIC_BAD_BODIES,
         { why: "not a group id", params: { id: "../x" }, body: { name: "web" }, field: "id" },
@@ -285,6 +330,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/inventory/preview": {
     POST: {
       role: "admin",
+      good: { inventory: { name: "hosts", content: "h1 ansible_user=ops" } },
       bad: [
         ...GENERIC_BAD_BODIES,
         { why: "no inventory", body: {}, field: "inventory" },
@@ -300,6 +346,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/inventory/import": {
     POST: {
       role: "admin",
+      good: { inventory: { name: "hosts", content: "h1 ansible_user=ops" }, fingerprint: "0".repeat(64) },
       bad: [
         ...GENERIC_BAD_BODIES,
         { why: "no fingerprint", body: { inventory: { name: "hosts", content: "h1 ansible_user=ops" } }, field: "fingerprint" },
@@ -307,10 +354,11 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
       ],
     },
   },
-  "/api/inventory/export": { GET: { role: "viewer", bad: [{ why: "an unknown format", query: "format=xml", field: "format" }] } },
+  "/api/inventory/export": { GET: { role: "viewer", goodQuery: "format=yaml", bad: [{ why: "an unknown format", query: "format=xml", field: "format" }] } },
   "/api/exports/ansible": {
     POST: {
       role: "viewer",
+      good: { stepIds: ["runc"], delivery: { kind: "mirror", url: "https://mirror.example/releases" }, versions: { runc: "1.1.5" } },
       bad: [
         ...GENERIC_BAD_BODIES,
         { why: "no steps", body: { stepIds: [] }, field: "stepIds" },
@@ -327,6 +375,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/health": {
     GET: {
       role: "viewer",
+      goodQuery: "since=0",
       bad: [
         { why: "since not a number", query: "since=%24(reboot)", field: "since" },
         { why: "an unknown parameter", query: "nodes=all", field: "query" },
@@ -336,6 +385,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/health/scans": {
     POST: {
       role: "viewer",
+      good: { trigger: "manual", rerunAll: false },
       bad: [
         { why: "nodeIds not uuids", body: { nodeIds: ["$(reboot)"] }, field: "nodeIds" },
         { why: "nodeIds empty", body: { nodeIds: [] }, field: "nodeIds" },
@@ -361,6 +411,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/health/drift": {
     GET: {
       role: "viewer",
+      goodQuery: "open=1",
       bad: [
         { why: "open not 0/1", query: "open=yes", field: "open" },
         { why: "nodeId with shell characters", query: "nodeId=%24(reboot)", field: "nodeId" },
@@ -481,7 +532,26 @@ for (const { urlPath, file } of routes) {
           }
         }
 
+        it("refuses a request addressed to another host (DNS rebinding) with 421, before anything else", async () => {
+          const before = t.snapshotDb(database);
+          const cookie = cookies[entry.role === "public" ? "admin" : entry.role];
+          for (const host of ["evil.example:3000", "evil.example", "127.0.0.1:3001"]) {
+            const res = await call(handler(), method, urlPath, entry, { cookie, origin: `http://${host}`, body: mutating ? (entry.good ?? {}) : undefined, headers: { host } });
+            expect(res.status, host).toBe(421);
+            expect(((await res.json()) as { code: string }).code).toBe("wrong_host");
+          }
+          expect(t.snapshotDb(database)).toEqual(before);
+        });
+
         if (mutating) {
+          it("does not take a client's X-Forwarded-Host for the dashboard's own (no trusted proxy)", async () => {
+            const before = t.snapshotDb(database);
+            const res = await call(handler(), method, urlPath, entry, { cookie: cookies.admin, origin: "http://evil.example", body: entry.good ?? {}, headers: { "x-forwarded-host": "evil.example" } });
+            expect(res.status).toBe(403);
+            expect(((await res.json()) as { code: string }).code).toBe("cross_origin");
+            expect(t.snapshotDb(database)).toEqual(before);
+          });
+
           it("refuses another Origin, and a request without one, even from an admin", async () => {
             const before = t.snapshotDb(database);
             for (const origin of ["http://evil.example", null, "null"]) {
@@ -498,6 +568,29 @@ for (const { urlPath, file } of routes) {
             expect(t.snapshotDb(database)).toEqual(before);
           });
         }
+
+        it("refuses an unknown field anywhere in the body, and an unknown query parameter", async () => {
+          const spec = handler().spec!;
+          const cookie = cookies[entry.role === "public" ? "admin" : entry.role];
+          if (spec.body) expect(entry.good, "a route with a body gives a valid example in the table (good)").toBeDefined();
+          if (spec.query) expect(entry.goodQuery, "a route with a query gives a valid example in the table (goodQuery)").toBeDefined();
+          const withExtra: { body?: unknown; query?: string; where: string }[] = [];
+          if (entry.good) {
+            withExtra.push({ body: { ...entry.good, sneaky: 1 }, where: "the top level" });
+            for (const [k, v] of Object.entries(entry.good)) {
+              if (v && typeof v === "object" && !Array.isArray(v)) withExtra.push({ body: { ...entry.good, [k]: { ...v, sneaky: 1 } }, where: k });
+            }
+          }
+          if (entry.goodQuery !== undefined) withExtra.push({ query: `${entry.goodQuery}&sneaky=1`, body: entry.good, where: "the query" });
+          for (const c of withExtra) {
+            const before = t.snapshotDb(database);
+            const res = await call(handler(), method, urlPath, entry, { cookie, body: c.body, query: c.query });
+            const answer = (await res.json()) as { error: string };
+            expect(res.status, `an unknown field in ${c.where}: ${JSON.stringify(answer)}`).toBe(400);
+            expect(answer.error, c.where).toContain("sneaky");
+            expect(t.snapshotDb(database), `${c.where}: database changed`).toEqual(before);
+          }
+        });
 
         it("answers 400 naming the field to malformed input, storing nothing", async () => {
           const spec = handler().spec;

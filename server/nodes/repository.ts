@@ -137,6 +137,11 @@ export function nodesBehind(db: Db, jumpNodeId: string): string[] {
   return db.prepare("SELECT name FROM nodes WHERE jump_node_id = ? ORDER BY name").pluck().all(jumpNodeId) as string[];
 }
 
+/** The ids of the nodes reached through this one. */
+export function nodeIdsBehind(db: Db, jumpNodeId: string): string[] {
+  return db.prepare("SELECT id FROM nodes WHERE jump_node_id = ?").pluck().all(jumpNodeId) as string[];
+}
+
 export function deleteNode(db: Db, id: string): boolean {
   return db.prepare("DELETE FROM nodes WHERE id = ?").run(id).changes > 0;
 }

@@ -3,9 +3,10 @@ import type { CheckResult, HostKeyDecision, NodeInput, NodeSummary } from "@/lib
 import type { HostFacts } from "@/lib/contracts/facts";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
-import { FACTS_COMMAND, gatherFacts } from "../facts/gather";
+import { gatherFacts } from "../facts/gather";
+import { openHost, type TrackedHost } from "../hosts";
 import { conflict, HttpError, notFound } from "../http/errors";
-import { closeConnection, getRemoteHost, SshError, type OfferedHostKey } from "../ssh";
+import { retireConnection, SshError, type OfferedHostKey } from "../ssh";
 import {
   clearHostKey,
   deleteNode,
@@ -19,6 +20,7 @@ import {
   recordOfferedKey,
   saveFacts,
   nodesBehind,
+  nodeIdsBehind,
   setJumpNode,
   setSecret,
   updateNodeFields,
@@ -145,29 +147,40 @@ export function updateNode(db: Db, id: string, input: Parsed, actor: string | nu
     });
     return getNode(db, id)!;
   })();
-  closeConnection(id);
+  retire(db, id);
   return node;
+}
+
+/**
+ * The node's settings changed (address, credentials, host key) or it is gone: its pooled connection and
+ * kept shells end now, and so do those of the nodes reached through it; handles made before refuse.
+ */
+function retire(db: Db, id: string) {
+  for (const behind of nodeIdsBehind(db, id)) retireConnection(behind);
+  retireConnection(id);
 }
 
 export function removeNode(db: Db, id: string, actor: string | null): void {
   const node = getNode(db, id);
   if (!node) throw notFound(`node ${id}`);
+  const behind = nodeIdsBehind(db, id);
   db.transaction(() => {
     deleteNode(db, id);
     recordAudit(db, { actor, action: "node-removed", nodeId: id, detail: { name: node.name, address: node.address, port: node.port } });
   })();
-  closeConnection(id);
+  for (const b of behind) retireConnection(b);
+  retireConnection(id);
 }
 
 const keyView = (k: OfferedHostKey | undefined) => (k ? { type: k.type, fingerprint: k.fingerprint, keygen: k.keygen } : null);
 
-function failure(db: Db, nodeId: string, error: unknown, actor: string | null, what: string): CheckResult {
+/** A failed check: the key the host offered is kept for the admin's decision (the audit row is the tracked path's). */
+function failure(db: Db, nodeId: string, error: unknown): CheckResult {
   if (!(error instanceof SshError)) throw error;
   if ((error.kind === "host-key-unknown" || error.kind === "host-key-changed") && error.details.offered) {
     recordOfferedKey(db, nodeId, { type: error.details.offered.type, keyBase64: error.details.offered.keyBase64 });
   }
   recordCheck(db, nodeId, { ok: false, kind: error.kind, message: error.message });
-  recordAudit(db, { actor, action: "connection-failed", nodeId, detail: { during: what, kind: error.kind, message: error.message } });
   return { ok: false, kind: error.kind, message: error.message, offered: keyView(error.details.offered), expected: keyView(error.details.expected) };
 }
 
@@ -175,52 +188,30 @@ const CHECK_COMMAND = "id -un";
 
 /**
  * "Test connection": connect (host key, credentials), run `id -un` as root through the node's
- * privilege (proving sudo works), then gather facts. Two commands on one pooled connection.
+ * privilege (proving sudo works), then gather facts. Two commands on one pooled connection, each in
+ * the audit log through the tracked path.
  */
 export async function checkNode(db: Db, nodeId: string, actor: string | null, signal?: AbortSignal): Promise<CheckResult> {
   const target = loadTarget(db, nodeId);
-  const host = getRemoteHost(target);
+  const host = openHost(db, nodeId, { actor: actor ?? "system" });
   const started = Date.now();
-  let stage = "connecting";
   try {
-    const login = target.username;
-    stage = "checking root access";
-    const root = await host.exec(CHECK_COMMAND, { asRoot: true, signal, timeoutMs: 30_000 });
-    recordAudit(db, {
-      actor,
-      action: "command",
-      nodeId,
-      command: `${CHECK_COMMAND}   # as root, connection test`,
-      exitCode: root.code,
-      durationMs: root.durationMs,
-      outputBytes: root.stdout.length + root.stderr.length,
-    });
+    const root = await host.exec(CHECK_COMMAND, { asRoot: true, signal, timeoutMs: 30_000, audit: { purpose: "connection test: does root access work?" } });
     if (root.code !== 0) {
-      const message = `\`${CHECK_COMMAND}\` as root failed on ${target.address}:${target.port} (user ${login}) with exit ${root.code}: ${root.stderr.trim().slice(-300)}`;
+      const message = `\`${CHECK_COMMAND}\` as root failed on ${target.address}:${target.port} (user ${target.username}) with exit ${root.code}: ${root.stderr.trim().slice(-300)}`;
       recordCheck(db, nodeId, { ok: false, kind: "command-failed", message });
       return { ok: false, kind: "command-failed", message, offered: null, expected: null };
     }
-    stage = "gathering facts";
-    const facts = await factsWithAudit(db, nodeId, host, actor, signal);
+    const facts = await factsOf(db, nodeId, host, signal);
     recordCheck(db, nodeId, { ok: true, kind: null, message: null });
-    return { ok: true, loginUser: login, rootUser: root.stdout.trim(), durationMs: Date.now() - started, facts };
+    return { ok: true, loginUser: target.username, rootUser: root.stdout.trim(), durationMs: Date.now() - started, facts };
   } catch (error) {
-    return failure(db, nodeId, error, actor, stage);
+    return failure(db, nodeId, error);
   }
 }
 
-async function factsWithAudit(db: Db, nodeId: string, host: ReturnType<typeof getRemoteHost>, actor: string | null, signal?: AbortSignal): Promise<HostFacts> {
-  const started = Date.now();
+async function factsOf(db: Db, nodeId: string, host: TrackedHost, signal?: AbortSignal): Promise<HostFacts> {
   const facts = await gatherFacts(host, { signal });
-  recordAudit(db, {
-    actor,
-    action: "command",
-    nodeId,
-    command: FACTS_COMMAND,
-    exitCode: 0,
-    durationMs: Date.now() - started,
-    detail: { purpose: "facts" },
-  });
   saveFacts(db, nodeId, facts);
   return facts;
 }
@@ -228,14 +219,14 @@ async function factsWithAudit(db: Db, nodeId: string, host: ReturnType<typeof ge
 /** Gather facts again (the node page's "Refresh facts"). */
 export async function refreshFacts(db: Db, nodeId: string, actor: string | null, signal?: AbortSignal): Promise<CheckResult> {
   const target = loadTarget(db, nodeId);
-  const host = getRemoteHost(target);
+  const host = openHost(db, nodeId, { actor: actor ?? "system" });
   const started = Date.now();
   try {
-    const facts = await factsWithAudit(db, nodeId, host, actor, signal);
+    const facts = await factsOf(db, nodeId, host, signal);
     recordCheck(db, nodeId, { ok: true, kind: null, message: null });
     return { ok: true, loginUser: target.username, rootUser: "not checked", durationMs: Date.now() - started, facts };
   } catch (error) {
-    return failure(db, nodeId, error, actor, "gathering facts");
+    return failure(db, nodeId, error);
   }
 }
 
@@ -270,7 +261,7 @@ export function decideHostKey(db: Db, nodeId: string, decision: HostKeyDecision,
       },
     });
   })();
-  closeConnection(nodeId);
+  retire(db, nodeId);
   return getNode(db, nodeId)!;
 }
 

@@ -3,14 +3,16 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunEvent } from "@/lib/contracts/runs";
+import { trackHost } from "../hosts/tracked-host";
 import { quote } from "../ssh/quote";
+import { SshError } from "../ssh/types";
 import { openDb, type Db } from "../db";
 import { debianFacts } from "../catalog/fixtures/facts";
 import type { Probe, Step } from "../catalog/types";
 import { subscribe } from "./bus";
 import { createEngine, type Engine } from "./engine";
 import { localHost } from "./local-host";
-import { getRun, listEvents, markInterrupted, RunConflictError, stepProgress } from "./repository";
+import { appendEvent, getRun, listEvents, markInterrupted, RunConflictError, stepProgress } from "./repository";
 
 // The engine's contract with fake steps, on a fake host that is the local shell: the batched probe
 // script, the file write and the streaming all run for real, only without SSH.
@@ -123,7 +125,7 @@ beforeEach(() => {
     db,
     catalog: fake.catalog,
     describeNode: (id) => (id === "n1" ? { id, name: "node-one" } : null),
-    connect: async () => ({ host, secrets: [SECRET] }),
+    openHost: (nodeId, work) => trackHost(host, { ...work, db, node: { id: nodeId, name: "node-one" }, secrets: [SECRET] }),
     gatherFacts: async () => debianFacts,
   });
 });
@@ -160,9 +162,31 @@ describe("the run engine", () => {
     expect(ofType(ev, "output").map((e) => [e.stream, e.line])).toContainEqual(["stdout", "loading"]);
     expect(ofType(ev, "probe").map((e) => [e.phase, e.result.probeId, e.result.status])).toEqual([["verify", "marker-present", "ok"]]);
     expect(ev.at(-1)).toMatchObject({ type: "run-end", status: "succeeded" });
-    const audited = db.prepare("SELECT command, exit_code, actor FROM audit_log WHERE run_id = ? ORDER BY seq").all(r.id) as { command: string; actor: string }[];
-    expect(audited.length).toBeGreaterThanOrEqual(5); // hello, observe, write, command, verify
-    expect(audited.every((a) => a.actor === "alice")).toBe(true);
+  });
+
+  it("audits every command through the tracked path: who, node, run, step, the command as run, exit; probe scripts by hash", async () => {
+    const { run: r } = await run(["make-marker"]);
+    const rows = db
+      .prepare("SELECT actor, action, node_id, run_id, step_id, command, script_hash, exit_code, duration_ms, detail FROM audit_log WHERE run_id = ? ORDER BY seq")
+      .all(r.id) as { actor: string; action: string; node_id: string; run_id: string; step_id: string; command: string; script_hash: string | null; exit_code: number; duration_ms: number; detail: string }[];
+    expect(rows.map((a) => [a.action, a.step_id, a.command.split(" ")[0], a.exit_code])).toEqual([
+      ["command", "make-marker", "probes", 0], // requires + what the plan reads
+      ["command", "make-marker", "mkdir", 0], // the file write
+      ["command", "make-marker", "sh", 0], // the command
+      ["command", "make-marker", "probes", 0], // verify
+    ]);
+    expect(rows.every((a) => a.actor === "alice" && a.node_id === "n1" && a.duration_ms >= 0)).toBe(true);
+    const started = ofType(events(r.id), "command-started").map((e) => e.command);
+    expect(rows.filter((a) => !a.script_hash).map((a) => a.command)).toEqual(started); // the log and the audit agree
+    for (const a of rows.filter((x) => x.script_hash)) {
+      const text = db.prepare("SELECT text FROM audit_scripts WHERE hash = ?").pluck().get(a.script_hash) as string;
+      expect(text).toContain("marker.conf");
+      expect(JSON.parse(a.detail)).toMatchObject({ asRoot: true, probes: expect.any(Array) });
+    }
+    // A second run reuses the stored scripts: nothing new in audit_scripts.
+    const scripts = db.prepare("SELECT count(*) FROM audit_scripts").pluck().get();
+    await run(["make-marker"]);
+    expect(db.prepare("SELECT count(*) FROM audit_scripts").pluck().get()).toBe(scripts);
   });
 
   it("redacts the target's secrets from output, commands and the audit log before storing them", async () => {
@@ -250,6 +274,13 @@ describe("the run engine", () => {
     expect(r.message).toBe("cancelled by bob");
     expect(r.nodes[0].status).toBe("cancelled");
     expect(listEvents(db, runId).some((e) => e.type === "output" && e.line === "never")).toBe(false);
+    // The audit log: who cancelled and what was stopped, and the stopped command's own row.
+    const cancel = db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'run-cancelled' AND run_id = ?").get(runId) as { actor: string; detail: string };
+    expect(cancel.actor).toBe("bob");
+    expect(JSON.parse(cancel.detail).stopped).toEqual([{ nodeId: "n1", node: "node-one", command: expect.stringContaining("echo begun; sleep 30"), since: expect.any(String) }]);
+    const stopped = db.prepare("SELECT exit_code, detail FROM audit_log WHERE action = 'command' AND run_id = ? AND command LIKE '%sleep 30%'").get(runId) as { exit_code: number | null; detail: string };
+    expect(stopped.exit_code).toBeNull();
+    expect(JSON.parse(stopped.detail).error.kind).toBe("aborted");
   });
 
   it("refuses a second mutating run on the same node (409), but allows a check", async () => {
@@ -281,11 +312,16 @@ describe("the run engine", () => {
   it("marks in-flight runs interrupted at start-up and frees their nodes", () => {
     db.prepare("INSERT INTO runs (id, mode, step_ids, status, actor, created_at) VALUES ('r0', 'apply', '[]', 'running', null, 'x')").run();
     db.prepare("INSERT INTO run_nodes (run_id, node_id, node_name, position, status) VALUES ('r0', 'n1', 'node-one', 0, 'running')").run();
+    appendEvent(db, "r0", { type: "phase", nodeId: "n1", stepId: "make-marker", phase: "apply" });
     expect(markInterrupted(db)).toEqual(["r0"]);
     const r = getRun(db, "r0")!;
     expect(r.status).toBe("interrupted");
-    expect(r.nodes[0].status).toBe("interrupted");
-    expect(listEvents(db, "r0").map((e) => e.type)).toEqual(["node-end", "run-end"]);
+    expect(r.nodes[0]).toMatchObject({ status: "interrupted", message: "the dashboard stopped on step make-marker (applying the plan); nothing more was run. Check the host, then run the step again" });
+    expect(listEvents(db, "r0").map((e) => [e.type, e.stepId])).toEqual([["phase", "make-marker"], ["node-end", "make-marker"], ["run-end", null]]);
+    expect(db.prepare("SELECT status FROM run_steps WHERE run_id = 'r0' AND step_id = 'make-marker'").pluck().get()).toBe("interrupted");
+    const audited = db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'run-interrupted' AND run_id = 'r0'").get() as { actor: string; detail: string };
+    expect(audited.actor).toBe("system");
+    expect(JSON.parse(audited.detail).nodes).toEqual([{ nodeId: "n1", node: "node-one", stepId: "make-marker", phase: "apply" }]);
     expect(() => engine.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: null })).not.toThrow();
   });
 
@@ -294,10 +330,16 @@ describe("the run engine", () => {
       db,
       catalog: fakeCatalog(dir).catalog,
       describeNode: (id) => ({ id, name: "node-one" }),
-      connect: async () => {
-        const { SshError } = await import("../ssh/types");
-        throw new SshError("connection-lost", "the connection dropped", { host: "10.0.0.5", port: 22, username: "ops" });
-      },
+      openHost: (nodeId, work) =>
+        trackHost(
+          {
+            ...host,
+            connect: async () => {
+              throw new SshError("connection-lost", "the connection dropped", { host: "10.0.0.5", port: 22, username: "ops" });
+            },
+          },
+          { ...work, db, node: { id: nodeId, name: "node-one" }, secrets: [] },
+        ),
       gatherFacts: async () => debianFacts,
     });
     const { runId, done } = failing.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: null });
@@ -307,24 +349,90 @@ describe("the run engine", () => {
     expect(stepProgress(db, ["n1"], ["make-marker"])[0]).toMatchObject({ state: "failed", runId });
   });
 
+  it("a host whose key changed is a refused connection in the audit log (not a command), and nothing runs", async () => {
+    const refusing = createEngine({
+      db,
+      catalog: fakeCatalog(dir).catalog,
+      describeNode: (id) => ({ id, name: "node-one" }),
+      openHost: (nodeId, work) =>
+        trackHost(
+          {
+            ...host,
+            connect: async () => {
+              throw new SshError("host-key-changed", "HOST KEY CHANGED for 10.0.0.5:22 (user ops): expected A, but the host offers B", { host: "10.0.0.5", port: 22, username: "ops", stage: "connect" });
+            },
+          },
+          { ...work, db, node: { id: nodeId, name: "node-one" }, secrets: [] },
+        ),
+      gatherFacts: async () => debianFacts,
+    });
+    const { runId, done } = refusing.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: "alice" });
+    await done;
+    expect(getRun(db, runId)!.nodes[0].message).toMatch(/^the host key of node-one \(10\.0\.0\.5:22\) changed: this could be a man-in-the-middle/);
+    const rows = db.prepare("SELECT actor, action, command, exit_code, detail FROM audit_log WHERE run_id = ?").all(runId) as { actor: string; action: string; command: string | null; detail: string }[];
+    expect(rows.map((r) => [r.actor, r.action, r.command, JSON.parse(r.detail).reason])).toEqual([["alice", "connection-failed", null, "host-key-changed"]]);
+    expect(host.running).toBe(0);
+  });
+
+  it("a failed staging action leaves a row for each command it ran, not one line for the action (or none)", async () => {
+    const steps = [
+      ...fakeCatalog(dir).catalog.steps,
+      {
+        id: "stage-it",
+        title: "Stage it",
+        summary: "",
+        requires: [],
+        observe: { probes: [], files: [] },
+        plan: () => ({
+          actions: [{ kind: "upload-artifact" as const, artifactId: "runc@1.1.5~local:amd64", sha256: null, dest: { kind: "file" as const, path: "/usr/local/sbin/runc", mode: "755" }, reason: "x" }],
+          notes: [],
+        }),
+        verify: ["always-ok"],
+      },
+    ];
+    const staging = createEngine({
+      db,
+      catalog: { steps, getProbe: fakeCatalog(dir).catalog.getProbe },
+      describeNode: (id) => ({ id, name: "node-one" }),
+      openHost: (nodeId, work) => trackHost(host, { ...work, db, node: { id: nodeId, name: "node-one" }, secrets: [] }),
+      gatherFacts: async () => debianFacts,
+      applyArtifact: async (h) => {
+        await h.exec("echo /tmp/nodeprep-artifact.x");
+        const r = await h.exec("echo 'curl: (7) Failed to connect' >&2; exit 7");
+        throw new Error(`node-one could not download the file (exit ${r.code})`);
+      },
+    });
+    const { runId, done } = staging.start({ stepIds: ["stage-it"], nodeIds: ["n1"], mode: "apply", actor: "alice" });
+    await done;
+    expect(getRun(db, runId)!.nodes[0].message).toBe("Stage it: node-one could not download the file (exit 7)");
+    const rows = db.prepare("SELECT command, exit_code, step_id FROM audit_log WHERE run_id = ? AND action = 'command' AND command NOT LIKE 'probes%' ORDER BY seq").all(runId);
+    expect(rows).toEqual([
+      { command: "echo /tmp/nodeprep-artifact.x", exit_code: 0, step_id: "stage-it" },
+      { command: "echo 'curl: (7) Failed to connect' >&2; exit 7", exit_code: 7, step_id: "stage-it" },
+    ]);
+    // The run's log shows the planned action as one command with the reason, not its parts.
+    const started = ofType(events(runId), "command-started").map((e) => e.command);
+    expect(started).toEqual(["runc@1.1.5~local:amd64: stage, check sha256 from the project's checksum file on the host, install as /usr/local/sbin/runc (mode 755)"]);
+  });
+
   it("a host lost in the middle of a step ends that step failed, so the step list does not keep an older done", async () => {
     await run(["make-marker"]);
     expect(stepProgress(db, ["n1"], ["make-marker"])[0].state).toBe("done");
     fs.rmSync(marker);
-    const { SshError } = await import("../ssh/types");
     const dropping = createEngine({
       db,
       catalog: fakeCatalog(dir).catalog,
       describeNode: (id) => ({ id, name: "node-one" }),
       // Reads work; the write (the command with stdin) finds the connection gone.
-      connect: async () => ({
-        host: {
-          ...host,
-          exec: (command: string, options?: Parameters<typeof host.exec>[1]) =>
-            options?.stdin !== undefined ? Promise.reject(new SshError("connection-lost", "the connection dropped", { host: "10.0.0.5", port: 22, username: "ops" })) : host.exec(command, options),
-        },
-        secrets: [],
-      }),
+      openHost: (nodeId, work) =>
+        trackHost(
+          {
+            ...host,
+            exec: (command: string, options?: Parameters<typeof host.exec>[1]) =>
+              options?.stdin !== undefined ? Promise.reject(new SshError("connection-lost", "the connection dropped", { host: "10.0.0.5", port: 22, username: "ops" })) : host.exec(command, options),
+          },
+          { ...work, db, node: { id: nodeId, name: "node-one" }, secrets: [] },
+        ),
       gatherFacts: async () => debianFacts,
     });
     const { runId, done } = dropping.start({ stepIds: ["make-marker", "needs-marker"], nodeIds: ["n1"], mode: "apply", actor: null });

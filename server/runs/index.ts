@@ -3,9 +3,8 @@ import { applyArtifactAction } from "../artifacts";
 import { getProbe, steps } from "../catalog";
 import { db } from "../db";
 import { gatherFacts } from "../facts/gather";
-import { loadTarget } from "../nodes/targets";
+import { openHost } from "../hosts";
 import { getNode } from "../nodes/repository";
-import { getRemoteHost, targetSecrets } from "../ssh";
 import { createEngine, type Engine } from "./engine";
 
 export { RunConflictError } from "./repository";
@@ -24,10 +23,7 @@ export function engine(): Engine {
         const n = getNode(database, id);
         return n ? { id: n.id, name: n.name } : null;
       },
-      connect: async (nodeId) => {
-        const target = loadTarget(database, nodeId);
-        return { host: getRemoteHost(target), secrets: targetSecrets(target) };
-      },
+      openHost: (nodeId, work) => openHost(database, nodeId, work),
       gatherFacts: (host, opts) => gatherFacts(host, opts),
       applyArtifact: (host, action, opts) => applyArtifactAction(host, action, opts),
     });

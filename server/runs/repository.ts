@@ -2,13 +2,16 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { StepProgress, StepProgressState } from "@/lib/contracts/catalog";
 import {
+  PHASE_WORDS,
   RunEvent,
+  type Phase,
   type NewRunEvent,
   type NodeRunStatus,
   type RunMode,
   type RunStatus,
   type RunSummary,
 } from "@/lib/contracts/runs";
+import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 
 export class RunConflictError extends Error {
@@ -148,27 +151,41 @@ export function listRuns(db: Db, limit = 100): RunSummary[] {
 }
 
 /**
- * At start-up nothing is running: a run still marked running was cut off by a restart. Mark it (and
- * its unfinished nodes) interrupted, with events saying so, so the log ends and the node is free.
+ * At start-up nothing is running: a run still marked running was cut off when the dashboard stopped.
+ * Mark it and its unfinished nodes interrupted, each with the step and phase it was on (its last
+ * `phase` event), end that step's record as interrupted, write events so the log ends, and an audit
+ * row; the node is free for the next run. Nothing is run on the host: an operator checks it and runs
+ * the step again (files are written to a temporary name and renamed, so none is half-written).
  */
 export function markInterrupted(db: Db): string[] {
-  const ids = db.prepare("SELECT id FROM runs WHERE status = 'running'").pluck().all() as string[];
-  const message = "the server restarted while this run was in flight; nothing more was run. Check the host, then run the step again";
-  for (const id of ids) {
+  const runs = db.prepare("SELECT id, mode, actor FROM runs WHERE status = 'running'").all() as { id: string; mode: RunMode; actor: string | null }[];
+  const runMessage = "the dashboard stopped while this run was in flight; nothing more was run. Check the host, then run the step again";
+  for (const run of runs) {
     db.transaction(() => {
       const open = db
-        .prepare("SELECT node_id FROM run_nodes WHERE run_id = ? AND status IN ('pending', 'running')")
-        .pluck()
-        .all(id) as string[];
-      for (const nodeId of open) {
-        setNodeStatus(db, id, nodeId, "interrupted", message);
-        appendEvent(db, id, { type: "node-end", nodeId, stepId: null, status: "interrupted", message });
+        .prepare("SELECT node_id, node_name FROM run_nodes WHERE run_id = ? AND status IN ('pending', 'running')")
+        .all(run.id) as { node_id: string; node_name: string }[];
+      const nodes: { nodeId: string; node: string; stepId: string | null; phase: string | null }[] = [];
+      for (const { node_id: nodeId, node_name: node } of open) {
+        const last = db
+          .prepare("SELECT data FROM run_events WHERE run_id = ? AND node_id = ? AND type = 'phase' ORDER BY seq DESC LIMIT 1")
+          .pluck()
+          .get(run.id, nodeId) as string | undefined;
+        const at = last ? (JSON.parse(last) as { stepId: string | null; phase: Phase }) : null;
+        const stepId = at?.stepId ?? null;
+        const where = at ? (stepId ? ` on step ${stepId} (${PHASE_WORDS[at.phase] ?? at.phase})` : ` while ${PHASE_WORDS[at.phase] ?? at.phase}`) : " before it started";
+        const message = `the dashboard stopped${where}; nothing more was run. Check the host, then run the step again`;
+        setNodeStatus(db, run.id, nodeId, "interrupted", message);
+        if (stepId) recordStepOutcome(db, { runId: run.id, nodeId, stepId, mode: run.mode, status: "interrupted", verified: false });
+        appendEvent(db, run.id, { type: "node-end", nodeId, stepId, status: "interrupted", message });
+        nodes.push({ nodeId, node, stepId, phase: at?.phase ?? null });
       }
-      finishRun(db, id, "interrupted", message);
-      appendEvent(db, id, { type: "run-end", nodeId: null, stepId: null, status: "interrupted", message });
+      finishRun(db, run.id, "interrupted", runMessage);
+      appendEvent(db, run.id, { type: "run-end", nodeId: null, stepId: null, status: "interrupted", message: runMessage });
+      recordAudit(db, { actor: "system", action: "run-interrupted", runId: run.id, detail: { startedBy: run.actor, mode: run.mode, nodes } });
     })();
   }
-  return ids;
+  return runs.map((r) => r.id);
 }
 
 /**

@@ -122,6 +122,8 @@ export class Connection {
         (error: unknown) => {
           this.connecting = null;
           this.close();
+          // Nothing ran: the audit log records this as a refused connection, not as a failed command.
+          if (error instanceof SshError) error.details.stage = "connect";
           throw error;
         },
       );
@@ -381,7 +383,7 @@ export class Connection {
     const onLost = () => shell.close();
     this.inFlight.add(onLost);
     try {
-      return await shell.run(command, options, (pgid) => (pgid !== null && !this.closed ? this.killGroup(client, pgid, asRoot) : Promise.resolve()));
+      return await shell.run(command, options, (pgid) => (pgid !== null && !this.closed ? this.killGroup(client, pgid, asRoot, options.onKill) : Promise.resolve()));
     } finally {
       this.inFlight.delete(onLost);
       this.lastUsed = Date.now();
@@ -397,13 +399,17 @@ export class Connection {
     return shell !== undefined;
   }
 
-  /** Best effort: kill a timed-out or cancelled command's process group on the host. */
-  private async killGroup(client: Client, pgid: number, asRoot: boolean): Promise<void> {
+  /** Best effort: kill a timed-out or cancelled command's process group on the host (reported to `onKill`). */
+  private async killGroup(client: Client, pgid: number, asRoot: boolean, onKill?: ExecOptions["onKill"]): Promise<void> {
+    const command = `kill -KILL -${pgid} 2>/dev/null; true`;
+    const started = Date.now();
+    let code: number | null = null;
     try {
-      await this.run(client, `kill -KILL -${pgid} 2>/dev/null; true`, { asRoot, timeoutMs: 10_000 });
+      code = (await this.run(client, command, { asRoot, timeoutMs: 10_000 })).code;
     } catch {
       /* the connection may be gone: then sshd already hung up the session */
     }
+    onKill?.({ command, asRoot, code, durationMs: Date.now() - started });
   }
 
   private run(client: Client, command: string, options: ExecOptions): Promise<ExecResult> {
@@ -436,7 +442,7 @@ export class Connection {
       // printed its marker yet (it is still starting), wait for it a little before giving up on the kill.
       let stopping: SshError | null = null;
       const closeNow = (error: SshError) => {
-        if (pgid !== null && !this.closed) finishAfter = this.killGroup(client, pgid, asRoot);
+        if (pgid !== null && !this.closed) finishAfter = this.killGroup(client, pgid, asRoot, options.onKill);
         if (stream) {
           try {
             stream.signal("KILL"); // OpenSSH >= 7.9 delivers it to the session's shell
@@ -500,9 +506,6 @@ export class Connection {
             }
             if (stopping) return closeNow(stopping);
             if (sudo) sendStdin(s);
-          } else if (sudo && /Sorry, try again/i.test(preamble)) {
-            // Wrong password: sudo now waits for another attempt. End stdin so it gives up at once.
-            s.end();
           }
         });
         s.on("close", (code: number | null | undefined, sig?: string) => {
@@ -511,7 +514,7 @@ export class Connection {
           if (settled) return;
           if (stopping) return finish(stopping);
           if (!started_ && sudo) {
-            const failure = sudoFailure(this.where, preamble, sudo.password !== null);
+            const failure = sudoFailure(this.where, preamble, sudo.passwordLine !== null);
             if (failure) return finish(failure);
             if (code === 127 && /sudo: (command )?not found/.test(preamble)) return finish(errors.commandNotFound(this.where, "sudo"));
           }
@@ -528,8 +531,9 @@ export class Connection {
           };
           finish(null, result);
         });
-        // With sudo, the command's stdin follows the marker; before it, stdin carries only the password.
-        if (sudo?.password != null) s.write(sudo.password + "\n");
+        // With sudo, the command's stdin follows the marker; before it, stdin carries only the encoded
+        // password line, which the wrapper's shell consumes whole (wrap.ts).
+        if (sudo?.passwordLine != null) s.write(sudo.passwordLine + "\n");
         else if (!sudo) sendStdin(s);
         // sudo -n: stdin (and EOF) follow the marker, so sudo never reads the command's input.
       });

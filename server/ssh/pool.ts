@@ -10,6 +10,8 @@ import { SshError, type ExecOptions, type NodeTarget, type RemoteHost, type Uplo
 
 interface PoolState {
   byNode: Map<string, { identity: string; connection: Connection }>;
+  /** Bumped when a node's settings change (retireConnection): handles made before refuse to work. */
+  generation: Map<string, number>;
   options: ConnectionOptions;
   idleTimer: NodeJS.Timeout | null;
   connectionsOpened: number;
@@ -18,6 +20,7 @@ interface PoolState {
 const g = globalThis as unknown as { nodeprepSshPool?: PoolState };
 const state: PoolState = (g.nodeprepSshPool ??= {
   byNode: new Map(),
+  generation: new Map(),
   options: defaultConnectionOptions,
   idleTimer: null,
   connectionsOpened: 0,
@@ -46,7 +49,10 @@ function sweepIdle() {
   }
 }
 
-function connectionFor(target: NodeTarget): Connection {
+/** Told when a connection to a target behind a jump host opens its TCP channel through the jump host. */
+export type OnTunnel = (tunnel: { jumpNodeId: string; jumpName: string; address: string; port: number }) => void;
+
+function connectionFor(target: NodeTarget, onTunnel?: OnTunnel): Connection {
   const id = identity(target);
   const entry = state.byNode.get(target.nodeId);
   if (entry && entry.identity === id && !entry.connection.isClosed) return entry.connection;
@@ -58,7 +64,11 @@ function connectionFor(target: NodeTarget): Connection {
       const current = state.byNode.get(target.nodeId);
       if (current?.connection === closed) state.byNode.delete(target.nodeId);
     },
-    (jump, address, port) => throughJump(target, jump, address, port),
+    async (jump, address, port) => {
+      const stream = await throughJump(target, jump, address, port);
+      onTunnel?.({ jumpNodeId: jump.nodeId, jumpName: jump.name, address, port });
+      return stream;
+    },
   );
   state.byNode.set(target.nodeId, { identity: id, connection });
   state.connectionsOpened++;
@@ -92,14 +102,28 @@ async function throughJump(target: NodeTarget, jump: NodeTarget, address: string
 
 /**
  * A handle on a host. Cheap to create; every call goes through the pooled connection of the node,
- * (re)connecting when needed, so a dropped connection is re-established on the next use.
+ * (re)connecting when needed, so a dropped connection is re-established on the next use. Once the
+ * node's address, credentials or host key change (retireConnection), the handle refuses to work: it
+ * would otherwise reconnect with the settings it was made with, to the old address or with the old key.
  */
-export function getRemoteHost(target: NodeTarget): RemoteHost {
+export function getRemoteHost(target: NodeTarget, hooks: { onTunnel?: OnTunnel } = {}): RemoteHost {
   const { nodeId, name, address, port, username } = target;
+  const born = state.generation.get(nodeId) ?? 0;
+  const current = (): Connection => {
+    if ((state.generation.get(nodeId) ?? 0) !== born) {
+      throw new SshError(
+        "connection-lost",
+        `the settings of ${name} (address, credentials or host key) changed while this was running: nothing more runs with the old ones. Run it again`,
+        { host: address, port, username },
+      );
+    }
+    return connectionFor(target, hooks.onTunnel);
+  };
   return {
     target: { nodeId, name, address, port, username },
-    exec: (command: string, options?: ExecOptions) => connectionFor(target).exec(command, options),
-    upload: (source: string | Buffer, remotePath: string, options?: UploadOptions) => connectionFor(target).upload(source, remotePath, options),
+    connect: async (signal?: AbortSignal) => void (await current().connect(signal)),
+    exec: async (command: string, options?: ExecOptions) => current().exec(command, options),
+    upload: async (source: string | Buffer, remotePath: string, options?: UploadOptions) => current().upload(source, remotePath, options),
   };
 }
 
@@ -113,6 +137,15 @@ export function closeConnection(nodeId: string): void {
   const entry = state.byNode.get(nodeId);
   state.byNode.delete(nodeId);
   entry?.connection.close();
+}
+
+/**
+ * A node's address, credentials or host key changed, or it was removed: close its connection now (its
+ * kept shells and commands in flight end with it) and make every handle made before unusable.
+ */
+export function retireConnection(nodeId: string): void {
+  state.generation.set(nodeId, (state.generation.get(nodeId) ?? 0) + 1);
+  closeConnection(nodeId);
 }
 
 export function closeAllConnections(): void {

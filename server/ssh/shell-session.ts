@@ -48,7 +48,7 @@ export class ShellSession {
    */
   static start(
     client: Client,
-    target: Pick<NodeTarget, "privilege" | "username">,
+    target: Pick<NodeTarget, "privilege" | "username" | "address" | "port">,
     asRoot: boolean,
     ctx: { where: Where; redact: (text: string) => string; maxRetainedBytes: number; timeoutMs: number; connectionClosed: () => boolean },
   ): Promise<ShellSession> {
@@ -75,11 +75,7 @@ export class ShellSession {
         const onPreamble = (chunk: Buffer) => {
           preamble += chunk.toString("utf8");
           const m = new RegExp(`(?:^|\\n)${marker} (\\d*)\\n`).exec(preamble);
-          if (!m) {
-            // A wrong password: sudo waits for another attempt. End stdin so it gives up at once.
-            if (sudo && /Sorry, try again/i.test(preamble)) channel.end();
-            return;
-          }
+          if (!m) return;
           settled = true;
           clearTimeout(timer);
           channel.stderr.removeListener("data", onPreamble);
@@ -89,7 +85,7 @@ export class ShellSession {
         };
         const onEarlyClose = (code: number | null | undefined) => {
           if (ctx.connectionClosed()) return fail(errors.connectionLost(where, "before the shell started"));
-          const failure = sudo ? sudoFailure(where, preamble, sudo.password !== null) : null;
+          const failure = sudo ? sudoFailure(where, preamble, sudo.passwordLine !== null) : null;
           if (failure) return fail(failure);
           if (code === 127 && /sudo: (command )?not found/.test(preamble)) return fail(errors.commandNotFound(where, "sudo"));
           fail(errors.protocol(where, `the shell ended before it started (exit ${code ?? "unknown"}): ${ctx.redact(preamble.trim()).slice(-500)}`));
@@ -99,7 +95,8 @@ export class ShellSession {
         channel.on("data", onEarlyStdout);
         channel.stderr.on("data", onPreamble);
         channel.on("close", onEarlyClose);
-        if (sudo?.password != null) channel.write(sudo.password + "\n");
+        // The encoded password line is all that precedes the shell's commands, and the wrapper reads it whole.
+        if (sudo?.passwordLine != null) channel.write(sudo.passwordLine + "\n");
       });
     });
   }

@@ -51,6 +51,40 @@ export interface ExecOptions {
    * and again (facts, probes); not with `stdin`, and a stopped command ends its shell.
    */
   keepShell?: boolean;
+  /** How the tracked path (server/hosts) records this command; the SSH layer itself ignores it. */
+  audit?: CommandNote;
+  /**
+   * Told when stopping this command (a timeout, an abort) ran a kill on the host: that is a command
+   * too, and as root it is in the host's sudo log, so the tracked path records it.
+   */
+  onKill?: (kill: KillRecord) => void;
+}
+
+/** What a caller says about a command, for the audit log and the run's log (server/hosts). */
+export interface CommandNote {
+  /**
+   * The command is a generated script (facts, a probe batch): the audit row shows this label and refers
+   * to the script's text, stored once by its sha256, instead of repeating it.
+   */
+  script?: string;
+  /**
+   * The part of the command stored by hash (its end); what comes before it (a per-run nonce line) is
+   * kept in the row. Default: the whole command.
+   */
+  body?: string;
+  /** The probes whose commands the script runs. */
+  probes?: readonly string[];
+  /** Why this command runs, when the command alone does not say (e.g. "connection test"). */
+  purpose?: string;
+  /** Audited, but not shown as a command in a run's log (facts and probes appear there as results). */
+  quiet?: boolean;
+}
+
+export interface KillRecord {
+  command: string;
+  asRoot: boolean;
+  code: number | null;
+  durationMs: number;
 }
 // Output (returned and streamed) is already redacted of the target's secrets. A non-zero exit is a
 // result, not an exception; exec throws SshError only when the command could not run or finish
@@ -72,6 +106,8 @@ export interface UploadOptions {
 
 export interface RemoteHost {
   readonly target: Pick<NodeTarget, "nodeId" | "name" | "address" | "port" | "username">;
+  /** Connect now (host key, credentials) without running anything; absent on fakes that need no connection. */
+  connect?(signal?: AbortSignal): Promise<void>;
   /** `command` is a shell command line: every value in it must come from quote() (server/ssh/quote.ts). */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** SFTP upload as the login user to a path it can write (e.g. a mktemp dir); move into place with exec. */
@@ -105,6 +141,8 @@ export interface SshErrorDetails {
   serverMethods?: string[];
   /** command-not-found: the program the shell could not find. */
   program?: string;
+  /** "connect": the connection could not be made (nothing ran); absent: it failed around a command. */
+  stage?: "connect";
 }
 
 /** Offered key details for host-key errors: what `ssh-keygen -lf` would print. */

@@ -157,6 +157,51 @@ describe("authentication and privilege", () => {
   });
 });
 
+describe("sudo passwords that look like shell (issue 11, item 2)", () => {
+  // ops's real password is set to each of these in turn (through prep's passwordless sudo), then used
+  // as the node's sudo password: it must work as a literal password and run nothing, on an exec
+  // channel and in a kept root shell (which reads its commands from stdin).
+  // Two passwords carry every kind of character a shell or sudo's prompt could misread (each one costs
+  // a password change and a sudo authentication on the emulated node).
+  const HOSTILE = [`it's "q" $(touch /tmp/np-pwned);\`touch /tmp/np-pwned\` back\\slash\\ %s%p grüße-密码`, " lead and trail  "];
+  const setOpsPassword = async (password: string) => {
+    const r = await execOn(node, `printf '%s\\n' ${quote(`ops:${password}`)} | sudo -n chpasswd`);
+    if (r.code !== 0) throw new Error(`chpasswd: ${r.stderr}`);
+  };
+  const opsWith = (password: string) =>
+    keyTarget(node, { username: "ops", privilege: { kind: "sudo-password", password }, nodeId: `it-ops-${Math.random()}` });
+  afterAll(() => setOpsPassword(node.sudoPasswordUser.password));
+
+  it("work as literal passwords and run nothing, on an exec channel and in a kept root shell", async () => {
+    for (const password of HOSTILE) {
+      await setOpsPassword(password);
+      const host = getRemoteHost(opsWith(password));
+      const once = await host.exec("id -u; cat", { asRoot: true, stdin: "the command's input\n" });
+      expect(once, JSON.stringify(password)).toMatchObject({ code: 0, stdout: "0\nthe command's input\n" });
+      expect((await host.exec("id -u", { asRoot: true, keepShell: true })).stdout, JSON.stringify(password)).toBe("0\n");
+      expect((await execOn(node, "test -e /tmp/np-pwned; echo $?")).stdout, `${JSON.stringify(password)} ran something`).toBe("1\n");
+    }
+  });
+
+  it("a stored password holding a newline is never sent: its second line would run as root in a kept shell", async () => {
+    await setOpsPassword(node.sudoPasswordUser.password);
+    const host = getRemoteHost(opsWith(`${node.sudoPasswordUser.password}\ntouch /tmp/np-pwned`));
+    const e = await failure(host.exec("id -u", { asRoot: true, keepShell: true }));
+    expect(e.kind).toBe("sudo-password-wrong");
+    expect(e.message).toContain("contains a control character");
+    expect((await execOn(node, "test -e /tmp/np-pwned; echo $?")).stdout).toBe("1\n");
+  });
+
+  it("a wrong password is one failed attempt on the host, not three", async () => {
+    await setOpsPassword(node.sudoPasswordUser.password);
+    const e = await failure(getRemoteHost(opsWith("not-the-password")).exec("id -u", { asRoot: true }));
+    expect(e.kind).toBe("sudo-password-wrong");
+    // sudo's own account of it, in the node's journal: "ops : 1 incorrect password attempt ; ... COMMAND=...".
+    const last = await execOn(node, "sudo -n journalctl -q --no-pager -t sudo -n 50 -o cat | grep 'incorrect password attempt' | tail -1");
+    expect(last.stdout).toMatch(/^ +ops : 1 incorrect password attempt ; /);
+  });
+});
+
 describe("host keys", () => {
   it("pins the practice node to the key the lab image was built with", () => {
     const ed = imageHostKeys(imageDir(node)).find((l) => l.startsWith("ssh-ed25519"))!;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { hasRole } from "@/lib/contracts/auth";
 import { CreateRunBody } from "@/lib/contracts/runs";
+import { unknownVersion } from "@/server/artifacts/versions";
 import { db } from "@/server/db";
 import { HttpError, badRequest } from "@/server/http/errors";
 import { json, route } from "@/server/http/route";
@@ -10,7 +11,7 @@ import { nodesOfGroups } from "@/server/groups/service";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "viewer", query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }) }, ({ query }) =>
+export const GET = route({ role: "viewer", query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }).strict() }, ({ query }) =>
   json({ runs: listRuns(db(), query.limit ?? 100) }),
 );
 
@@ -26,6 +27,8 @@ export const POST = route({ role: "viewer", body: CreateRunBody }, ({ body, user
   const { groupIds, ...input } = body;
   const nodeIds = [...new Set([...input.nodeIds, ...nodesOfGroups(db(), groupIds ?? [])])];
   if (nodeIds.length > 1000) throw badRequest(`nodeIds: ${nodeIds.length} nodes selected; a run takes at most 1000`, "nodeIds");
+  const unknown = unknownVersion(input.versions);
+  if (unknown) throw badRequest(`versions.${unknown.component}: ${unknown.message}`, `versions.${unknown.component}`);
   try {
     const { runId } = engine().start({ ...input, nodeIds, actor: user.name });
     return json({ runId }, { status: 202, headers: { location: `/api/runs/${runId}` } });

@@ -42,6 +42,8 @@ export interface FakeHostOptions {
   urls?: Record<string, Buffer | string>;
   uploadFails?: string;
   installFails?: string;
+  /** Free bytes under /tmp (df, and uploads or downloads that do not fit fail as on a full disk). */
+  freeBytes?: number;
 }
 
 export class FakeHost implements RemoteHost {
@@ -70,6 +72,10 @@ export class FakeHost implements RemoteHost {
     if (!this.dirs.has(dir)) throw new Error(`${dir}: no such directory`);
     this.files.set(path, data);
   }
+  private free(): number {
+    const used = [...this.files].filter(([p]) => p.startsWith("/tmp/")).reduce((n, [, d]) => n + d.length, 0);
+    return Math.max(0, (this.opts.freeBytes ?? 10 * 1024 ** 3) - used);
+  }
 
   /** Paths under a directory (files and dirs), for "nothing changed" assertions. */
   listUnder(prefix: string): string[] {
@@ -96,6 +102,10 @@ export class FakeHost implements RemoteHost {
         const body = this.fetch(url);
         if (!body) return this.fail(w[0] === "curl" ? 22 : 8, `${w[0]}: ${url}: 404 Not Found`);
         if (out === "-") return this.ok(body.toString());
+        if (body.length > this.free()) {
+          this.put(out, body.subarray(0, this.free()));
+          return w[0] === "curl" ? this.fail(23, "curl: (23) Failure writing output to destination") : this.fail(3, "");
+        }
         this.put(out, body);
         return this.ok();
       }
@@ -109,6 +119,10 @@ export class FakeHost implements RemoteHost {
         for (const p of [...this.files.keys()]) if (p.startsWith(`${target}/`)) this.files.delete(p);
         for (const d of [...this.dirs]) if (d === target || d.startsWith(`${target}/`)) this.dirs.delete(d);
         return this.ok();
+      }
+      case "df": {
+        const kib = Math.floor(this.free() / 1024);
+        return this.ok(`Filesystem 1024-blocks Used Available Capacity Mounted on\ntmpfs 4096 ${4096 - Math.min(kib, 4096)} ${kib} 99% /tmp\n`);
       }
       case "mkdir":
         this.dirs.add(w[w.length - 1]);
@@ -140,6 +154,10 @@ export class FakeHost implements RemoteHost {
     this.uploads.push(remotePath);
     if (this.opts.uploadFails) throw new Error(this.opts.uploadFails);
     const data = typeof source === "string" ? fs.readFileSync(source) : source;
+    if (data.length > this.free()) {
+      this.put(remotePath, data.subarray(0, this.free()));
+      throw new Error("Failure"); // what an SFTP server answers on ENOSPC (SSH_FX_FAILURE)
+    }
     this.put(remotePath, data);
     options.onProgress?.(data.length, data.length);
   }

@@ -180,7 +180,8 @@ describe("the catalog", () => {
   it("batches every probe and file of a step into one script", () => {
     const obs = observation(kernelModulesStep.verify, [MODULES_LOAD_FILE], { nonce: "00112233445566778899" });
     // The two module probes share their three commands (run once), then modules-persisted's cat and the file.
-    expect(obs.script.match(/@@00112233445566778899 begin/g)).toHaveLength(3 + 1 + 1);
+    expect(obs.script.startsWith("nodeprep_nonce=00112233445566778899\n")).toBe(true);
+    expect(obs.script.match(/@@\$nodeprep_nonce begin/g)).toHaveLength(3 + 1 + 1);
     expect(obs.script.match(/lsmod/g)).toHaveLength(1);
   });
 });

@@ -7,11 +7,11 @@ import { clientAddress, json, route } from "@/server/http/route";
 export const POST = route({ role: "public", body: LoginBody }, async ({ req, body }) => {
   const result = await signIn(db(), body.name, body.password, clientAddress(req));
   if (!result.ok) {
-    if (result.reason === "limited") {
-      return json(
-        { error: `too many failed sign-ins for this name: try again in ${Math.ceil(result.retryAfterSeconds! / 60)} min`, code: "rate_limited" },
-        { status: 429, headers: { "retry-after": String(result.retryAfterSeconds) } },
-      );
+    if (result.reason === "throttled") {
+      const { reason, retryAfterSeconds } = result.throttled;
+      const wait = retryAfterSeconds < 90 ? `${retryAfterSeconds} s` : `${Math.ceil(retryAfterSeconds / 60)} min`;
+      const why = reason === "source" ? "too many failed sign-ins from your address" : "several wrong passwords for this name from your address";
+      return json({ error: `${why}: wait ${wait} before trying again`, code: "throttled" }, { status: 429, headers: { "retry-after": String(retryAfterSeconds) } });
     }
     return json({ error: "wrong name or password", code: "wrong_credentials" }, { status: 401 });
   }

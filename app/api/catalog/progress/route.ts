@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 /** Where each node stands on each wizard step: ?nodeIds=a,b */
 export const GET = route(
-  { role: "viewer", query: z.object({ nodeIds: z.string().max(10_000).default("") }) },
+  { role: "viewer", query: z.object({ nodeIds: z.string().max(10_000).default("") }).strict() },
   ({ query }) => {
     const nodeIds = query.nodeIds.split(",").filter(Boolean).slice(0, 200);
     return json({ progress: stepProgress(db(), nodeIds, steps.map((s) => s.id)) });

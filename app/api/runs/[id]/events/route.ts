@@ -12,7 +12,7 @@ export const GET = route(
   {
     role: "viewer",
     params: z.object({ id: z.string().uuid() }),
-    query: z.object({ after: z.coerce.number().int().min(0).optional() }),
+    query: z.object({ after: z.coerce.number().int().min(0).optional() }).strict(),
   },
   ({ req, params, query }) => {
     if (!getRun(db(), params.id)) throw notFound(`run ${params.id}`);
