@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { observation } from "./index";
 import type { Probe } from "./types";
 
@@ -7,7 +8,8 @@ const probe = (id: string, command: string): Probe => ({
   title: id,
   fixStepId: null,
   commands: [{ key: "dump", command }],
-  parse: (out) => ({ status: out.dump?.output === "shared output\n" ? "ok" : "fail", observed: out.dump?.output ?? "", expected: "", detail: "", checks: [] }),
+  data: z.object({}),
+  parse: (out) => ({ status: out.dump?.output === "shared output\n" ? "ok" : "fail", observed: out.dump?.output ?? "", expected: "", detail: "", checks: [], data: {} }),
 });
 
 describe("observation (one round trip per host)", () => {

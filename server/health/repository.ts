@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { ProbeCheck, RawOutput, type ProbeResult } from "@/lib/contracts/catalog";
+import { ProbeCheck, ProbeData, RawOutput, type ProbeResult } from "@/lib/contracts/catalog";
 import type {
   CheckDetail,
   CheckSummary,
@@ -131,7 +131,7 @@ export function recordCheck(
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const r of outcome.results) {
-      insert.run(checkId, r.probeId, r.title, r.status, r.observed, r.expected, r.detail, r.fixStepId, JSON.stringify(r.checks), JSON.stringify(r.raw));
+      insert.run(checkId, r.probeId, r.title, r.status, r.observed, r.expected, r.detail, r.fixStepId, JSON.stringify(storedChecks(r)), JSON.stringify(r.raw));
     }
 
     const previous = probeStates(db, input.nodeId);
@@ -285,6 +285,14 @@ function toSummary(r: CheckRow, counts: CheckSummary["counts"]): CheckSummary {
 const Checks = z.array(ProbeCheck);
 const Raw = z.array(RawOutput);
 
+// A result's checks column holds its checks and its data together (rows written before data existed
+// hold the bare array of checks).
+const StoredChecks = z.union([
+  z.object({ checks: Checks, data: ProbeData.nullable() }),
+  Checks.transform((checks) => ({ checks, data: null })),
+]);
+const storedChecks = (r: ProbeResult): z.input<typeof StoredChecks> => ({ checks: r.checks, data: r.data });
+
 function toResult(r: ResultRow): ProbeResult {
   return {
     probeId: r.probe_id,
@@ -294,7 +302,7 @@ function toResult(r: ResultRow): ProbeResult {
     expected: r.expected,
     detail: r.detail,
     fixStepId: r.fix_step_id,
-    checks: Checks.parse(JSON.parse(r.checks)),
+    ...StoredChecks.parse(JSON.parse(r.checks)),
     raw: Raw.parse(JSON.parse(r.raw)),
   };
 }

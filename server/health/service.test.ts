@@ -26,6 +26,7 @@ const result = (probeId: string, status: ProbeStatus): ProbeResult => ({
   expected: "loaded",
   detail: "",
   checks: [],
+  data: null,
   fixStepId: PROBES.find((p) => p.id === probeId)!.fixStepId,
   raw: [{ command: `check ${probeId}`, output: `${probeId} says ${status}\n`, exitCode: status === "ok" ? 0 : 1 }],
 });

@@ -1,5 +1,6 @@
 import "server-only";
-import type { ProbeCheck, ProbeResult, ProbeVerdict } from "@/lib/contracts/catalog";
+import { z } from "zod";
+import type { ProbeCheck, ProbeResult } from "@/lib/contracts/catalog";
 import { CRI_PLUGIN_IDS, effectiveSystemdCgroup, parseContainerdConfig } from "../../runtime/containerd-config";
 import {
   configMissing,
@@ -14,9 +15,10 @@ import {
   stripLogLines,
 } from "../parsers/runtime";
 import { allOf, dirNames, fileContent, runningBinary, runWhenPresent, runWhenRead, unitPresence } from "../inputs";
-import type { CommandOutput, Probe, ProbeCommand } from "../types";
+import { dataOf } from "../data";
+import type { CommandOutput, Probe, ProbeCommand, Verdict } from "../types";
 
-// The container runtime (issue 5): containerd, runc, the CNI plugins, the service, the cgroup driver.
+// The container runtime: containerd, runc, the CNI plugins, the service, the cgroup driver.
 // Every command below is a constant (no outside value is spliced in); the wizard's verify phase and
 // the health view run the same probes.
 
@@ -30,12 +32,13 @@ export const KUBELET_CONFIG = "/var/lib/kubelet/config.yaml";
 /** What Kubernetes needs at least: the plugins a typical CNI config (bridge + portmap) and kubenet use. */
 export const REQUIRED_CNI_PLUGINS = ["bridge", "host-local", "loopback", "portmap"] as const;
 
-const noAnswer = (expected: string): ProbeVerdict => ({
+const noAnswer = (expected: string): Verdict<never> => ({
   status: "unknown",
   observed: "no answer",
   expected,
   detail: "The host did not answer this check.",
   checks: [],
+  data: null,
 });
 
 const notFound = (out: CommandOutput) => out.exitCode === 127 || /not found|No such file or directory/.test(out.output);
@@ -66,6 +69,23 @@ export function parsePackaged(out: CommandOutput | undefined): PackagedBinary | 
   return { path, versionText: lines.slice(1).join("\n"), owner: ownerLine ? parsePackageOwner(ownerLine) : null };
 }
 
+const PackageOwner = z.object({ manager: z.enum(["dpkg", "rpm"]), package: z.string() });
+
+/** A binary from the distribution's packages: where, its version (null: not understood), who owns it (null: no package). */
+const PackagedData = z.object({ path: z.string(), version: z.string().nullable(), owner: PackageOwner.nullable() });
+
+/** The release's binary in /usr/local: answers with its version, is there but fails to run, or is not there. */
+const releaseBinary = <T extends z.ZodRawShape>(version: T) =>
+  z.discriminatedUnion("state", [
+    z.object({ state: z.literal("runs"), version: z.string(), raw: z.string(), ...version }),
+    z.object({ state: z.literal("broken"), exitCode: z.number().int().nullable() }),
+    z.object({ state: z.literal("absent") }),
+  ]);
+
+const releaseState = (out: CommandOutput) => (notFound(out) ? ({ state: "absent" } as const) : ({ state: "broken", exitCode: out.exitCode } as const));
+
+const packagedData = (b: PackagedBinary | null, version: string | null) => (b ? { path: b.path, version, owner: b.owner } : null);
+
 const describeOwner = (b: PackagedBinary) =>
   b.owner ? `package ${b.owner.package} (${b.owner.manager})` : `${b.path}, not from a package`;
 
@@ -80,21 +100,34 @@ const CONFIG_DUMP: ProbeCommand = {
 
 // ---- containerd ----
 
-export const containerdInstalledProbe: Probe = {
+export const ContainerdInstalledData = z.object({
+  /** The release tarball's /usr/local/bin/containerd. */
+  release: releaseBinary({}),
+  /** A containerd from the distribution's packages (/usr/bin/containerd), if there is one. */
+  packaged: PackagedData.nullable(),
+});
+export type ContainerdInstalledData = z.infer<typeof ContainerdInstalledData>;
+
+export const containerdInstalledProbe: Probe<ContainerdInstalledData> = {
   id: "containerd-installed",
   title: "containerd binary",
   fixStepId: "containerd",
+  data: ContainerdInstalledData,
   commands: [
     { key: "local", command: `${CONTAINERD_BIN} --version`, inputs: runningBinary(CONTAINERD_BIN, "containerd.service") },
     { key: "package", command: packaged("containerd", ["/usr/bin/containerd"]) },
   ],
-  parse(outputs): ProbeVerdict {
+  parse(outputs): Verdict<ContainerdInstalledData> {
     const expected = `${CONTAINERD_BIN} --version answers (or a containerd from the distribution's packages)`;
     const local = outputs.local;
     if (!local) return noAnswer(expected);
     const localVersion = local.exitCode === 0 ? parseContainerdVersion(local.output) : null;
     const pkg = parsePackaged(outputs.package);
     const pkgVersion = pkg ? parseContainerdVersion(pkg.versionText) : null;
+    const data: ContainerdInstalledData = {
+      release: localVersion ? { state: "runs", ...localVersion } : releaseState(local),
+      packaged: packagedData(pkg, pkgVersion?.version ?? null),
+    };
     if (localVersion) {
       const checks: ProbeCheck[] = [
         { name: "version", status: "ok", observed: localVersion.version, expected: "a release" },
@@ -108,6 +141,7 @@ export const containerdInstalledProbe: Probe = {
           expected,
           detail: `Two containerd binaries: the unit that starts containerd decides which one runs, and an upgrade of one silently does nothing. Remove one of them (the package with its package manager, or ${CONTAINERD_BIN}).`,
           checks,
+          data,
         };
       }
       return {
@@ -116,6 +150,7 @@ export const containerdInstalledProbe: Probe = {
         expected,
         detail: "Installed from the release tarball.",
         checks,
+        data,
       };
     }
     if (pkg && pkgVersion) {
@@ -130,10 +165,11 @@ export const containerdInstalledProbe: Probe = {
           { name: "version", status: "ok", observed: pkgVersion.version, expected: "a release" },
           { name: "installed by", status: "ok", observed: describeOwner(pkg), expected: "one containerd" },
         ],
+        data,
       };
     }
     if (notFound(local)) {
-      return { status: "fail", observed: "not installed", expected, detail: `${CONTAINERD_BIN} does not exist and no packaged containerd was found.`, checks: [] };
+      return { status: "fail", observed: "not installed", expected, detail: `${CONTAINERD_BIN} does not exist and no packaged containerd was found.`, checks: [], data };
     }
     return {
       status: "fail",
@@ -141,36 +177,49 @@ export const containerdInstalledProbe: Probe = {
       expected,
       detail: `It exists but \`containerd --version\` failed: ${local.output.trim().split("\n").slice(-2).join(" / ") || "no output"}. A glibc build on musl or on an older glibc fails like this.`,
       checks: [],
+      data,
     };
   },
 };
 
-/** What the containerd probe found, for plans: its version and whether a package owns it. */
+/**
+ * The containerd that runs, for plans: its version and whether a package owns it. The release's
+ * binary wins when both are there (the warning names both); null when neither answers.
+ */
 export function installedContainerd(result: ProbeResult | undefined): { version: string; packaged: boolean } | null {
-  if (!result || result.status === "fail" || result.status === "unknown") return null;
-  const version = result.checks.find((c) => c.name === "version")?.observed;
-  if (!version) return null;
-  const by = result.checks.find((c) => c.name === "installed by")?.observed ?? "";
-  return { version, packaged: !by.startsWith("release tarball") };
+  const data = dataOf(containerdInstalledProbe, result);
+  if (data?.release.state === "runs") return { version: data.release.version, packaged: false };
+  if (data?.packaged?.version) return { version: data.packaged.version, packaged: true };
+  return null;
 }
 
 // ---- runc ----
 
-export const runcInstalledProbe: Probe = {
+export const RuncInstalledData = z.object({
+  /** The release's /usr/local/sbin/runc, with the OCI spec and libseccomp versions it reports. */
+  release: releaseBinary({ spec: z.string().nullable(), libseccomp: z.string().nullable() }),
+  /** A runc from the distribution's packages, if there is one. */
+  packaged: PackagedData.nullable(),
+});
+export type RuncInstalledData = z.infer<typeof RuncInstalledData>;
+
+export const runcInstalledProbe: Probe<RuncInstalledData> = {
   id: "runc-installed",
   title: "runc binary",
   fixStepId: "runc",
+  data: RuncInstalledData,
   commands: [
     { key: "local", command: `${RUNC_BIN} --version`, inputs: runWhenPresent([RUNC_BIN]) },
     { key: "package", command: packaged("runc", ["/usr/bin/runc", "/usr/sbin/runc"]) },
   ],
-  parse(outputs): ProbeVerdict {
+  parse(outputs): Verdict<RuncInstalledData> {
     const expected = `${RUNC_BIN} --version answers (or a runc from the distribution's packages)`;
     const local = outputs.local;
     if (!local) return noAnswer(expected);
     const v = local.exitCode === 0 ? parseRuncVersion(local.output) : null;
     const pkg = parsePackaged(outputs.package);
     const pv = pkg ? parseRuncVersion(pkg.versionText) : null;
+    const data: RuncInstalledData = { release: v ? { state: "runs", ...v } : releaseState(local), packaged: packagedData(pkg, pv?.version ?? null) };
     if (v) {
       const extra = [v.spec && `spec ${v.spec}`, v.libseccomp && `libseccomp ${v.libseccomp}`].filter(Boolean).join(", ");
       return {
@@ -179,6 +228,7 @@ export const runcInstalledProbe: Probe = {
         expected,
         detail: pkg ? `Also ${describeOwner(pkg)} at ${pkg.path}: containerd runs the first runc on its PATH, ${RUNC_BIN}.` : "Installed from the release binary.",
         checks: [{ name: "version", status: "ok", observed: v.version, expected: "a release" }],
+        data,
       };
     }
     if (pkg && pv) {
@@ -188,33 +238,53 @@ export const runcInstalledProbe: Probe = {
         expected,
         detail: `runc at ${pkg.path} comes with the distribution's packages (Docker's containerd.io contains it): nodeprep leaves it to the package manager.`,
         checks: [{ name: "version", status: "ok", observed: pv.version, expected: "a release" }],
+        data,
       };
     }
-    if (notFound(local)) return { status: "fail", observed: "not installed", expected, detail: `${RUNC_BIN} does not exist and no packaged runc was found: containerd cannot start containers.`, checks: [] };
+    if (notFound(local)) {
+      return { status: "fail", observed: "not installed", expected, detail: `${RUNC_BIN} does not exist and no packaged runc was found: containerd cannot start containers.`, checks: [], data };
+    }
     return {
       status: "fail",
       observed: `${RUNC_BIN} does not run (exit ${local.exitCode})`,
       expected,
       detail: `\`runc --version\` failed: ${local.output.trim().split("\n").slice(-2).join(" / ") || "no output"}.`,
       checks: [],
+      data,
     };
   },
 };
 
 // ---- CNI plugins ----
 
-export const cniPluginsProbe: Probe = {
+export const CniPluginsData = z.object({
+  /** The names in /opt/cni/bin, sorted; null: the directory does not exist. */
+  plugins: z.array(z.string()).nullable(),
+  /** Which of REQUIRED_CNI_PLUGINS are not there. */
+  missing: z.array(z.string()),
+});
+export type CniPluginsData = z.infer<typeof CniPluginsData>;
+
+export const cniPluginsProbe: Probe<CniPluginsData> = {
   id: "cni-plugins",
   title: "CNI plugins",
   fixStepId: "cni-plugins",
+  data: CniPluginsData,
   commands: [{ key: "ls", command: `ls ${CNI_DIR}`, inputs: dirNames(CNI_DIR) }],
-  parse(outputs): ProbeVerdict {
+  parse(outputs): Verdict<CniPluginsData> {
     const expected = `${REQUIRED_CNI_PLUGINS.join(", ")} in ${CNI_DIR}`;
     const out = outputs.ls;
     if (!out) return noAnswer(expected);
     const list = parseCniList(out.output, out.exitCode);
     if (list === null) {
-      return { status: "fail", observed: `${CNI_DIR} does not exist`, expected, detail: "No CNI plugins: pods cannot get a network.", checks: [] };
+      return {
+        status: "fail",
+        observed: `${CNI_DIR} does not exist`,
+        expected,
+        detail: "No CNI plugins: pods cannot get a network.",
+        checks: [],
+        data: { plugins: null, missing: [...REQUIRED_CNI_PLUGINS] },
+      };
     }
     const checks: ProbeCheck[] = REQUIRED_CNI_PLUGINS.map((name) => ({
       name,
@@ -229,16 +299,28 @@ export const cniPluginsProbe: Probe = {
       expected,
       detail: missing.length ? `Missing: ${missing.join(", ")}.` : `All of ${REQUIRED_CNI_PLUGINS.join(", ")} are there.`,
       checks,
+      data: { plugins: list, missing },
     };
   },
 };
 
 // ---- the service ----
 
-export const containerdActiveProbe: Probe = {
+export const ContainerdServiceData = z.object({
+  /** systemd's ActiveState ("active", "inactive", "failed", ...). */
+  activeState: z.string(),
+  /** systemd's UnitFileState ("enabled", "disabled", ...); empty when there is no unit file. */
+  unitFileState: z.string(),
+  /** The unit file systemd uses (FragmentPath); null: none. */
+  unitFile: z.string().nullable(),
+});
+export type ContainerdServiceData = z.infer<typeof ContainerdServiceData>;
+
+export const containerdActiveProbe: Probe<ContainerdServiceData> = {
   id: "containerd-active",
   title: "containerd service",
   fixStepId: "containerd-service",
+  data: ContainerdServiceData,
   // One systemctl for the three answers (is-active, is-enabled, the unit file): each process counts on
   // a slow host, and a health scan runs this every time.
   commands: [
@@ -248,14 +330,14 @@ export const containerdActiveProbe: Probe = {
       inputs: unitPresence("containerd.service"),
     },
   ],
-  parse(outputs): ProbeVerdict {
+  parse(outputs): Verdict<ContainerdServiceData> {
     const expected = "active, and enabled at boot";
     const shown = outputs.show;
     if (!shown) return noAnswer(expected);
     const props = parseSystemctlShow(shown.output);
     if (shown.exitCode !== 0 || props.ActiveState === undefined) {
       const said = shown.output.trim().split("\n")[0] || `exit ${shown.exitCode}`;
-      return { status: "fail", observed: "systemctl did not answer", expected, detail: `systemctl show containerd: ${said}`, checks: [] };
+      return { status: "fail", observed: "systemctl did not answer", expected, detail: `systemctl show containerd: ${said}`, checks: [], data: null };
     }
     const state = props.ActiveState || "unknown";
     // systemctl show reports an empty UnitFileState when there is no unit file.
@@ -277,6 +359,7 @@ export const containerdActiveProbe: Probe = {
           ? `Not ${bad.map((c) => c.expected).join(" and ")}: run systemctl enable --now containerd.`
           : "containerd runs under systemd and starts at boot.",
       checks,
+      data: { activeState: props.ActiveState, unitFileState: props.UnitFileState ?? "", unitFile: unit || null },
     };
   },
 };
@@ -291,22 +374,28 @@ export function parseSystemctlShow(text: string): Record<string, string> {
   return props;
 }
 
-/** The unit file systemd uses, from the service probe (FragmentPath of `systemctl show`). */
-export const unitFileOf = (result: ProbeResult | undefined): string | null => {
-  const v = result?.checks.find((c) => c.name === "unit file")?.observed;
-  return v && v !== "none" ? v : null;
-};
+export const CtrVersionData = z.object({
+  /** ctr's own version; null: ctr did not run. */
+  client: z.string().nullable(),
+  /** The daemon's version; null: containerd did not answer on its socket. */
+  server: z.string().nullable(),
+  /** What ctr said when it could not reach the daemon. */
+  error: z.string().nullable(),
+});
+export type CtrVersionData = z.infer<typeof CtrVersionData>;
 
-export const ctrVersionProbe: Probe = {
+export const ctrVersionProbe: Probe<CtrVersionData> = {
   id: "ctr-version",
   title: "containerd answers (ctr version)",
   fixStepId: "containerd-service",
+  data: CtrVersionData,
   commands: [{ key: "ctr", command: withSocket("version") }],
-  parse(outputs): ProbeVerdict {
+  parse(outputs): Verdict<CtrVersionData> {
     const expected = "Client and Server both print a version";
     const out = outputs.ctr;
     if (!out) return noAnswer(expected);
     const v = parseCtrVersion(out.output);
+    const data = { client: v.client?.version ?? null, server: v.server?.version ?? null, error: v.error };
     const checks: ProbeCheck[] = [
       { name: "Client", status: v.client ? "ok" : "fail", observed: v.client?.version ?? "no answer", expected: "a version" },
       { name: "Server", status: v.server ? "ok" : "fail", observed: v.server?.version ?? "no answer", expected: "a version" },
@@ -318,6 +407,7 @@ export const ctrVersionProbe: Probe = {
         expected,
         detail: "The daemon answers on its socket.",
         checks,
+        data,
       };
     }
     return {
@@ -326,22 +416,32 @@ export const ctrVersionProbe: Probe = {
       expected,
       detail: v.error ? `ctr: ${v.error}` : "containerd does not answer on /run/containerd/containerd.sock.",
       checks,
+      data,
     };
   },
 };
 
-export const criPluginProbe: Probe = {
+export const CriPluginData = z.object({
+  /** The CRI plugin's status in `ctr plugins ls` ("ok", "error", "skip"); null: not among the plugins. */
+  cri: z.string().nullable(),
+  /** Other plugins in error ("<type> <id>"). */
+  inError: z.array(z.string()),
+});
+export type CriPluginData = z.infer<typeof CriPluginData>;
+
+export const criPluginProbe: Probe<CriPluginData> = {
   id: "cri-plugin",
   title: "CRI plugin loaded",
   fixStepId: "cgroup-driver",
+  data: CriPluginData,
   commands: [{ key: "plugins", command: withSocket("plugins ls") }],
-  parse(outputs): ProbeVerdict {
+  parse(outputs): Verdict<CriPluginData> {
     const expected = "io.containerd.grpc.v1 cri: ok";
     const out = outputs.plugins;
     if (!out) return noAnswer(expected);
     const rows = parsePluginsList(out.output);
     if (!rows) {
-      return { status: "fail", observed: out.output.trim().split("\n")[0] || `exit ${out.exitCode}`, expected, detail: "containerd did not list its plugins.", checks: [] };
+      return { status: "fail", observed: out.output.trim().split("\n")[0] || `exit ${out.exitCode}`, expected, detail: "containerd did not list its plugins.", checks: [], data: null };
     }
     const cri = rows.find((r) => r.type === "io.containerd.grpc.v1" && r.id === "cri");
     const broken = rows.filter((r) => r.status === "error").map((r) => `${r.type} ${r.id}`);
@@ -352,6 +452,7 @@ export const criPluginProbe: Probe = {
         expected,
         detail: `The CRI plugin is not among containerd's ${rows.length} plugins: it is disabled (disabled_plugins = ["cri"] in ${CONTAINERD_CONFIG}, as Docker's containerd.io ships it). The kubelet cannot use containerd like this.`,
         checks: [{ name: "cri", status: "fail", observed: "not loaded", expected: "ok" }],
+        data: { cri: null, inError: broken },
       };
     }
     return {
@@ -363,6 +464,7 @@ export const criPluginProbe: Probe = {
           ? `The CRI plugin is loaded${broken.length ? ` (plugins in error, harmless here: ${broken.join(", ")})` : ""}.`
           : `The CRI plugin is ${cri.status}: see journalctl -u containerd.`,
       checks: [{ name: "cri", status: cri.status === "ok" ? "ok" : "fail", observed: cri.status, expected: "ok" }],
+      data: { cri: cri.status, inError: broken },
     };
   },
 };
@@ -388,10 +490,33 @@ export function readDump(out: CommandOutput | undefined):
   }
 }
 
-export const systemdCgroupProbe: Probe = {
+export const SystemdCgroupData = z.discriminatedUnion("config", [
+  /** No config.toml: containerd's defaults (cgroupfs). */
+  z.object({ config: z.literal("missing") }),
+  /** `containerd config dump` failed, or printed something that is not TOML. */
+  z.object({ config: z.literal("error"), message: z.string() }),
+  z.object({
+    config: z.literal("read"),
+    /** The containerd major version whose config schema the dump has (1: version 2 files, 2: version 3). */
+    major: z.union([z.literal(1), z.literal(2)]),
+    /** SystemdCgroup for runc in the effective config; null: not set (false). */
+    systemdCgroup: z.boolean().nullable(),
+    /** CRI plugin ids in disabled_plugins. */
+    criDisabled: z.array(z.string()),
+    /**
+     * Whether the running containerd started after config.toml last changed: "stale" means it runs with
+     * an older config and needs a restart; "unknown" when containerd is not running.
+     */
+    running: z.enum(["current", "stale", "unknown"]),
+  }),
+]);
+export type SystemdCgroupData = z.infer<typeof SystemdCgroupData>;
+
+export const systemdCgroupProbe: Probe<SystemdCgroupData> = {
   id: "containerd-systemd-cgroup",
   title: "containerd cgroup driver (effective)",
   fixStepId: "cgroup-driver",
+  data: SystemdCgroupData,
   commands: [
     CONFIG_DUMP,
     {
@@ -400,7 +525,7 @@ export const systemdCgroupProbe: Probe = {
       command: `[ -S ${CONTAINERD_SOCKET} ] && t=$(systemctl show -p ActiveEnterTimestamp --value containerd) && [ -n "$t" ] && echo "$(stat -c %Y ${CONTAINERD_CONFIG}) $(date -d "$t" +%s)"`,
     },
   ],
-  parse(outputs): ProbeVerdict {
+  parse(outputs): Verdict<SystemdCgroupData> {
     const expected = "SystemdCgroup = true in containerd's effective config, CRI enabled, running with it";
     const dump = readDump(outputs.dump);
     if (!outputs.dump) return noAnswer(expected);
@@ -411,10 +536,11 @@ export const systemdCgroupProbe: Probe = {
         expected,
         detail: "Without a config file containerd uses the cgroupfs driver, while kubeadm sets the kubelet to systemd: the two would disagree.",
         checks: [{ name: "SystemdCgroup", status: "fail", observed: "false (default)", expected: "true" }],
+        data: { config: "missing" },
       };
     }
     if (dump.kind === "error") {
-      return { status: "fail", observed: "containerd config dump failed", expected, detail: dump.message, checks: [] };
+      return { status: "fail", observed: "containerd config dump failed", expected, detail: dump.message, checks: [], data: { config: "error", message: dump.message } };
     }
     const restart = parseRestartCheck(outputs.restart?.output ?? "");
     const stale = restart !== null && restart.configMtime > restart.activeSince;
@@ -445,29 +571,51 @@ export const systemdCgroupProbe: Probe = {
           ? `${CONTAINERD_CONFIG} changed after containerd started: restart containerd to apply it.`
           : "containerd uses the systemd cgroup driver.",
       checks,
+      data: {
+        config: "read",
+        major: dump.major,
+        systemdCgroup: dump.systemdCgroup,
+        criDisabled: dump.criDisabled,
+        running: stale ? "stale" : restart ? "current" : "unknown",
+      },
     };
   },
 };
 
 /** containerd must be restarted: it runs with an older config.toml than the one on disk. */
-export const needsRestart = (result: ProbeResult | undefined) =>
-  result?.checks.some((c) => c.name === "running with this config" && c.status === "warn") ?? false;
+export const needsRestart = (result: ProbeResult | undefined) => {
+  const data = dataOf(systemdCgroupProbe, result);
+  return data?.config === "read" && data.running === "stale";
+};
 
-export const kubeletCgroupDriverProbe: Probe = {
+export const KubeletCgroupDriverData = z.object({
+  /** /var/lib/kubelet/config.yaml: not there yet, unreadable, or its cgroupDriver (null: not set, the kubelet's default cgroupfs). */
+  kubelet: z.discriminatedUnion("config", [
+    z.object({ config: z.literal("absent") }),
+    z.object({ config: z.literal("unreadable") }),
+    z.object({ config: z.literal("read"), cgroupDriver: z.string().nullable() }),
+  ]),
+  /** containerd's effective driver. */
+  containerd: z.enum(["systemd", "cgroupfs", "unknown"]),
+});
+export type KubeletCgroupDriverData = z.infer<typeof KubeletCgroupDriverData>;
+
+export const kubeletCgroupDriverProbe: Probe<KubeletCgroupDriverData> = {
   id: "kubelet-cgroup-driver",
   title: "kubelet and containerd agree on the cgroup driver",
   fixStepId: "kubelet-cgroup-driver",
+  data: KubeletCgroupDriverData,
   commands: [
     { key: "kubelet", command: `cat ${KUBELET_CONFIG}`, inputs: fileContent(KUBELET_CONFIG) },
     CONFIG_DUMP,
   ],
-  parse(outputs): ProbeVerdict {
+  parse(outputs): Verdict<KubeletCgroupDriverData> {
     const expected = "the same driver (systemd) on both sides";
     const kubelet = outputs.kubelet;
     if (!kubelet) return noAnswer(expected);
     const dump = readDump(outputs.dump);
     const containerd =
-      dump.kind === "ok" ? (dump.systemdCgroup ? "systemd" : "cgroupfs") : dump.kind === "missing" ? "cgroupfs" : "unknown";
+      dump.kind === "ok" ? (dump.systemdCgroup ? "systemd" : "cgroupfs") : dump.kind === "missing" ? "cgroupfs" : ("unknown" as const);
     const absent = kubelet.exitCode !== 0 && /No such file or directory/.test(kubelet.output);
     if (absent) {
       const ok = containerd === "systemd";
@@ -482,17 +630,28 @@ export const kubeletCgroupDriverProbe: Probe = {
           { name: "kubelet", status: "ok", observed: "not configured yet (kubeadm: systemd)", expected: "systemd" },
           { name: "containerd", status: ok ? "ok" : "warn", observed: containerd, expected: "systemd" },
         ],
+        data: { kubelet: { config: "absent" }, containerd },
       };
     }
-    if (kubelet.exitCode !== 0) return { status: "unknown", observed: `cannot read ${KUBELET_CONFIG}`, expected, detail: kubelet.output.trim(), checks: [] };
+    if (kubelet.exitCode !== 0) {
+      return {
+        status: "unknown",
+        observed: `cannot read ${KUBELET_CONFIG}`,
+        expected,
+        detail: kubelet.output.trim(),
+        checks: [],
+        data: { kubelet: { config: "unreadable" }, containerd },
+      };
+    }
     const set = kubeletCgroupDriver(kubelet.output);
     const driver = set ?? "cgroupfs";
+    const data: KubeletCgroupDriverData = { kubelet: { config: "read", cgroupDriver: set }, containerd };
     const checks: ProbeCheck[] = [
       { name: "kubelet", status: driver === "systemd" ? "ok" : "fail", observed: set ? driver : "cgroupfs (cgroupDriver not set: the kubelet's default)", expected: "systemd" },
       { name: "containerd", status: containerd === "systemd" ? "ok" : containerd === "unknown" ? "unknown" : "fail", observed: containerd, expected: "systemd" },
     ];
     if (driver === containerd && driver === "systemd") {
-      return { status: "ok", observed: "both systemd", expected, detail: "The kubelet and containerd both use the systemd cgroup driver.", checks };
+      return { status: "ok", observed: "both systemd", expected, detail: "The kubelet and containerd both use the systemd cgroup driver.", checks, data };
     }
     const fix =
       driver !== "systemd"
@@ -504,6 +663,7 @@ export const kubeletCgroupDriverProbe: Probe = {
       expected,
       detail: `${driver === containerd ? "Both use cgroupfs, while systemd manages this host's cgroups: two managers of one hierarchy become unstable under resource pressure." : "The kubelet and containerd disagree: pods fail to start or are killed, with cgroup errors in the kubelet's log."} ${fix}`,
       checks,
+      data,
     };
   },
 };

@@ -1,5 +1,6 @@
 import "server-only";
-import { CONTAINERD_BIN, installedContainerd } from "../probes/runtime";
+import { observedData } from "../data";
+import { CONTAINERD_BIN, containerdInstalledProbe, installedContainerd } from "../probes/runtime";
 import type { Step } from "../types";
 import { artifactFor } from "./runtime-artifacts";
 
@@ -24,7 +25,8 @@ export const containerdStep: Step = {
     const action = artifactFor("containerd", facts, { kind: "extract", dir: "/usr/local" }, options?.versions?.containerd);
     return {
       actions: [{ ...action, reason: `${probe?.observed ?? "not checked"}: ${action.reason}` }],
-      notes: probe?.status === "fail" && probe.observed !== "not installed" ? [probe.detail] : [],
+      // A binary that is there but does not run: say why (a wrong libc, say) next to the new one.
+      notes: probe?.status === "fail" && observedData(observed, containerdInstalledProbe)?.release.state === "broken" ? [probe.detail] : [],
     };
   },
   verify: ["containerd-installed"],
