@@ -3,19 +3,12 @@ import { z } from "zod";
 import type { ProbeCheck } from "@/lib/contracts/catalog";
 import { fileContent } from "../inputs";
 import type { CommandOutput, Probe, Verdict } from "../types";
+import { noAnswer } from "./verdicts";
 
 // Host-level prerequisites the health view checks next to the wizard's probes (issue 6): swap and the
 // cgroup hierarchy. Neither has a wizard step (changing them means editing fstab / the kernel command
 // line and rebooting), so fixStepId is null and the detail says what to do.
 
-const noAnswer = (expected: string): Verdict<never> => ({
-  status: "unknown",
-  observed: "no answer",
-  expected,
-  detail: "The host did not answer this check.",
-  checks: [],
-  data: null,
-});
 
 export const SwapEntry = z.object({ filename: z.string(), type: z.string(), sizeKiB: z.number().int() });
 export type SwapEntry = z.infer<typeof SwapEntry>;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { builtinMatches, moduleName, parseLsmod } from "../parsers/lsmod";
 import { fileContent, moduleLines, SAME_BOOT } from "../inputs";
 import type { Probe, Verdict } from "../types";
+import { noAnswer } from "./verdicts";
 
 export const MODULES_LOAD_FILE = "/etc/modules-load.d/k8s.conf";
 export const K8S_MODULES = ["overlay", "br_netfilter"] as const;
@@ -78,7 +79,7 @@ export function moduleProbe(name: string, all: readonly string[] = K8S_MODULES):
         };
       }
       if (outputs.lsmod === undefined) {
-        return { status: "unknown", observed: "no answer", expected, detail: "The host did not answer this check.", checks: [], data: null };
+        return noAnswer(expected);
       }
       return {
         status: "fail",
@@ -102,7 +103,7 @@ export const modulesPersistedProbe: Probe<ModulesPersistedData> = {
   parse(outputs): Verdict<ModulesPersistedData> {
     const expected = `${MODULES_LOAD_FILE} lists ${K8S_MODULES.join(" and ")}`;
     const out = outputs.cat;
-    if (!out) return { status: "unknown", observed: "no answer", expected, detail: "The host did not answer this check.", checks: [], data: null };
+    if (!out) return noAnswer(expected);
     if (out.exitCode !== 0) {
       return {
         status: "fail",

@@ -4,6 +4,7 @@ import type { ProbeCheck } from "@/lib/contracts/catalog";
 import { parseSysctlConf, parseSysctlOutput } from "../parsers/sysctl";
 import { fileContent, procValues } from "../inputs";
 import type { Probe, Verdict } from "../types";
+import { noAnswer } from "./verdicts";
 
 export const SYSCTL_FILE = "/etc/sysctl.d/k8s.conf";
 export const K8S_SYSCTLS = [
@@ -42,7 +43,7 @@ export const sysctlValuesProbe: Probe<SysctlValuesData> = {
   parse(outputs): Verdict<SysctlValuesData> {
     const expected = K8S_SYSCTLS.map((k) => `${k} = ${WANTED_VALUE}`).join(", ");
     const out = outputs.sysctl;
-    if (!out) return { status: "unknown", observed: "no answer", expected, detail: "The host did not answer this check.", checks: [], data: null };
+    if (!out) return noAnswer(expected);
     const values = parseSysctlOutput(out.output);
     const checks: ProbeCheck[] = K8S_SYSCTLS.map((key) => {
       const v = values.get(key);
@@ -90,7 +91,7 @@ export const sysctlPersistedProbe: Probe<SysctlPersistedData> = {
   parse(outputs): Verdict<SysctlPersistedData> {
     const expected = `${SYSCTL_FILE} sets the three parameters to ${WANTED_VALUE}`;
     const out = outputs.cat;
-    if (!out) return { status: "unknown", observed: "no answer", expected, detail: "The host did not answer this check.", checks: [], data: null };
+    if (!out) return noAnswer(expected);
     if (out.exitCode !== 0) {
       return {
         status: "fail",

@@ -1,5 +1,5 @@
 import "server-only";
-import { CNI_DIR } from "../probes/runtime";
+import { CNI_DIR } from "../probes/runtime-paths";
 import type { Step } from "../types";
 import { artifactFor } from "./runtime-artifacts";
 

@@ -2,7 +2,9 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { planArtifactAction, resolveArtifact } from "../../artifacts";
 import { observedData } from "../data";
-import { CONTAINERD_UNIT, containerdActiveProbe, installedContainerd } from "../probes/runtime";
+import { installedContainerd } from "../probes/binaries";
+import { containerdActiveProbe } from "../probes/daemon";
+import { CONTAINERD_UNIT } from "../probes/runtime-paths";
 import type { Action, Step } from "../types";
 
 /**

@@ -1,6 +1,7 @@
 import "server-only";
 import { observedData } from "../data";
-import { CONTAINERD_BIN, containerdInstalledProbe, installedContainerd } from "../probes/runtime";
+import { containerdInstalledProbe, installedContainerd } from "../probes/binaries";
+import { CONTAINERD_BIN } from "../probes/runtime-paths";
 import type { Step } from "../types";
 import { artifactFor } from "./runtime-artifacts";
 

@@ -2,7 +2,8 @@ import "server-only";
 import { compareVersions } from "../../artifacts";
 import { plainVersion } from "../parsers/runtime";
 import { observedData } from "../data";
-import { KUBELET_CONFIG, kubeletCgroupDriverProbe } from "../probes/runtime";
+import { kubeletCgroupDriverProbe } from "../probes/cgroup-driver";
+import { KUBELET_CONFIG } from "../probes/runtime-paths";
 import type { Step } from "../types";
 
 /**

@@ -1,5 +1,5 @@
 import "server-only";
-import { RUNC_BIN } from "../probes/runtime";
+import { RUNC_BIN } from "../probes/runtime-paths";
 import type { Step } from "../types";
 import { artifactFor } from "./runtime-artifacts";
 

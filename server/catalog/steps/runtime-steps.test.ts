@@ -6,7 +6,7 @@ import type { ProbeResult } from "@/lib/contracts/catalog";
 import type { HostFacts } from "@/lib/contracts/facts";
 import { getProbe, observation, steps } from "../index";
 import { debianFacts } from "../fixtures/facts";
-import { CONTAINERD_CONFIG, CONTAINERD_UNIT } from "../probes/runtime";
+import { CONTAINERD_CONFIG, CONTAINERD_UNIT } from "../probes/runtime-paths";
 import type { CommandOutput, FileState, Observed } from "../types";
 import { cgroupDriverStep } from "./cgroup-driver";
 import { cniPluginsStep } from "./cni-plugins";
