@@ -3,7 +3,7 @@ import type { ProbeResult } from "@/lib/contracts/catalog";
 import type { ScanNodeState } from "@/lib/contracts/health";
 import type { FileState } from "../catalog/types";
 import { SshError, type RemoteHost } from "../ssh/types";
-import type { CheckOutcome } from "./repository";
+import type { CheckOutcome } from "./checks";
 
 // The scanner: every probe of a node in ONE round trip, nodes in parallel with a bounded concurrency,
 // and a deadline per node so a frozen or silent host never holds the others (issue 6). It knows

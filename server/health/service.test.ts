@@ -9,7 +9,8 @@ import { openDb } from "../db";
 import { localHost } from "../runs/local-host";
 import { SshError, type RemoteHost } from "../ssh/types";
 import { BOOT_FILES, BOOT_ID_FILE, bootInfo, scanNodes, UPTIME_FILE, type Observation } from "./scanner";
-import { getCheck, listDrift, previousOutputs, recordCheck } from "./repository";
+import { getCheck, listDrift, recordCheck } from "./checks";
+import { previousOutputs } from "./reuse";
 import { createHealthService, type HealthDeps } from "./service";
 
 const PROBES = [

@@ -4,19 +4,10 @@ import type { HostFacts } from "@/lib/contracts/facts";
 import { layerOf, type HealthColumn, type HealthMatrix, type NodeHealth, type ScanTrigger } from "@/lib/contracts/health";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
-import {
-  createScan,
-  finishScan,
-  getScan,
-  healthRows,
-  latestScan,
-  listChecks,
-  listDrift,
-  markInterruptedScans,
-  recordCheck,
-  setScanNode,
-  type MatrixNode,
-} from "./repository";
+import { listChecks, listDrift, recordCheck } from "./checks";
+import { nodeHistories } from "./latest";
+import { matrixRows, matrixSummary, type MatrixNode } from "./matrix";
+import { createScan, finishScan, getScan, latestScan, markInterruptedScans, setScanNode } from "./scans";
 import { scanNodes, type ScannerDeps } from "./scanner";
 
 export interface HealthDeps extends ScannerDeps {
@@ -80,20 +71,12 @@ export function createHealthService(deps: HealthDeps) {
     return { scanId: id, alreadyRunning: false, done };
   }
 
+  const rows = (nodes: MatrixNode[], cols: HealthColumn[]) => matrixRows(nodes, cols, nodeHistories(db, nodes.map((n) => n.id)));
+
   function matrix(): HealthMatrix {
     const cols = columns();
-    const nodes = healthRows(db, deps.listNodes(), cols);
-    return {
-      columns: cols,
-      nodes,
-      summary: {
-        ready: nodes.filter((n) => n.ready).length,
-        total: nodes.length,
-        unreachable: nodes.filter((n) => n.lastCheck?.reach === "unreachable").length,
-        neverChecked: nodes.filter((n) => !n.lastCheck).length,
-      },
-      scan: running ? getScan(db, running.id) : latestScan(db),
-    };
+    const nodes = rows(deps.listNodes(), cols);
+    return { columns: cols, nodes, summary: matrixSummary(nodes), scan: running ? getScan(db, running.id) : latestScan(db) };
   }
 
   function nodeHealth(nodeId: string): NodeHealth | null {
@@ -102,7 +85,7 @@ export function createHealthService(deps: HealthDeps) {
     const cols = columns();
     const facts = deps.facts(nodeId);
     return {
-      row: healthRows(db, [node], cols)[0],
+      row: rows([node], cols)[0],
       columns: cols,
       facts,
       factsAt: facts?.gatheredAt ?? null,
