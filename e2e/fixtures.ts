@@ -126,8 +126,8 @@ export class WizardPage {
     await expect.poll(() => runParam() !== null && runParam() !== before).toBe(true);
     // Starting a run must not lose the nodes just ticked (the run's ?run= once replaced ?nodes=).
     await expect.poll(() => new URL(this.page.url()).searchParams.get("nodes")).toBeTruthy();
-    const status = this.page.locator(`[role=status][data-run-id="${runParam()}"]`);
-    await expect(status).toBeVisible();
+    const status = this.runStatus();
+    await expect(status).toHaveAttribute("data-run-id", runParam()!);
     await opts.whileRunning?.();
     await expect(status).toHaveAttribute("data-state", /^(succeeded|failed|cancelled|interrupted)$/, { timeout: 120_000 });
     return status;
@@ -176,7 +176,7 @@ export class HealthPage {
     await expect(this.scanStatus()).toHaveAttribute("data-status", "done", { timeout: 60_000 });
   }
   row(nodeName: string) {
-    return this.page.locator(`tr[data-node="${nodeName}"]`);
+    return this.page.getByRole("row").filter({ has: this.page.getByRole("rowheader").getByRole("link", { name: nodeName, exact: true }) });
   }
   cell(nodeName: string, probeTitle: string) {
     return this.page.getByRole("button", { name: new RegExp(`^${nodeName}: ${probeTitle.replace(/[()]/g, "\\$&")}: `) });

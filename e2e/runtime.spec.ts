@@ -63,7 +63,7 @@ test("the containerd version is the operator's pick: a Check plans that release,
   await wizard.open("containerd");
   await wizard.selectNode(NODE);
   const picker = page.getByLabel("containerd version");
-  await expect(picker.locator("option").first()).toHaveText("1.6.20 (local) (default)");
+  await expect(picker.getByRole("option").first()).toHaveText("1.6.20 (local) (default)");
   await picker.selectOption("2.1.6");
   await expect.poll(() => new URL(page.url()).searchParams.get("version")).toBe("2.1.6");
   const status = await wizard.run("Check");
