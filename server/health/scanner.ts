@@ -3,10 +3,11 @@ import type { ProbeResult } from "@/lib/contracts/catalog";
 import type { ScanNodeState } from "@/lib/contracts/health";
 import type { FileState } from "../catalog/types";
 import { SshError, type RemoteHost } from "../ssh/types";
+import { forEachLimited } from "../util/limited";
 import type { CheckOutcome } from "./checks";
 
 // The scanner: every probe of a node in ONE round trip, nodes in parallel with a bounded concurrency,
-// and a deadline per node so a frozen or silent host never holds the others (issue 6). It knows
+// and a deadline per node so a frozen or silent host never holds the others. It knows
 // nothing of SQLite or the pool: the service (index.ts) passes in how to connect, observe and store.
 
 export const BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id";
@@ -112,10 +113,6 @@ async function scanOne(node: ScanNode, deps: ScannerDeps, opts: ScanOptions): Pr
 }
 
 /** Scan the nodes with at most `concurrency` at once; resolves when every node has an outcome. */
-export async function scanNodes(nodes: readonly ScanNode[], deps: ScannerDeps, opts: ScanOptions): Promise<void> {
-  const queue = [...nodes];
-  const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency, queue.length)) }, async () => {
-    for (let n = queue.shift(); n; n = queue.shift()) await scanOne(n, deps, opts);
-  });
-  await Promise.all(workers);
+export function scanNodes(nodes: readonly ScanNode[], deps: ScannerDeps, opts: ScanOptions): Promise<void> {
+  return forEachLimited(nodes, opts.concurrency, (n) => scanOne(n, deps, opts));
 }

@@ -8,7 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureImage, execOn, imageHostKeys, startNode, stopNode, type LabImage, type PracticeNode } from "../../lab";
 import { applyArtifactAction, buildCatalogue, ChecksumMismatchError, planArtifactAction, type LoadedCatalogue } from "../../server/artifacts";
-import { closeAllConnections, getRemoteHost, parsePublicKeyLine, type NodeTarget, type RemoteHost } from "../../server/ssh";
+import { practiceTarget } from "../../server/practice/target";
+import { closeAllConnections, getRemoteHost, parsePublicKeyLine, type RemoteHost } from "../../server/ssh";
 
 const N = 41;
 let image: LabImage;
@@ -31,17 +32,7 @@ beforeAll(async () => {
   node = await startNode(N, { image });
   const ed25519 = imageHostKeys(image.dir).find((k) => k.startsWith("ssh-ed25519 "));
   if (!ed25519) throw new Error("the lab image has no ed25519 host key");
-  const target: NodeTarget = {
-    nodeId: `practice-${N}`,
-    name: node.name,
-    address: node.host,
-    port: node.port,
-    username: node.user,
-    auth: { kind: "key", privateKey: node.privateKey },
-    privilege: { kind: "sudo-nopasswd" },
-    hostKey: parsePublicKeyLine(ed25519),
-  };
-  host = getRemoteHost(target);
+  host = getRemoteHost(practiceTarget(node, { nodeId: `practice-${N}`, hostKey: parsePublicKeyLine(ed25519) }));
   cat = buildCatalogue({ localDir: image.artifactsDir });
   work = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-artifacts-it-"));
 });

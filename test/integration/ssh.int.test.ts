@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execOn, imageHostKeys, regenerateHostKeys, startNode, stopNode, type PracticeNode } from "../../lab";
 import { gatherFacts } from "../../server/facts/gather";
 import { practiceHostKey } from "../../server/practice/sync";
+import { practiceTarget } from "../../server/practice/target";
 import {
   closeAllConnections,
   closeConnection,
@@ -29,17 +30,7 @@ let pinned: PinnedHostKey;
 const imageDir = (n: PracticeNode) => n.privateKeyPath.replace(/\/id_ed25519$/, "");
 
 function keyTarget(n: PracticeNode, over: Partial<NodeTarget> = {}): NodeTarget {
-  return {
-    nodeId: `it-${n.name}-${Math.random()}`,
-    name: n.name,
-    address: n.host,
-    port: n.port,
-    username: n.user,
-    auth: { kind: "key", privateKey: n.privateKey },
-    privilege: { kind: "sudo-nopasswd" },
-    hostKey: pinned,
-    ...over,
-  };
+  return practiceTarget(n, { nodeId: `it-${n.name}-${Math.random()}`, hostKey: pinned, ...over });
 }
 
 function opsTarget(n: PracticeNode, over: Partial<NodeTarget> = {}): NodeTarget {
