@@ -17,7 +17,7 @@ export class NodesPage {
   }
 }
 
-// ---- Sign-in (issue 7). global-setup.ts signs in an admin, an operator and a viewer and saves each
+// ---- Sign-in. global-setup.ts signs in an admin, an operator and a viewer and saves each
 // one's cookie; every test runs signed in as the admin unless it says otherwise:
 //   test.use({ storageState: authState("viewer") })           a whole file or describe as the viewer
 //   test.use({ storageState: SIGNED_OUT })                     signed out
@@ -105,7 +105,7 @@ export const test = base.extend<{
 
 export { expect };
 
-// ---- The wizard (issue 4): page objects expose intents; locate by role and label. ----
+// ---- The wizard: page objects expose intents; locate by role and label. ----
 
 export class WizardPage {
   constructor(readonly page: Page) {}
@@ -156,7 +156,7 @@ export const wizardTest = test.extend<{ wizard: WizardPage }>({
   wizard: async ({ page }, use) => use(new WizardPage(page)),
 });
 
-// ---- Health (issue 6) ----
+// ---- Health ----
 export class HealthPage {
   constructor(readonly page: Page) {}
   async open() {

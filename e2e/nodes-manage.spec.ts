@@ -1,4 +1,4 @@
-// Issue 3 in the browser: an admin adds a real host (a practice node, reached as the `ops` user with
+// Managing nodes in the browser: an admin adds a real host (a practice node, reached as the `ops` user with
 // a password and sudo-with-password), sees its host key on first contact exactly as `ssh-keygen -lf`
 // prints it, trusts it, and gets the host's facts. Bad input is refused inline and stores nothing.
 import { execFileSync } from "node:child_process";

@@ -1,4 +1,4 @@
-// The container runtime steps (issue 5) in a real browser on a fresh practice node, with the lab's
+// The container runtime steps in a real browser on a fresh practice node, with the lab's
 // Debian-built release registered as the local release (global-setup.ts): a corrupted containerd
 // tarball is refused and /usr/local stays as it was; then each step from the wizard (plan, apply with
 // live output, verification with the raw output) up to "containerd running, CRI ok, SystemdCgroup

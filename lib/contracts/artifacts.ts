@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 // The release catalogue (containerd, runc, CNI plugins), the artifact cache as the browser sees it,
-// and the declarative `upload-artifact` action that steps put in their plans (issue 5).
+// and the declarative `upload-artifact` action that steps put in their plans.
 
 /** Architectures the upstream projects publish for and the catalogue carries. */
 export const ArtifactArch = z.enum(["amd64", "arm64"]);

@@ -5,7 +5,7 @@ import { fileContent } from "../inputs";
 import type { CommandOutput, Probe, Verdict } from "../types";
 import { noAnswer } from "./verdicts";
 
-// Host-level prerequisites the health view checks next to the wizard's probes (issue 6): swap and the
+// Host-level prerequisites the health view checks next to the wizard's probes: swap and the
 // cgroup hierarchy. Neither has a wizard step (changing them means editing fstab / the kernel command
 // line and rebooting), so fixStepId is null and the detail says what to do.
 
