@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { CheckBadge, HostKeyBadge } from "./status";
+import { ContactBadge, HostKeyBadge } from "./status";
 import { useNodes } from "./use-nodes";
 
 const privilegeText = { root: "root login", "sudo-nopasswd": "sudo (no password)", "sudo-password": "sudo with password" } as const;
@@ -57,7 +57,7 @@ export function NodeTable() {
               <HostKeyBadge node={node} />
             </td>
             <td className="p-2">
-              <CheckBadge node={node} />
+              <ContactBadge node={node} />
             </td>
           </tr>
         ))}

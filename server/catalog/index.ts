@@ -95,10 +95,16 @@ export type PreviousOutput = RawOutput & { inputs: string; ranAt: string };
 /** By command. */
 export type PreviousOutputs = ReadonlyMap<string, PreviousOutput>;
 
+/** What one round trip read on a host: each probe's result and each file's state. */
+export interface ObservationResult {
+  probes: ProbeResult[];
+  files: Record<string, FileState>;
+}
+
+/** One round trip to a host: the script that reads everything, and how to read its output. */
 export interface Observation {
   script: string;
-  /** Turn the script's stdout into probe results and file states. */
-  finish(stdout: string): { probes: ProbeResult[]; files: Record<string, FileState> };
+  finish(stdout: string): ObservationResult;
 }
 
 export interface ObservationOptions {

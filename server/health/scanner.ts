@@ -1,6 +1,6 @@
 import "server-only";
-import type { ProbeResult } from "@/lib/contracts/catalog";
 import type { ScanNodeState } from "@/lib/contracts/health";
+import type { ObservationResult } from "../catalog";
 import type { FileState } from "../catalog/types";
 import { SshError, type RemoteHost } from "../ssh/types";
 import { forEachLimited } from "../util/limited";
@@ -15,16 +15,11 @@ export const UPTIME_FILE = "/proc/uptime";
 /** Read in the same script as the probes: a changed boot id between two checks means a reboot. */
 export const BOOT_FILES = [BOOT_ID_FILE, UPTIME_FILE] as const;
 
-export interface Observation {
-  probes: ProbeResult[];
-  files: Record<string, FileState>;
-}
-
 export interface ScannerDeps {
   /** A connected host for the node (throws SshError when it cannot be reached, or any Error when it cannot even be tried). */
   connect(nodeId: string, signal: AbortSignal): Promise<RemoteHost>;
   /** All the probes and the boot files in one remote script (reusing unchanged outputs unless rerunAll). */
-  observe(host: RemoteHost, opts: { nodeId: string; rerunAll: boolean; signal: AbortSignal; timeoutMs: number }): Promise<Observation>;
+  observe(host: RemoteHost, opts: { nodeId: string; rerunAll: boolean; signal: AbortSignal; timeoutMs: number }): Promise<ObservationResult>;
   now?: () => number;
 }
 

@@ -8,7 +8,8 @@ import { observation } from "../catalog";
 import { openDb } from "../db";
 import { localHost } from "../runs/local-host";
 import { SshError, type RemoteHost } from "../ssh/types";
-import { BOOT_FILES, BOOT_ID_FILE, bootInfo, scanNodes, UPTIME_FILE, type Observation } from "./scanner";
+import type { ObservationResult } from "../catalog";
+import { BOOT_FILES, BOOT_ID_FILE, bootInfo, scanNodes, UPTIME_FILE } from "./scanner";
 import { getCheck, listDrift, recordCheck } from "./checks";
 import { previousOutputs } from "./reuse";
 import { createHealthService, type HealthDeps } from "./service";
@@ -83,7 +84,7 @@ function setup(nodeCount: number, opts: { concurrency?: number; perNodeTimeoutMs
       }
       return fakeHost(nodeId);
     },
-    observe: async (host, { nodeId, rerunAll }): Promise<Observation> => {
+    observe: async (host, { nodeId, rerunAll }): Promise<ObservationResult> => {
       world.asked.push({ nodeId, rerunAll });
       world.active++;
       world.maxActive = Math.max(world.maxActive, world.active);

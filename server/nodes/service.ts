@@ -1,5 +1,5 @@
 import "server-only";
-import type { CheckResult, HostKeyDecision, NodeInput, NodeSummary } from "@/lib/contracts/nodes";
+import type { ContactResult, HostKeyDecision, NodeInput, NodeSummary } from "@/lib/contracts/nodes";
 import type { HostFacts } from "@/lib/contracts/facts";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
@@ -15,7 +15,7 @@ import {
   insertNode,
   offeredKey,
   pinHostKey,
-  recordCheck,
+  recordContact,
   recordOfferedKey,
   saveFacts,
   nodesBehind,
@@ -161,12 +161,12 @@ export function removeNode(db: Db, id: string, actor: string | null): void {
 
 const keyView = (k: OfferedHostKey | undefined) => (k ? { type: k.type, fingerprint: k.fingerprint, keygen: k.keygen } : null);
 
-function failure(db: Db, nodeId: string, error: unknown, actor: string | null, what: string): CheckResult {
+function failure(db: Db, nodeId: string, error: unknown, actor: string | null, what: string): ContactResult {
   if (!(error instanceof SshError)) throw error;
   if ((error.kind === "host-key-unknown" || error.kind === "host-key-changed") && error.details.offered) {
     recordOfferedKey(db, nodeId, { type: error.details.offered.type, keyBase64: error.details.offered.keyBase64 });
   }
-  recordCheck(db, nodeId, { ok: false, kind: error.kind, message: error.message });
+  recordContact(db, nodeId, { ok: false, kind: error.kind, message: error.message });
   recordAudit(db, { actor, action: "connection-failed", nodeId, detail: { during: what, kind: error.kind, message: error.message } });
   return { ok: false, kind: error.kind, message: error.message, offered: keyView(error.details.offered), expected: keyView(error.details.expected) };
 }
@@ -177,7 +177,7 @@ const CHECK_COMMAND = "id -un";
  * "Test connection": connect (host key, credentials), run `id -un` as root through the node's
  * privilege (proving sudo works), then gather facts. Two commands on one pooled connection.
  */
-export async function checkNode(db: Db, nodeId: string, actor: string | null, signal?: AbortSignal): Promise<CheckResult> {
+export async function testConnection(db: Db, nodeId: string, actor: string | null, signal?: AbortSignal): Promise<ContactResult> {
   const target = loadTarget(db, nodeId);
   const host = getRemoteHost(target);
   const started = Date.now();
@@ -197,12 +197,12 @@ export async function checkNode(db: Db, nodeId: string, actor: string | null, si
     });
     if (root.code !== 0) {
       const message = `\`${CHECK_COMMAND}\` as root failed on ${target.address}:${target.port} (user ${login}) with exit ${root.code}: ${root.stderr.trim().slice(-300)}`;
-      recordCheck(db, nodeId, { ok: false, kind: "command-failed", message });
+      recordContact(db, nodeId, { ok: false, kind: "command-failed", message });
       return { ok: false, kind: "command-failed", message, offered: null, expected: null };
     }
     stage = "gathering facts";
     const facts = await factsWithAudit(db, nodeId, host, actor, signal);
-    recordCheck(db, nodeId, { ok: true, kind: null, message: null });
+    recordContact(db, nodeId, { ok: true, kind: null, message: null });
     return { ok: true, loginUser: login, rootUser: root.stdout.trim(), durationMs: Date.now() - started, facts };
   } catch (error) {
     return failure(db, nodeId, error, actor, stage);
@@ -226,13 +226,13 @@ async function factsWithAudit(db: Db, nodeId: string, host: ReturnType<typeof ge
 }
 
 /** Gather facts again (the node page's "Refresh facts"). */
-export async function refreshFacts(db: Db, nodeId: string, actor: string | null, signal?: AbortSignal): Promise<CheckResult> {
+export async function refreshFacts(db: Db, nodeId: string, actor: string | null, signal?: AbortSignal): Promise<ContactResult> {
   const target = loadTarget(db, nodeId);
   const host = getRemoteHost(target);
   const started = Date.now();
   try {
     const facts = await factsWithAudit(db, nodeId, host, actor, signal);
-    recordCheck(db, nodeId, { ok: true, kind: null, message: null });
+    recordContact(db, nodeId, { ok: true, kind: null, message: null });
     return { ok: true, loginUser: target.username, rootUser: "not checked", durationMs: Date.now() - started, facts };
   } catch (error) {
     return failure(db, nodeId, error, actor, "gathering facts");
