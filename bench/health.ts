@@ -161,7 +161,7 @@ export async function main(args: string[]) {
   const results: Record<string, unknown> = { at: new Date().toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model }, reps };
 
   const lab = await import("../lab");
-  // The wizard installs the lab's local release on a prepared node (read when the catalogue loads).
+  // The wizard installs the lab's local release on a prepared node (read when the release list loads).
   if (args.includes("--prepared")) process.env.NODEPREP_LOCAL_RELEASES ??= (await lab.ensureImage()).artifactsDir;
   const numbers = NODE_NUMBERS.slice(0, maxNodes);
   const labNodes: PracticeNode[] = [];

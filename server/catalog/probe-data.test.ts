@@ -59,7 +59,7 @@ const otherWords = withWords(() => `reworded text ${++n}`);
 const whatRuns = (p: ReturnType<typeof plan>) =>
   "refused" in p ? "refused" : { actions: p.actions.map((a) => ({ ...a, reason: "" })), notes: p.notes.length };
 
-// The catalogue is read from the environment: plan against upstream's.
+// The release list is read from the environment: plan against upstream's.
 beforeEach(() => {
   vi.stubEnv("NODEPREP_LOCAL_RELEASES", undefined);
 });
