@@ -1,8 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import type { ProbeResult } from "@/lib/contracts/catalog";
+import type { ProbeData, ProbeResult } from "@/lib/contracts/catalog";
 import type { Observed, Probe } from "./types";
-import type { ProbeData } from "@/lib/contracts/catalog";
 
 /**
  * A probe's findings as values, checked against the probe's own schema. null when there is no result
