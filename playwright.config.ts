@@ -7,6 +7,8 @@ export default defineConfig({
   testMatch: "**/*.spec.ts",
   workers: 1,
   fullyParallel: false,
+  // A test.only left in a spec would silently skip every other test.
+  forbidOnly: true,
   retries: 0,
   timeout: 180_000,
   expect: { timeout: 30_000 },

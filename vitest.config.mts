@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["{app,components,lib,server,lab,bench}/**/*.test.{ts,tsx}"],
+          include: ["{app,components,lib,server,lab,bench,scripts}/**/*.test.{ts,tsx}"],
           environment: "node",
         },
       },

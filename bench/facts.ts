@@ -3,8 +3,9 @@
 // Facts for 1, 2 and 4 practice nodes (71..74) gathered in parallel through the product's own path
 // (pooled ssh2 connection, one remote script, parsed into HostFacts) as a ratio to ONE bare ssh2 exec
 // of `true` per node on the same nodes, both on open connections, measured alternately in the same
-// run so machine load hits both alike. Target (issue 3): <= 1.5x. Facts run in the connection's kept
-// shell (server/ssh/shell-session.ts), so the warm figure has no sshd session or login shell in it; the
+// run so machine load hits both alike. Target: <= 1.5x, the whole of a host's facts at little more
+// than the cheapest command there is. Facts run in the connection's kept shell
+// (server/ssh/shell-session.ts), so the warm figure has no sshd session or login shell in it; the
 // cold figure (a new connection for every measurement, both sides) is printed next to it.
 import fs from "node:fs";
 import os from "node:os";

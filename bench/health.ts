@@ -23,19 +23,10 @@ import os from "node:os";
 import path from "node:path";
 import type { Client } from "ssh2";
 import { arg, coldExecTrue, connectBare, ensureAnsible, execTrue, median, round, runAnsible, runInChromium, timed, writeResults } from "./lib";
+import type { PracticeNode } from "../lab";
 import type { HealthColumn, HealthMatrix, HealthNodeRow } from "../lib/contracts/health";
 
 const NODE_NUMBERS = [53, 54, 55, 56];
-
-interface LabNode {
-  n: number;
-  name: string;
-  host: string;
-  port: number;
-  user: string;
-  privateKey: string;
-  privateKeyPath: string;
-}
 
 // ---- synthetic matrix for the render benchmark (bench only) ----
 
@@ -120,10 +111,10 @@ export async function main(args: string[]) {
   const results: Record<string, unknown> = { at: new Date().toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model }, reps };
 
   const lab = await import("../lab");
-  // The wizard installs the lab's local release on a prepared node (read when the catalogue loads).
+  // The wizard installs the lab's local release on a prepared node (read when the release list loads).
   if (args.includes("--prepared")) process.env.NODEPREP_LOCAL_RELEASES ??= (await lab.ensureImage()).artifactsDir;
   const numbers = NODE_NUMBERS.slice(0, maxNodes);
-  const labNodes: LabNode[] = [];
+  const labNodes: PracticeNode[] = [];
   const bare: Client[] = [];
   let closePool = () => {};
   try {
@@ -136,8 +127,8 @@ export async function main(args: string[]) {
     const ssh = await import("../server/ssh");
     closePool = ssh.closeAllConnections;
     const synced = syncPracticeNodes(db());
-    const idOf = (node: LabNode) => synced.find((s) => s.name === node.name)!.id;
-    const scan = async (nodes: LabNode[], rerunAll = false) => {
+    const idOf = (node: PracticeNode) => synced.find((s) => s.name === node.name)!.id;
+    const scan = async (nodes: PracticeNode[], rerunAll = false) => {
       const s = health().startScan({ nodeIds: nodes.map(idOf), trigger: "manual", actor: "bench", rerunAll });
       await s.done;
       const m = health().matrix();
@@ -146,7 +137,7 @@ export async function main(args: string[]) {
     };
     for (const node of labNodes) bare.push(await connectBare(node));
     /** The bare exec, a scan and a rerunAll scan, taken in turn `reps` times: medians and ratios. */
-    const alternate = async (bareOnce: () => Promise<unknown>, nodes: LabNode[]) => {
+    const alternate = async (bareOnce: () => Promise<unknown>, nodes: PracticeNode[]) => {
       const bareMs: number[] = [];
       const scanMs: number[] = [];
       const fullMs: number[] = [];

@@ -1,4 +1,4 @@
-// Issue 7 in a real browser: sign-in, a wrong password, what a viewer may not do, sign-out, and the
+// Sign-in and roles in a real browser: sign-in, a wrong password, what a viewer may not do, sign-out, and the
 // audit log (filters, export, host/user text shown as text).
 import fs from "node:fs";
 import { e2eUser, expect, SIGNED_OUT, test } from "./fixtures";

@@ -17,7 +17,7 @@ export class NodesPage {
   }
 }
 
-// ---- Sign-in (issue 7). global-setup.ts signs in an admin, an operator and a viewer and saves each
+// ---- Sign-in. global-setup.ts signs in an admin, an operator and a viewer and saves each
 // one's cookie; every test runs signed in as the admin unless it says otherwise:
 //   test.use({ storageState: authState("viewer") })           a whole file or describe as the viewer
 //   test.use({ storageState: SIGNED_OUT })                     signed out
@@ -138,7 +138,7 @@ export const test = base.extend<{
 
 export { expect };
 
-// ---- The wizard (issue 4): page objects expose intents; locate by role and label. ----
+// ---- The wizard: page objects expose intents; locate by role and label. ----
 
 export class WizardPage {
   constructor(readonly page: Page) {}
@@ -159,8 +159,8 @@ export class WizardPage {
     await expect.poll(() => runParam() !== null && runParam() !== before).toBe(true);
     // Starting a run must not lose the nodes just ticked (the run's ?run= once replaced ?nodes=).
     await expect.poll(() => new URL(this.page.url()).searchParams.get("nodes")).toBeTruthy();
-    const status = this.page.locator(`[role=status][data-run-id="${runParam()}"]`);
-    await expect(status).toBeVisible();
+    const status = this.runStatus();
+    await expect(status).toHaveAttribute("data-run-id", runParam()!);
     await opts.whileRunning?.();
     await expect(status).toHaveAttribute("data-state", /^(succeeded|failed|cancelled|interrupted)$/, { timeout: 120_000 });
     return status;
@@ -189,7 +189,7 @@ export const wizardTest = test.extend<{ wizard: WizardPage }>({
   wizard: async ({ page }, use) => use(new WizardPage(page)),
 });
 
-// ---- Health (issue 6) ----
+// ---- Health ----
 export class HealthPage {
   constructor(readonly page: Page) {}
   async open() {
@@ -209,7 +209,7 @@ export class HealthPage {
     await expect(this.scanStatus()).toHaveAttribute("data-status", "done", { timeout: 60_000 });
   }
   row(nodeName: string) {
-    return this.page.locator(`tr[data-node="${nodeName}"]`);
+    return this.page.getByRole("row").filter({ has: this.page.getByRole("rowheader").getByRole("link", { name: nodeName, exact: true }) });
   }
   cell(nodeName: string, probeTitle: string) {
     return this.page.getByRole("button", { name: new RegExp(`^${nodeName}: ${probeTitle.replace(/[()]/g, "\\$&")}: `) });

@@ -98,9 +98,9 @@ test("a prepared node is green; broken it turns the right cells red with raw out
   await health.row(A).getByRole("link", { name: A }).click();
   await expect(page.getByRole("heading", { name: A, level: 1 })).toBeVisible();
   const stack = page.getByRole("list", { name: "Runtime stack" });
-  await expect(stack.locator('[data-layer="kernel-modules"]')).toHaveAttribute("data-state", "ok");
-  await expect(stack.locator('[data-layer="sysctl"]')).toHaveAttribute("data-state", "ok");
-  await expect(stack.locator('[data-layer="containerd"]')).toHaveAttribute("data-state", "fail");
+  await expect(stack.getByRole("listitem", { name: "Kernel modules: ok", exact: true })).toBeVisible();
+  await expect(stack.getByRole("listitem", { name: "Kernel parameters (sysctl): ok", exact: true })).toBeVisible();
+  await expect(stack.getByRole("listitem", { name: "containerd: failing", exact: true })).toBeVisible();
   await expect(page.getByRole("table", { name: "Checks of this node, newest first" }).getByRole("row")).toHaveCount(5); // header + the 4 scans above
   await expect(page.getByRole("list", { name: "Drift events" }).getByRole("listitem")).toHaveCount(2);
   await page.getByRole("button", { name: "Gather facts" }).click();

@@ -1,4 +1,4 @@
-// Issue 3 in the browser: an admin adds a real host (a practice node, reached as the `ops` user with
+// Managing nodes in the browser: an admin adds a real host (a practice node, reached as the `ops` user with
 // a password and sudo-with-password), sees its host key on first contact exactly as `ssh-keygen -lf`
 // prints it, trusts it, and gets the host's facts. Bad input is refused inline and stores nothing.
 import { execFileSync } from "node:child_process";
@@ -50,7 +50,7 @@ test("an admin adds a host, trusts its key on first contact and sees its facts",
   await page.getByRole("button", { name: "Test connection" }).click();
   const firstContact = page.getByRole("status").filter({ hasText: "First contact" });
   await expect(firstContact).toBeVisible();
-  const offered = (await firstContact.locator("code").first().textContent())?.trim() ?? "";
+  const offered = (await firstContact.getByLabel("Offered host key").textContent())?.trim() ?? "";
   // The same text as `ssh-keygen -lf` on the image's host key, computed here independently. The
   // comment differs (a key received over the wire has none: ssh-keygen says "no comment").
   const withoutComment = (line: string) => line.replace(/^(\d+ SHA256:\S+) .* (\([A-Z0-9-]+\))$/, "$1 $2");

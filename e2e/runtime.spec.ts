@@ -1,4 +1,4 @@
-// The container runtime steps (issue 5) in a real browser on a fresh practice node, with the lab's
+// The container runtime steps in a real browser on a fresh practice node, with the lab's
 // Debian-built release registered as the local release (global-setup.ts): a corrupted containerd
 // tarball is refused and /usr/local stays as it was; then each step from the wizard (plan, apply with
 // live output, verification with the raw output) up to "containerd running, CRI ok, SystemdCgroup
@@ -64,7 +64,7 @@ test("the containerd version is the operator's pick: a Check plans that release,
   await wizard.selectNode(NODE);
   // The Run panel's picker (the Ansible export panel has its own, for the playbook it writes).
   const picker = page.getByRole("region", { name: "Run" }).getByLabel("containerd version");
-  await expect(picker.locator("option").first()).toHaveText("1.6.20 (local) (default)");
+  await expect(picker.getByRole("option").first()).toHaveText("1.6.20 (local) (default)");
   await picker.selectOption("2.1.6");
   await expect.poll(() => new URL(page.url()).searchParams.get("version")).toBe("2.1.6");
   const status = await wizard.run("Check");

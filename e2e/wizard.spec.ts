@@ -98,11 +98,21 @@ test("both steps from the browser: plan, live output, verification; a second run
 
   // The runs page lists them; a run's page has the whole log per node.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Runs" }).click();
-  const rows = page.getByRole("row").filter({ hasText: NODE });
-  // This test's five runs are on top, newest first: km again, sysctl again, sysctl, km, km check.
   expect(((await (await api.get("/api/runs")).json()) as { runs: unknown[] }).runs.length - runsBefore).toBe(5);
-  await expect(rows.nth(4)).toBeVisible();
-  await rows.nth(2).getByRole("link").click();
+  // This test's five runs: the Check, each step's Apply that changed the node, and each Apply again.
+  const runs = (steps: string, mode: "check" | "apply") =>
+    page
+      .getByRole("row")
+      .filter({ hasText: NODE })
+      .filter({ has: page.getByRole("cell", { name: steps, exact: true }) })
+      .filter({ has: page.getByRole("cell", { name: mode, exact: true }) });
+  await expect(runs("kernel-modules", "check").filter({ hasText: "changes to make" }).first()).toBeVisible();
+  for (const steps of ["kernel-modules", "sysctl"]) {
+    await expect(runs(steps, "apply").filter({ hasNotText: "nothing changed" }).first()).toBeVisible();
+    await expect(runs(steps, "apply").filter({ hasText: "nothing changed" }).first()).toBeVisible();
+  }
+  // Newest first: the sysctl Apply that changed the node is this test's.
+  await runs("sysctl", "apply").filter({ hasNotText: "nothing changed" }).first().getByRole("link").click();
   await expect(page.getByRole("region", { name: `Node ${NODE}` }).getByRole("log")).toContainText("$ sysctl --system");
   await keepScreenshot("run-detail");
 });

@@ -36,8 +36,8 @@ export const queryKeys = {
   },
   artifacts: {
     all: ["artifacts"] as const,
-    /** The release catalogue with per-file cache state; invalidated after an upload or a fetch. */
-    catalogue: () => ["artifacts", "catalogue"] as const,
+    /** The release list with per-file cache state; invalidated after an upload or a fetch. */
+    releases: () => ["artifacts", "releases"] as const,
   },
   health: {
     /** Everything health: invalidate after a run ends on any node, or after a scan. */

@@ -14,6 +14,7 @@ phase_end
 phase_start "typecheck + lint"
 npx tsc --noEmit
 npx eslint . --max-warnings=0
+npx tsx scripts/import-cycles.ts
 phase_end
 
 phase_start "unit tests"

@@ -38,7 +38,7 @@ export async function renderFleet(columns: HealthColumn[], count: number, reps: 
     hostKeyStatus: "trusted",
     hostKey: { type: "ssh-ed25519", fingerprint: "SHA256:x", keygen: "256 SHA256:x no comment (ED25519)", source: "operator", trustedAt: at, trustedBy: "bench" },
     offeredHostKey: null,
-    lastCheck: { at, ok: true, kind: null, message: null },
+    lastContact: { at, ok: true, kind: null, message: null },
     secrets: { privateKey: true, passphrase: false, password: false, sudoPassword: false },
     createdAt: at,
     updatedAt: at,

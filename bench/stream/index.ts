@@ -10,16 +10,15 @@
 // subtracts the guest-clock offset measured just before (NTP-style, best of several round trips), so
 // both paths carry the same offset error. Prints latencies and RATIOS; asserts nothing.
 import http from "node:http";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Client } from "ssh2";
 import { getNode, startNode, stopNode, type PracticeNode } from "../../lab";
 import { openDb } from "../../server/db";
-import { practiceHostKey } from "../../server/practice/sync";
+import { practiceTarget } from "../../server/practice/target";
 import { trackHost } from "../../server/hosts/tracked-host";
 import { createEngine } from "../../server/runs/engine";
 import { runEventStream } from "../../server/runs/stream";
-import { closeAllConnections, getRemoteHost, targetSecrets, type NodeTarget } from "../../server/ssh";
+import { closeAllConnections, getRemoteHost, targetSecrets } from "../../server/ssh";
 import type { Step } from "../../server/catalog/types";
 import { debianFacts } from "../../server/catalog/fixtures/facts";
 
@@ -96,17 +95,7 @@ async function baseline(c: Client, offset: bigint): Promise<number[]> {
 
 async function product(node: PracticeNode, offset: bigint): Promise<number[]> {
   const db = openDb(":memory:");
-  const imageDir = path.dirname(node.privateKeyPath);
-  const target: NodeTarget = {
-    nodeId: "bench",
-    name: node.name,
-    address: node.host,
-    port: node.port,
-    username: node.user,
-    auth: { kind: "key", privateKey: node.privateKey },
-    privilege: { kind: "sudo-nopasswd" },
-    hostKey: practiceHostKey(imageDir),
-  };
+  const target = practiceTarget(node, { nodeId: "bench" });
   const step: Step = {
     id: "stream-bench",
     title: "stream bench",

@@ -1,11 +1,11 @@
 "use client";
 import { useId, useRef, useState } from "react";
 import type { ReleaseView } from "@/lib/contracts/artifacts";
-import { useArtifactCacheMutations, useArtifactCatalogue } from "./use-artifacts";
+import { useArtifactCacheMutations, useReleases } from "./use-artifacts";
 
-// The artifact cache: every release in the catalogue, which files the dashboard holds (to stage to
+// The artifact cache: every release in the release list, which files the dashboard holds (to stage to
 // hosts without internet over SFTP), and an upload or a dashboard-side download to fill it. The
-// server keeps a file only when its sha256 is the catalogue's.
+// server keeps a file only when its sha256 is the release list's.
 
 const button = "rounded border border-slate-300 px-2 py-1 text-xs font-medium hover:bg-slate-100 disabled:opacity-50";
 const componentLabel: Record<ReleaseView["component"], string> = {
@@ -16,7 +16,7 @@ const componentLabel: Record<ReleaseView["component"], string> = {
 };
 
 export function ArtifactCachePanel({ canUpload }: { canUpload: boolean }) {
-  const { data, error, isPending } = useArtifactCatalogue();
+  const { data, error, isPending } = useReleases();
   const { upload, fetchToCache } = useArtifactCacheMutations();
   const [progress, setProgress] = useState<{ artifactId: string; sent: number; total: number } | null>(null);
   const [message, setMessage] = useState<string | null>(null);

@@ -3,8 +3,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { artifactsApi } from "@/lib/api/artifacts";
 import { queryKeys } from "@/lib/queries";
 
-export function useArtifactCatalogue() {
-  return useQuery({ queryKey: queryKeys.artifacts.catalogue(), queryFn: artifactsApi.catalogue });
+export function useReleases() {
+  return useQuery({ queryKey: queryKeys.artifacts.releases(), queryFn: artifactsApi.releases });
 }
 
 export function useArtifactCacheMutations() {

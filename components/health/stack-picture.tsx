@@ -17,6 +17,7 @@ export function StackPicture({ columns, cells }: { columns: HealthColumn[]; cell
       {layers.map((layer) => (
         <li
           key={layer.id}
+          aria-label={`${layer.title}: ${layer.state ? STATE_STYLE[layer.state].label : "no probes yet"}`}
           data-layer={layer.id}
           data-state={layer.state ?? "none"}
           style={layer.state ? STATE_STYLE[layer.state].style : undefined}

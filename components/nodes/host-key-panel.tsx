@@ -32,7 +32,7 @@ export function HostKeyPanel({ node }: { node: NodeSummary }) {
         <div role="status" className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm">
           <p className="font-medium">First contact: the host offers this key.</p>
           <p>
-            <code className="font-mono">{offered.keygen}</code>
+            <code className="font-mono" aria-label="Offered host key">{offered.keygen}</code>
           </p>
           <p>
             Compare it with the host&apos;s own <code className="font-mono">ssh-keygen -lf /etc/ssh/ssh_host_{offered.type.replace(/^ssh-|-sha2-nistp\d+$/g, "")}_key.pub</code> (on its console or from your

@@ -6,7 +6,7 @@ import { useCan } from "../auth/use-me";
 import { FactsView } from "./facts-view";
 import { HostKeyPanel } from "./host-key-panel";
 import { NodeForm } from "./node-form";
-import { CheckBadge, HostKeyBadge } from "./status";
+import { ContactBadge, HostKeyBadge } from "./status";
 import { useNode, useRefreshFacts, useRemoveNode, useTestNode, useUpdateNode } from "./use-nodes";
 
 export function NodeDetail({ id }: { id: string }) {
@@ -32,7 +32,7 @@ export function NodeDetail({ id }: { id: string }) {
         <h1 className="text-2xl font-bold">{node.name}</h1>
         {node.practice && <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">practice node (lab VM)</span>}
         <HostKeyBadge node={node} />
-        <CheckBadge node={node} />
+        <ContactBadge node={node} />
       </div>
       <p className="font-mono text-sm text-slate-700">
         {node.username}@{node.address.includes(":") ? `[${node.address}]` : node.address}:{node.port}

@@ -7,7 +7,7 @@ import { GroupSelect } from "../groups/group-select";
 import { useGroups } from "../groups/use-groups";
 import { FilterInput } from "../ui/filter-input";
 import { filterNodes, groupsByNode } from "./filter";
-import { CheckBadge, HostKeyBadge } from "./status";
+import { ContactBadge, HostKeyBadge } from "./status";
 import { useNodes } from "./use-nodes";
 
 const privilegeText = { root: "root login", "sudo-nopasswd": "sudo (no password)", "sudo-password": "sudo with password" } as const;
@@ -124,7 +124,7 @@ const NodeRow = memo(function NodeRow({ node, groups }: { node: NodeSummary; gro
         <HostKeyBadge node={node} />
       </td>
       <td className="p-2">
-        <CheckBadge node={node} />
+        <ContactBadge node={node} />
       </td>
     </tr>
   );

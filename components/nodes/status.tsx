@@ -24,7 +24,7 @@ export function HostKeyBadge({ node }: { node: NodeSummary }) {
   }
 }
 
-export function CheckBadge({ node }: { node: NodeSummary }) {
-  if (!node.lastCheck) return <Badge kind="idle">not tested</Badge>;
-  return node.lastCheck.ok ? <Badge kind="ok">reachable</Badge> : <Badge kind="bad">{node.lastCheck.kind ?? "failed"}</Badge>;
+export function ContactBadge({ node }: { node: NodeSummary }) {
+  if (!node.lastContact) return <Badge kind="idle">not tested</Badge>;
+  return node.lastContact.ok ? <Badge kind="ok">reachable</Badge> : <Badge kind="bad">{node.lastContact.kind ?? "failed"}</Badge>;
 }

@@ -6,7 +6,7 @@ import type { ReleaseView } from "@/lib/contracts/artifacts";
 import type { RuntimeVersions } from "@/lib/contracts/runs";
 import { queryKeys } from "@/lib/queries";
 
-/** The versions of one component in the release catalogue, its default first (as the server sorts them). */
+/** The versions of one component in the release list, its default first (as the server sorts them). */
 export function versionChoices(releases: readonly ReleaseView[], component: keyof RuntimeVersions) {
   const mine = releases.filter((r) => r.component === component && r.variant === "default");
   const seen = new Map<string, { version: string; isDefault: boolean; local: boolean }>();
@@ -17,7 +17,7 @@ export function versionChoices(releases: readonly ReleaseView[], component: keyo
   return [...seen.values()].sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
 }
 
-/** Which release of the step's component a run installs; empty means the catalogue's default. */
+/** Which release of the step's component a run installs; empty means the release list's default. */
 export function VersionPicker({
   component,
   value,
@@ -31,11 +31,11 @@ export function VersionPicker({
   hint?: string;
 }) {
   const id = useId();
-  const catalogue = useQuery({ queryKey: queryKeys.artifacts.catalogue(), queryFn: artifactsApi.catalogue });
-  const choices = versionChoices(catalogue.data?.releases ?? [], component);
+  const releases = useQuery({ queryKey: queryKeys.artifacts.releases(), queryFn: artifactsApi.releases });
+  const choices = versionChoices(releases.data?.releases ?? [], component);
   const fallback = choices.find((c) => c.isDefault);
-  if (catalogue.isPending) return <p className="text-sm text-slate-600">Loading the release catalogue…</p>;
-  if (catalogue.isError) return <p className="text-sm text-red-700">The release catalogue could not be read: {catalogue.error.message}</p>;
+  if (releases.isPending) return <p className="text-sm text-slate-600">Loading the release list…</p>;
+  if (releases.isError) return <p className="text-sm text-red-700">The release list could not be read: {releases.error.message}</p>;
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm">
       <label htmlFor={id} className="font-medium">

@@ -4,7 +4,7 @@
 //   runc.amd64                          one binary (Debian's links libseccomp dynamically)
 //   cni-plugins-linux-amd64-v<v>.tgz    flat plugin files (./bridge, ./host-local, ...)
 //   containerd.service                  the upstream unit
-//   SHA256SUMS, releases.json           sums and versions for the artifact catalogue
+//   SHA256SUMS, releases.json           sums and versions for the artifact release list
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

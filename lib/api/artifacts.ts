@@ -1,18 +1,18 @@
 import { z } from "zod";
-import { ArtifactCatalogueView, CachedArtifact, UploadBegun, UploadProgress } from "../contracts/artifacts";
+import { ReleasesView, CachedArtifact, UploadBegun, UploadProgress } from "../contracts/artifacts";
 import { fetchJson } from "../fetcher";
 
 const json = (body: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(body) });
 
 export const artifactsApi = {
-  catalogue: () => fetchJson(ArtifactCatalogueView, "/api/artifacts"),
+  releases: () => fetchJson(ReleasesView, "/api/artifacts"),
 
   /** The dashboard downloads the file into its cache (needs internet on the dashboard's machine). */
   fetchToCache: (artifactId: string) => fetchJson(CachedArtifact, "/api/artifacts/fetch", json({ artifactId })),
 
   /**
    * Upload a file the operator picked, in chunks (API bodies are capped at 1 MB). The server keeps it
-   * only if its sha256 is the catalogue's; otherwise the error names expected and actual sums.
+   * only if its sha256 is the release list's; otherwise the error names expected and actual sums.
    */
   async upload(artifactId: string, file: Blob, onProgress?: (sent: number, total: number) => void) {
     const begun = await fetchJson(UploadBegun, "/api/artifacts/uploads", json({ artifactId, size: file.size }));
@@ -29,4 +29,4 @@ export const artifactsApi = {
   },
 };
 
-export type ArtifactCatalogue = z.infer<typeof ArtifactCatalogueView>;
+export type ReleasesViewData = z.infer<typeof ReleasesView>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CheckResult, DashboardKey, NodeDetail, NodeList, NodeSummary, type HostKeyDecision, type NodeInput } from "../contracts/nodes";
+import { ContactResult, DashboardKey, NodeDetail, NodeList, NodeSummary, type HostKeyDecision, type NodeInput } from "../contracts/nodes";
 import { fetchJson } from "../fetcher";
 
 const NodeAnswer = z.object({ node: NodeSummary });
@@ -11,8 +11,8 @@ export const nodesApi = {
   create: (input: NodeInput) => fetchJson(NodeAnswer, "/api/nodes", { method: "POST", body: body(input) }),
   update: (id: string, input: NodeInput) => fetchJson(NodeAnswer, `/api/nodes/${encodeURIComponent(id)}`, { method: "PATCH", body: body(input) }),
   remove: (id: string) => fetchJson(z.null(), `/api/nodes/${encodeURIComponent(id)}`, { method: "DELETE" }),
-  test: (id: string) => fetchJson(CheckResult, `/api/nodes/${encodeURIComponent(id)}/test`, { method: "POST" }),
-  refreshFacts: (id: string) => fetchJson(CheckResult, `/api/nodes/${encodeURIComponent(id)}/facts`, { method: "POST" }),
+  test: (id: string) => fetchJson(ContactResult, `/api/nodes/${encodeURIComponent(id)}/test`, { method: "POST" }),
+  refreshFacts: (id: string) => fetchJson(ContactResult, `/api/nodes/${encodeURIComponent(id)}/facts`, { method: "POST" }),
   decideHostKey: (id: string, decision: HostKeyDecision) =>
     fetchJson(NodeAnswer, `/api/nodes/${encodeURIComponent(id)}/host-key`, { method: "POST", body: body(decision) }),
   dashboardKey: () => fetchJson(DashboardKey, "/api/nodes/dashboard-key"),

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { httpUrl } from "../validation";
 
-// The release catalogue (containerd, runc, CNI plugins), the artifact cache as the browser sees it,
-// and the declarative `upload-artifact` action that steps put in their plans (issue 5).
+// The release list (containerd, runc, CNI plugins), the artifact cache as the browser sees it,
+// and the declarative `upload-artifact` action that steps put in their plans.
 
-/** Architectures the upstream projects publish for and the catalogue carries. */
+/** Architectures the upstream projects publish for and the release list carries. */
 export const ArtifactArch = z.enum(["amd64", "arm64"]);
 export type ArtifactArch = z.infer<typeof ArtifactArch>;
 
@@ -64,7 +64,7 @@ export type Release = z.infer<typeof Release>;
 const releaseKey = (r: Pick<Release, "component" | "version" | "source" | "variant">) =>
   `${r.component} ${r.version} ${r.source} ${r.variant}`;
 
-export const Catalogue = z.array(Release).superRefine((releases, ctx) => {
+export const ReleaseList = z.array(Release).superRefine((releases, ctx) => {
   const seen = new Set<string>();
   releases.forEach((r, i) => {
     const key = releaseKey(r);
@@ -73,7 +73,7 @@ export const Catalogue = z.array(Release).superRefine((releases, ctx) => {
     if (Object.keys(r.files).length === 0) ctx.addIssue({ code: "custom", message: `release ${key} has no files`, path: [i, "files"] });
   });
 });
-export type Catalogue = z.infer<typeof Catalogue>;
+export type ReleaseList = z.infer<typeof ReleaseList>;
 
 /** How a file gets onto a host; all three end in the same sha256 check on the host. */
 export const Delivery = z.discriminatedUnion("kind", [
@@ -143,7 +143,7 @@ export type ArtifactDest = z.infer<typeof ArtifactDest>;
 /**
  * The declarative action a step's plan returns to put a release file on a host (build it with
  * `planArtifactAction` in server/artifacts). The runner executes it with `applyArtifactAction`:
- * resolve the id again, refuse if the catalogue's sum is no longer the planned one, stage, verify the
+ * resolve the id again, refuse if the release list's sum is no longer the planned one, stage, verify the
  * sha256 ON THE HOST, then install; a mismatch installs nothing.
  */
 export const UploadArtifactAction = z.object({
@@ -178,12 +178,12 @@ export const ReleaseView = z.object({
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;
 
-export const ArtifactCatalogueView = z.object({
+export const ReleasesView = z.object({
   releases: z.array(ReleaseView),
   /** The local release directory in use (practice nodes), or null. */
   localReleasesDir: z.string().nullable(),
 });
-export type ArtifactCatalogueView = z.infer<typeof ArtifactCatalogueView>;
+export type ReleasesView = z.infer<typeof ReleasesView>;
 
 export const CachedArtifact = z.object({ file: z.string(), sha256: Sha256, size: z.number().int() });
 export type CachedArtifact = z.infer<typeof CachedArtifact>;

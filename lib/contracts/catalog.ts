@@ -20,6 +20,16 @@ export const ProbeCheck = z.object({
 });
 export type ProbeCheck = z.infer<typeof ProbeCheck>;
 
+/**
+ * What a probe found, as values (a version, whether a package owns a binary, a unit file's path...):
+ * what plans, scenarios and the health view read. Each probe declares its own zod schema for it, beside
+ * the probe (server/catalog/probes); code reads it through that schema (dataOf in server/catalog/data.ts).
+ * The strings of a verdict (observed, expected, detail, the checks) are for people: no code decides
+ * anything by matching them.
+ */
+export const ProbeData = z.record(z.string(), z.unknown());
+export type ProbeData = z.infer<typeof ProbeData>;
+
 /** What a probe's parser concludes from the output. */
 export const ProbeVerdict = z.object({
   status: ProbeStatus,
@@ -27,6 +37,8 @@ export const ProbeVerdict = z.object({
   expected: z.string(),
   detail: z.string(),
   checks: z.array(ProbeCheck).default([]),
+  /** null: the host did not answer, or gave nothing to read values from. Absent in results stored before it existed. */
+  data: ProbeData.nullable().default(null),
 });
 export type ProbeVerdict = z.infer<typeof ProbeVerdict>;
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// What one round trip learns about a host (issue 3). Plans are pure functions of these facts.
+// What one round trip learns about a host. Plans are pure functions of these facts.
 export const InstalledComponent = z.object({
   present: z.boolean(),
   path: z.string().nullable(),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ProbeCheck, ProbeId, ProbeResult, ProbeStatus, StepId } from "./catalog";
 import { HostFacts } from "./facts";
 
-// The health view (issue 6): every node x every catalog probe, the scans that fill it, the stored
+// The health view: every node x every catalog probe, the scans that fill it, the stored
 // history and drift. Probe columns come from the server's catalog, never from a list in the UI.
 
 /** A cell: a probe's verdict, or "unreachable" when the node's last scan could not reach it. */

@@ -33,7 +33,7 @@ export type TrustedHostKey = z.infer<typeof TrustedHostKey>;
 export const HostKeyStatus = z.enum(["never-contacted", "untrusted", "trusted", "changed"]);
 export type HostKeyStatus = z.infer<typeof HostKeyStatus>;
 
-export const LastCheck = z.object({
+export const LastContact = z.object({
   at: z.string(),
   ok: z.boolean(),
   /** SshError kind when it failed (auth-rejected, host-key-changed, ...). */
@@ -57,7 +57,7 @@ export const NodeSummary = z.object({
   hostKey: TrustedHostKey.nullable(),
   /** The offered key that is not trusted (first contact or changed). */
   offeredHostKey: HostKeyView.extend({ seenAt: z.string() }).nullable(),
-  lastCheck: LastCheck.nullable(),
+  lastContact: LastContact.nullable(),
   /** Which secrets are stored (never their values). */
   secrets: z.object({ privateKey: z.boolean(), passphrase: z.boolean(), password: z.boolean(), sudoPassword: z.boolean() }),
   createdAt: z.string(),
@@ -124,7 +124,7 @@ export const HostKeyDecision = z.object({
 }).strict();
 export type HostKeyDecision = z.infer<typeof HostKeyDecision>;
 
-export const CheckResult = z.discriminatedUnion("ok", [
+export const ContactResult = z.discriminatedUnion("ok", [
   z.object({
     ok: z.literal(true),
     /** The login user, and who commands "as root" run as (root when privilege works). */
@@ -141,7 +141,7 @@ export const CheckResult = z.discriminatedUnion("ok", [
     expected: HostKeyView.nullable(),
   }),
 ]);
-export type CheckResult = z.infer<typeof CheckResult>;
+export type ContactResult = z.infer<typeof ContactResult>;
 
 export const DashboardKey = z.object({ publicKey: z.string(), fingerprint: z.string(), keygen: z.string() });
 export type DashboardKey = z.infer<typeof DashboardKey>;

@@ -41,7 +41,7 @@ export const PHASE_WORDS: Record<Phase, string> = {
   verify: "verifying",
 };
 
-/** A version as the release catalogue spells it: "1.7.22", "v1.1.14", "1.6.20~local". */
+/** A version as the release list spells it: "1.7.22", "v1.1.14", "1.6.20~local". */
 export const ReleaseVersion = z.string().max(64).regex(/^v?\d+\.\d+(\.\d+)?[A-Za-z0-9.~+-]*$/, "must be a release version such as 1.7.22");
 export const RuntimeVersions = z.object({ containerd: ReleaseVersion.optional(), runc: ReleaseVersion.optional(), "cni-plugins": ReleaseVersion.optional() }).strict();
 export type RuntimeVersions = z.infer<typeof RuntimeVersions>;
@@ -55,7 +55,7 @@ export const CreateRunBody = z
     mode: RunMode,
     /** How release files reach the hosts (steps that install artifacts); default: from the dashboard's cache. */
     delivery: Delivery.optional(),
-    /** A release version per component (from the release catalogue); omitted: the catalogue's default. */
+    /** A release version per component (from the release list); omitted: the release list's default. */
     versions: RuntimeVersions.optional(),
   })
   .strict()

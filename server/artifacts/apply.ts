@@ -11,14 +11,14 @@ import {
 import { quote } from "../ssh/quote";
 import type { RemoteHost } from "../ssh/types";
 import type { CacheOptions } from "./cache";
-import { resolveArtifact, type LoadedCatalogue, type PickOptions } from "./catalogue";
+import { resolveArtifact, type LoadedReleases, type PickOptions } from "./releases";
 import { ArtifactError } from "./errors";
 import { withStagedArtifact } from "./stage";
 
 // The declarative `upload-artifact` action (lib/contracts/artifacts.ts) and its executor.
 //   plan(facts):  planArtifactAction("runc", version, facts.arch, { kind: "file", path: "/usr/local/sbin/runc", mode: "755" })
 //   runner:       applyArtifactAction(host, action, { delivery, signal, onLine, onProgress })
-// Order: resolve the id -> refuse a stale plan (catalogue sum changed) -> stage -> sha256 on the host
+// Order: resolve the id -> refuse a stale plan (release list sum changed) -> stage -> sha256 on the host
 // -> install as root -> remove the staged copy. A mismatch throws before the install command runs.
 
 export interface ApplyArtifactOptions {
@@ -27,7 +27,7 @@ export interface ApplyArtifactOptions {
   onProgress?: (sentBytes: number, totalBytes: number) => void;
   onLine?: (line: string) => void;
   cache?: CacheOptions;
-  catalogue?: LoadedCatalogue;
+  releases?: LoadedReleases;
   commandTimeoutMs?: number;
   downloadTimeoutMs?: number;
 }
@@ -59,10 +59,10 @@ export function fromCatalogAction(a: { artifactId: string; sha256: string | null
   return { kind: "upload-artifact", artifactId: a.artifactId, sha256: a.sha256, dest: { kind: "file", path: a.path, mode: a.mode.toString(8).padStart(3, "0") } };
 }
 
-/** The artifact an action names, from the catalogue as it is now. */
-export function resolveAction(action: Pick<UploadArtifactAction, "artifactId">, cat?: LoadedCatalogue): ResolvedArtifact {
+/** The artifact an action names, from the release list as it is now. */
+export function resolveAction(action: Pick<UploadArtifactAction, "artifactId">, cat?: LoadedReleases): ResolvedArtifact {
   const id = parseArtifactId(action.artifactId);
-  return resolveArtifact(id.component, id.version, id.arch, { source: id.source, variant: id.variant, catalogue: cat });
+  return resolveArtifact(id.component, id.version, id.arch, { source: id.source, variant: id.variant, releases: cat });
 }
 
 /** The root command that installs a verified file (one command: no `sh -c`, no `&&`). */
@@ -73,7 +73,7 @@ export function installCommand(dest: ArtifactDest, remotePath: string): string {
 }
 
 /** One line for the plan's diff ("what would change"). */
-export function describeAction(action: UploadArtifactAction, cat?: LoadedCatalogue): string {
+export function describeAction(action: UploadArtifactAction, cat?: LoadedReleases): string {
   const a = resolveAction(action, cat);
   const sum = action.sha256 ? `sha256 ${action.sha256}` : "sha256 from the project's checksum file";
   const where = action.dest.kind === "extract" ? `extract into ${action.dest.dir}` : `install as ${action.dest.path} (mode ${action.dest.mode})`;
@@ -81,7 +81,7 @@ export function describeAction(action: UploadArtifactAction, cat?: LoadedCatalog
 }
 
 export async function applyArtifactAction(host: RemoteHost, action: UploadArtifactAction, opts: ApplyArtifactOptions): Promise<AppliedArtifact> {
-  const artifact = resolveAction(action, opts.catalogue);
+  const artifact = resolveAction(action, opts.releases);
   if (action.sha256 !== artifact.sha256) {
     throw new ArtifactError(
       "checksum-mismatch",

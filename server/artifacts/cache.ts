@@ -6,12 +6,12 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ResolvedArtifact } from "@/lib/contracts/artifacts";
 import { config } from "../config";
-import { catalogue } from "./catalogue";
+import { currentReleases } from "./releases";
 import { ArtifactError, ChecksumMismatchError } from "./errors";
 
 // The dashboard's artifact cache: <NODEPREP_DATA_DIR>/artifacts/<sha256>/<file>. Keyed by the sum, so
 // two builds with one file name (upstream's containerd 1.6.20 and the lab's Debian build of it) never
-// collide, and a file is only ever stored after its bytes matched the catalogue. Lookups fall back to
+// collide, and a file is only ever stored after its bytes matched the release list. Lookups fall back to
 // the registered local release directory, which serves as a read-only part of the cache.
 
 export const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
@@ -19,7 +19,7 @@ export const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
 export interface CacheOptions {
   /** Defaults to <NODEPREP_DATA_DIR>/artifacts. */
   dir?: string;
-  /** Defaults to the catalogue's local release directory. */
+  /** Defaults to the release list's local release directory. */
   localDir?: string | null;
 }
 
@@ -43,7 +43,7 @@ export function findCached(artifact: ResolvedArtifact, opts: CacheOptions = {}):
     const p = path.join(cacheDir(opts), artifact.sha256, artifact.file);
     if (fs.existsSync(p)) return p;
   }
-  const localDir = opts.localDir === undefined ? catalogue().localDir : opts.localDir;
+  const localDir = opts.localDir === undefined ? currentReleases().localDir : opts.localDir;
   if (artifact.source === "local" && localDir) {
     const p = path.join(localDir, artifact.file);
     if (fs.existsSync(p)) return p;

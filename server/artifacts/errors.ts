@@ -1,7 +1,7 @@
 import "server-only";
 
 export type ArtifactErrorKind =
-  | "unknown-release" // no such component/version/source/variant in the catalogue
+  | "unknown-release" // no such component/version/source/variant in the release list
   | "unsupported-arch" // the release has no file for the host's architecture
   | "libc-unsupported" // the build does not run on the host's C library
   | "no-checksum" // neither a published sum nor a checksum file to take one from

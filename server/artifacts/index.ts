@@ -1,12 +1,12 @@
 import "server-only";
 
-// server/artifacts: the release catalogue (versions, URLs, sha256 per arch, libc policy), the
+// server/artifacts: the release list (versions, URLs, sha256 per arch, libc policy), the
 // dashboard's artifact cache, and staging files to hosts with a sha256 check on the host.
 export { applyArtifactAction, describeAction, fromCatalogAction, installCommand, planArtifactAction, resolveAction, type AppliedArtifact, type ApplyArtifactOptions } from "./apply";
 export { addToCache, cacheDir, downloadToCache, findCached, sha256OfFile, MAX_ARTIFACT_BYTES } from "./cache";
 export {
-  buildCatalogue,
-  catalogue,
+  buildReleases,
+  currentReleases,
   checkLibc,
   compareVersions,
   defaultRelease,
@@ -14,10 +14,10 @@ export {
   localReleasesDir,
   resolveArtifact,
   type LibcVerdict,
-  type LoadedCatalogue,
+  type LoadedReleases,
   type PickOptions,
-} from "./catalogue";
+} from "./releases";
 export { ArtifactError, ChecksumMismatchError, type ArtifactErrorKind } from "./errors";
 export { downloadUrl, stageArtifact, withStagedArtifact, type StagedArtifact, type StageOptions } from "./stage";
 export { appendUpload, beginUpload, completeUpload, UPLOAD_CHUNK_BYTES } from "./uploads";
-export { catalogueView } from "./view";
+export { releasesView } from "./view";

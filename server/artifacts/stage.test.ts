@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ResolvedArtifact } from "@/lib/contracts/artifacts";
 import { applyArtifactAction, describeAction, fromCatalogAction, planArtifactAction } from "./apply";
 import { addToCache, downloadToCache, findCached } from "./cache";
-import { buildCatalogue, resolveArtifact, type LoadedCatalogue } from "./catalogue";
+import { buildReleases, resolveArtifact, type LoadedReleases } from "./releases";
 import { ArtifactError, ChecksumMismatchError } from "./errors";
 import { parseSumsFile, stageArtifact, withStagedArtifact } from "./stage";
 import { FakeHost } from "./testing/fake-host";
@@ -20,7 +20,7 @@ const RUNC = Buffer.from("pretend this is runc.amd64");
 let work: string;
 let localDir: string;
 let cacheDir: string;
-let cat: LoadedCatalogue;
+let cat: LoadedReleases;
 
 beforeEach(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-stage-test-"));
@@ -37,13 +37,13 @@ beforeEach(() => {
       cni: { version: "1.1.1", file: "cni-plugins-linux-amd64-v1.1.1.tgz", sha256: "c".repeat(64) },
     }),
   );
-  cat = buildCatalogue({ localDir });
+  cat = buildReleases({ localDir });
 });
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const cache = () => ({ dir: cacheDir, localDir });
 const pick = (component: "containerd" | "cni-plugins", version: string | null) =>
-  planArtifactAction(component, version, "amd64", { kind: "extract", dir: "/usr/local" }, { catalogue: cat });
+  planArtifactAction(component, version, "amd64", { kind: "extract", dir: "/usr/local" }, { releases: cat });
 
 async function rejection(p: Promise<unknown>): Promise<ArtifactError> {
   try {
@@ -60,7 +60,7 @@ describe("staging from the dashboard's cache (SFTP)", () => {
     const host = new FakeHost();
     const lines: string[] = [];
     const action = pick("containerd", "1.6.20");
-    const done = await applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: cache(), catalogue: cat, onLine: (l) => lines.push(l) });
+    const done = await applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: cache(), releases: cat, onLine: (l) => lines.push(l) });
     expect(done.sha256).toBe(sha(TARBALL));
     expect(host.uploads).toEqual(["/tmp/nodeprep-artifact.fake1/containerd-1.6.20-linux-amd64.tar.gz"]);
     expect(host.extracted).toEqual([{ dir: "/usr/local", file: "/tmp/nodeprep-artifact.fake1/containerd-1.6.20-linux-amd64.tar.gz", sha256: sha(TARBALL) }]);
@@ -79,14 +79,14 @@ describe("staging from the dashboard's cache (SFTP)", () => {
 
   it("installs a single binary with install -D -m", async () => {
     const host = new FakeHost();
-    const action = planArtifactAction("runc", "1.1.5", "amd64", { kind: "file", path: "/usr/local/sbin/runc", mode: "755" }, { catalogue: cat });
+    const action = planArtifactAction("runc", "1.1.5", "amd64", { kind: "file", path: "/usr/local/sbin/runc", mode: "755" }, { releases: cat });
     expect(action).toEqual({ kind: "upload-artifact", artifactId: "runc@1.1.5~local:amd64", sha256: sha(RUNC), dest: { kind: "file", path: "/usr/local/sbin/runc", mode: "755" } });
     expect(describeAction(action, cat)).toBe(
       `runc.amd64 (runc 1.1.5, local build; sha256 ${sha(RUNC)}): verify on the host, then install as /usr/local/sbin/runc (mode 755)`,
     );
     // server/catalog's Action shape maps onto the same thing
     expect(fromCatalogAction({ artifactId: action.artifactId, sha256: action.sha256, path: "/usr/local/sbin/runc", mode: 0o755 })).toEqual(action);
-    await applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: cache(), catalogue: cat });
+    await applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: cache(), releases: cat });
     expect(host.files.get("/usr/local/sbin/runc")).toEqual(RUNC);
     expect(host.commands.find((c) => c.command.startsWith("install"))).toEqual({
       command: "install -D -m 755 /tmp/nodeprep-artifact.fake1/runc.amd64 /usr/local/sbin/runc",
@@ -100,7 +100,7 @@ describe("staging from the dashboard's cache (SFTP)", () => {
     fs.writeFileSync(path.join(localDir, "containerd-1.6.20-linux-amd64.tar.gz"), corrupted);
     const host = new FakeHost();
     const before = host.listUnder("/usr/local");
-    const e = await rejection(applyArtifactAction(host, pick("containerd", "1.6.20"), { delivery: { kind: "cache" }, cache: cache(), catalogue: cat }));
+    const e = await rejection(applyArtifactAction(host, pick("containerd", "1.6.20"), { delivery: { kind: "cache" }, cache: cache(), releases: cat }));
     expect(e).toBeInstanceOf(ChecksumMismatchError);
     const m = e as ChecksumMismatchError;
     expect(m.file).toBe("containerd-1.6.20-linux-amd64.tar.gz");
@@ -118,8 +118,8 @@ describe("staging from the dashboard's cache (SFTP)", () => {
 
   it("says what to do when the file is not cached, before touching the host", async () => {
     const host = new FakeHost();
-    const up = planArtifactAction("containerd", "2.2.1", "amd64", { kind: "extract", dir: "/usr/local" }, { catalogue: cat, source: "upstream" });
-    const e = await rejection(applyArtifactAction(host, up, { delivery: { kind: "cache" }, cache: cache(), catalogue: cat }));
+    const up = planArtifactAction("containerd", "2.2.1", "amd64", { kind: "extract", dir: "/usr/local" }, { releases: cat, source: "upstream" });
+    const e = await rejection(applyArtifactAction(host, up, { delivery: { kind: "cache" }, cache: cache(), releases: cat }));
     expect(e.kind).toBe("not-cached");
     expect(e.message).toContain("containerd-2.2.1-linux-amd64.tar.gz (containerd 2.2.1, amd64) is not in the dashboard's artifact cache");
     expect(host.commands).toEqual([]);
@@ -127,7 +127,7 @@ describe("staging from the dashboard's cache (SFTP)", () => {
 
   it("cleans up when the SFTP upload fails", async () => {
     const host = new FakeHost({ uploadFails: "No space left on device" });
-    const e = await rejection(applyArtifactAction(host, pick("containerd", "1.6.20"), { delivery: { kind: "cache" }, cache: cache(), catalogue: cat }));
+    const e = await rejection(applyArtifactAction(host, pick("containerd", "1.6.20"), { delivery: { kind: "cache" }, cache: cache(), releases: cat }));
     expect(e.kind).toBe("upload-failed");
     expect(e.message).toBe("uploading containerd-1.6.20-linux-amd64.tar.gz to fake-1 failed: No space left on device");
     expect(host.commands.at(-1)!.command).toBe("rm -rf -- /tmp/nodeprep-artifact.fake1");
@@ -137,7 +137,7 @@ describe("staging from the dashboard's cache (SFTP)", () => {
   it("a disk too full for the file is said before uploading: host, path, space needed and free; nothing installed, staging removed", async () => {
     const host = new FakeHost({ freeBytes: 20 });
     const before = host.listUnder("/usr/local");
-    const e = await rejection(applyArtifactAction(host, pick("containerd", "1.6.20"), { delivery: { kind: "cache" }, cache: cache(), catalogue: cat }));
+    const e = await rejection(applyArtifactAction(host, pick("containerd", "1.6.20"), { delivery: { kind: "cache" }, cache: cache(), releases: cat }));
     expect(e.kind).toBe("no-space");
     expect(e.message).toBe(
       `fake-1 has no room for containerd-1.6.20-linux-amd64.tar.gz in /tmp/nodeprep-artifact.fake1: it needs ${(TARBALL.length / 1048576).toFixed(1)} MiB, and 0.0 MiB is free there. ` +
@@ -156,7 +156,7 @@ describe("staging from the dashboard's cache (SFTP)", () => {
       host.files.set("/tmp/someone-elses-file", Buffer.alloc(30));
       return upload(source, remotePath, options);
     };
-    const e = await rejection(applyArtifactAction(host, pick("containerd", "1.6.20"), { delivery: { kind: "cache" }, cache: cache(), catalogue: cat }));
+    const e = await rejection(applyArtifactAction(host, pick("containerd", "1.6.20"), { delivery: { kind: "cache" }, cache: cache(), releases: cat }));
     expect(e.kind).toBe("no-space");
     expect(e.message).toMatch(/^fake-1 has no room for containerd-1\.6\.20-linux-amd64\.tar\.gz in \/tmp\/nodeprep-artifact\.fake1: it needs /);
     expect(host.dirs.has("/tmp/nodeprep-artifact.fake1")).toBe(false);
@@ -165,8 +165,8 @@ describe("staging from the dashboard's cache (SFTP)", () => {
 
   it("cleans up when installing fails after a good checksum", async () => {
     const host = new FakeHost({ installFails: "install: cannot create regular file '/usr/local/sbin/runc': Read-only file system" });
-    const action = planArtifactAction("runc", "1.1.5", "amd64", { kind: "file", path: "/usr/local/sbin/runc", mode: "755" }, { catalogue: cat });
-    const e = await rejection(applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: cache(), catalogue: cat }));
+    const action = planArtifactAction("runc", "1.1.5", "amd64", { kind: "file", path: "/usr/local/sbin/runc", mode: "755" }, { releases: cat });
+    const e = await rejection(applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: cache(), releases: cat }));
     expect(e.kind).toBe("host-command-failed");
     expect(e.message).toContain("Read-only file system");
     expect(host.dirs.has("/tmp/nodeprep-artifact.fake1")).toBe(false);
@@ -174,7 +174,7 @@ describe("staging from the dashboard's cache (SFTP)", () => {
 
   it("withStagedArtifact removes the staged copy when the caller's own step throws", async () => {
     const host = new FakeHost();
-    const artifact = resolveArtifact("runc", "1.1.5", "amd64", { catalogue: cat });
+    const artifact = resolveArtifact("runc", "1.1.5", "amd64", { releases: cat });
     await expect(
       withStagedArtifact(host, artifact, { delivery: { kind: "cache" }, cache: cache() }, async () => {
         throw new Error("the step's own check failed");
@@ -183,23 +183,23 @@ describe("staging from the dashboard's cache (SFTP)", () => {
     expect(host.dirs.has("/tmp/nodeprep-artifact.fake1")).toBe(false);
   });
 
-  it("refuses a plan whose sum the catalogue no longer has", async () => {
+  it("refuses a plan whose sum the release list no longer has", async () => {
     const host = new FakeHost();
     const action = { ...pick("containerd", "1.6.20"), sha256: "0".repeat(64) };
-    const e = await rejection(applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: cache(), catalogue: cat }));
+    const e = await rejection(applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: cache(), releases: cat }));
     expect(e.message).toContain("plan again");
     expect(host.commands).toEqual([]);
   });
 });
 
 describe("host downloads (upstream URL or a mirror)", () => {
-  const upstream = () => planArtifactAction("runc", "1.3.4", "amd64", { kind: "file", path: "/usr/local/sbin/runc", mode: "755" }, { catalogue: cat, source: "upstream" });
+  const upstream = () => planArtifactAction("runc", "1.3.4", "amd64", { kind: "file", path: "/usr/local/sbin/runc", mode: "755" }, { releases: cat, source: "upstream" });
   const url = "https://github.com/opencontainers/runc/releases/download/v1.3.4/runc.amd64";
 
   it("uses curl when the host has it, and still checks the sum on the host", async () => {
     // The fake URL serves bytes that are not upstream's runc 1.3.4: the check must catch it.
     const host = new FakeHost({ urls: { [url]: "not runc" } });
-    const e = await rejection(applyArtifactAction(host, upstream(), { delivery: { kind: "upstream" }, catalogue: cat }));
+    const e = await rejection(applyArtifactAction(host, upstream(), { delivery: { kind: "upstream" }, releases: cat }));
     expect(host.commands[2].command).toBe(`curl -fsSL --retry 3 --connect-timeout 20 -o /tmp/nodeprep-artifact.fake1/runc.amd64 ${url}`);
     expect(e).toBeInstanceOf(ChecksumMismatchError);
     expect(e.message).toContain(`(from ${url}): expected 5966ca40b6187b30e33bfc299c5f1fe72e8c1aa01cf3fefdadf391668f47f103, got ${sha("not runc")}`);
@@ -208,7 +208,7 @@ describe("host downloads (upstream URL or a mirror)", () => {
 
   it("falls back to wget, and refuses with advice when there is neither", async () => {
     const body = Buffer.from("runc bytes");
-    const artifact: ResolvedArtifact = { ...resolveArtifact("runc", "1.3.4", "amd64", { catalogue: cat, source: "upstream" }), sha256: sha(body) };
+    const artifact: ResolvedArtifact = { ...resolveArtifact("runc", "1.3.4", "amd64", { releases: cat, source: "upstream" }), sha256: sha(body) };
     const wgetHost = new FakeHost({ tools: { curl: false, wget: true }, urls: { [url]: body } });
     const staged = await stageArtifact(wgetHost, artifact, { delivery: { kind: "upstream" } });
     expect(wgetHost.commands[2].command).toBe(`wget -q -O /tmp/nodeprep-artifact.fake1/runc.amd64 ${url}`);
@@ -226,7 +226,7 @@ describe("host downloads (upstream URL or a mirror)", () => {
 
   it("a download that cannot be written for want of space says so (curl exit 23)", async () => {
     const body = Buffer.alloc(4096, 1);
-    const artifact: ResolvedArtifact = { ...resolveArtifact("runc", "1.3.4", "amd64", { catalogue: cat, source: "upstream" }), sha256: sha(body) };
+    const artifact: ResolvedArtifact = { ...resolveArtifact("runc", "1.3.4", "amd64", { releases: cat, source: "upstream" }), sha256: sha(body) };
     const host = new FakeHost({ urls: { [url]: body }, freeBytes: 1000 });
     const e = await rejection(stageArtifact(host, artifact, { delivery: { kind: "upstream" } }));
     expect(e.kind).toBe("no-space");
@@ -236,7 +236,7 @@ describe("host downloads (upstream URL or a mirror)", () => {
 
   it("reports a failed download (no internet) and cleans up", async () => {
     const host = new FakeHost();
-    const e = await rejection(applyArtifactAction(host, upstream(), { delivery: { kind: "upstream" }, catalogue: cat }));
+    const e = await rejection(applyArtifactAction(host, upstream(), { delivery: { kind: "upstream" }, releases: cat }));
     expect(e.kind).toBe("download-failed");
     expect(e.message).toContain(`fake-1 could not download ${url} with curl (exit 22)`);
     expect(e.message).toContain("deliver from the dashboard's cache instead");
@@ -245,7 +245,7 @@ describe("host downloads (upstream URL or a mirror)", () => {
 
   it("downloads from a mirror: {file} is replaced, else the file name is appended", async () => {
     const body = Buffer.from("mirrored runc");
-    const artifact: ResolvedArtifact = { ...resolveArtifact("runc", "1.3.4", "amd64", { catalogue: cat, source: "upstream" }), sha256: sha(body) };
+    const artifact: ResolvedArtifact = { ...resolveArtifact("runc", "1.3.4", "amd64", { releases: cat, source: "upstream" }), sha256: sha(body) };
     const host = new FakeHost({ urls: { "http://mirror.lan/k8s/runc.amd64": body, "http://mirror.lan/get?f=runc.amd64": body } });
     const a = await stageArtifact(host, artifact, { delivery: { kind: "mirror", url: "http://mirror.lan/k8s/" } });
     await a.cleanup();
@@ -259,7 +259,7 @@ describe("host downloads (upstream URL or a mirror)", () => {
 
   it("with no published sum, verifies against the project's checksum file fetched by the host", async () => {
     const body = Buffer.from("runc from a version the catalogue has no sum for");
-    const base = resolveArtifact("runc", "1.3.4", "amd64", { catalogue: cat, source: "upstream" });
+    const base = resolveArtifact("runc", "1.3.4", "amd64", { releases: cat, source: "upstream" });
     const artifact: ResolvedArtifact = { ...base, sha256: null };
     const sums = `${"1".repeat(64)}  runc.arm64\n${sha(body)}  runc.amd64\n`;
     const host = new FakeHost({ urls: { [url]: body, [base.sumsUrl!]: sums } });
@@ -280,12 +280,12 @@ describe("host downloads (upstream URL or a mirror)", () => {
 
 describe("the dashboard's cache", () => {
   it("stores a file under its sum only when the bytes match, and refuses a mismatch with both sums", async () => {
-    const cdLocal = resolveArtifact("containerd", "1.6.20", "amd64", { catalogue: cat });
+    const cdLocal = resolveArtifact("containerd", "1.6.20", "amd64", { releases: cat });
     const stored = await addToCache(cdLocal, Readable.from([TARBALL]), { dir: cacheDir, origin: "an upload by alice" });
     expect(stored.path).toBe(path.join(cacheDir, sha(TARBALL), "containerd-1.6.20-linux-amd64.tar.gz"));
     expect(findCached(cdLocal, { dir: cacheDir, localDir: null })).toBe(stored.path);
 
-    const up = resolveArtifact("containerd", "2.2.1", "arm64", { catalogue: cat, source: "upstream" });
+    const up = resolveArtifact("containerd", "2.2.1", "arm64", { releases: cat, source: "upstream" });
     const e = await rejection(addToCache(up, Readable.from([Buffer.from("evil")]), { dir: cacheDir, origin: "an upload by mallory" }));
     expect(e.message).toContain(`sha256 mismatch for containerd-2.2.1-linux-arm64.tar.gz (from an upload by mallory): expected ${up.sha256}, got ${sha("evil")}`);
     expect(fs.readdirSync(cacheDir).sort()).toEqual([sha(TARBALL)]); // no leftover .incoming file
@@ -293,7 +293,7 @@ describe("the dashboard's cache", () => {
   });
 
   it("refuses a file over the size limit without keeping any of it", async () => {
-    const cdLocal = resolveArtifact("containerd", "1.6.20", "amd64", { catalogue: cat });
+    const cdLocal = resolveArtifact("containerd", "1.6.20", "amd64", { releases: cat });
     const e = await rejection(addToCache(cdLocal, Readable.from([TARBALL]), { dir: cacheDir, maxBytes: 10 }));
     expect(e.message).toContain("is larger than 10 bytes");
     expect(e.kind).toBe("too-large");
@@ -310,7 +310,7 @@ describe("the dashboard's cache", () => {
     const fd = fs.openSync(fifo, fs.constants.O_RDWR); // Linux: opening a FIFO read-write never blocks
     const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
     const held = Array.from({ length: threads }, () => new Promise((resolve, reject) => fs.read(fd, Buffer.alloc(1), 0, 1, null, (e) => (e ? reject(e) : resolve(null)))));
-    const cdLocal = resolveArtifact("containerd", "1.6.20", "amd64", { catalogue: cat });
+    const cdLocal = resolveArtifact("containerd", "1.6.20", "amd64", { releases: cat });
     const refused = addToCache(cdLocal, Readable.from([TARBALL]), { dir: cacheDir, maxBytes: 10 }).catch((error: unknown) => error);
     await new Promise((resolve) => setImmediate(resolve));
     fs.writeSync(fd, Buffer.alloc(threads)); // release the threads
@@ -323,7 +323,7 @@ describe("the dashboard's cache", () => {
   });
 
   it("downloads on the dashboard's machine and verifies before storing", async () => {
-    const up = resolveArtifact("runc", "1.3.4", "amd64", { catalogue: cat, source: "upstream" });
+    const up = resolveArtifact("runc", "1.3.4", "amd64", { releases: cat, source: "upstream" });
     const body = Buffer.from("definitely runc");
     const artifact = { ...up, sha256: sha(body) };
     const seen: string[] = [];

@@ -10,7 +10,7 @@ import { ArtifactError, ChecksumMismatchError } from "./errors";
 //   upstream  the host downloads from the project's URL (curl or wget, whichever it has)
 //   cache     the dashboard uploads its cached copy over SFTP (hosts without internet)
 //   mirror    the host downloads from an operator's mirror
-// then `sha256sum` runs ON THE HOST against the catalogue's sum before anything is extracted. Files
+// then `sha256sum` runs ON THE HOST against the release list's sum before anything is extracted. Files
 // land in a fresh `mktemp -d` directory owned by the login user (no root needed until installing),
 // which is removed on failure here and by `cleanup()` on success.
 

@@ -3,17 +3,17 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildCatalogue, resolveArtifact, type LoadedCatalogue } from "./catalogue";
+import { buildReleases, resolveArtifact, type LoadedReleases } from "./releases";
 import { findCached } from "./cache";
 import { ArtifactError } from "./errors";
 import { appendUpload, beginUpload, completeUpload, tidyArtifactFiles } from "./uploads";
-import { catalogueView } from "./view";
+import { releasesView } from "./view";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const RUNC = Buffer.from("x".repeat(2000));
 let work: string;
-let cat: LoadedCatalogue;
-let cache: { dir: string; localDir: string | null; catalogue: LoadedCatalogue };
+let cat: LoadedReleases;
+let cache: { dir: string; localDir: string | null; releases: LoadedReleases };
 
 beforeEach(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-uploads-test-"));
@@ -27,8 +27,8 @@ beforeEach(() => {
       cni: { version: "1.1.1", file: "cni-plugins-linux-amd64-v1.1.1.tgz", sha256: "c".repeat(64) },
     }),
   );
-  cat = buildCatalogue({ localDir });
-  cache = { dir: path.join(work, "cache"), localDir: null, catalogue: cat };
+  cat = buildReleases({ localDir });
+  cache = { dir: path.join(work, "cache"), localDir: null, releases: cat };
 });
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -44,7 +44,7 @@ describe("chunked operator uploads into the cache", () => {
     expect(done).toMatchObject({ sha256: sha(RUNC), size: 2000, by: "alice" });
     expect(fs.readFileSync(done.path)).toEqual(RUNC);
     expect(fs.readdirSync(path.join(cache.dir, ".uploads"))).toEqual([]);
-    const view = catalogueView({ ...cache, catalogue: cat });
+    const view = releasesView({ ...cache, releases: cat });
     const runc = view.releases.find((r) => r.component === "runc" && r.source === "local")!;
     expect(runc.files).toEqual([{ artifactId: "runc@1.1.5~local:amd64", arch: "amd64", file: "runc.amd64", url: null, sha256: sha(RUNC), cached: true }]);
     expect(runc.isDefault).toBe(true);
@@ -55,7 +55,7 @@ describe("chunked operator uploads into the cache", () => {
     const wrong = Buffer.from("y".repeat(2000));
     const id = upload(wrong, 1000);
     await expect(completeUpload(id, cache)).rejects.toThrow(`sha256 mismatch for runc.amd64 (from an upload by alice): expected ${sha(RUNC)}, got ${sha(wrong)}`);
-    expect(findCached(resolveArtifact("runc", "1.1.5", "amd64", { catalogue: cat }), { dir: cache.dir, localDir: null })).toBeNull();
+    expect(findCached(resolveArtifact("runc", "1.1.5", "amd64", { releases: cat }), { dir: cache.dir, localDir: null })).toBeNull();
     expect(fs.readdirSync(path.join(cache.dir, ".uploads"))).toEqual([]);
     await expect(completeUpload(id, cache)).rejects.toThrow("no such upload");
   });

@@ -6,13 +6,13 @@ import { z } from "zod";
 import { formatArtifactId, type ArtifactId, type ResolvedArtifact } from "@/lib/contracts/artifacts";
 import { resolveAction } from "./apply";
 import { addToCache, cacheDir, MAX_ARTIFACT_BYTES, type CacheOptions } from "./cache";
-import type { LoadedCatalogue } from "./catalogue";
+import type { LoadedReleases } from "./releases";
 import { ArtifactError } from "./errors";
 
 // Operator uploads into the cache, in chunks: every API request goes through route(), which refuses
 // bodies over 1 MB (server/http/route.ts), and a 35 MB tarball should survive a flaky link anyway.
 //   begin(artifactId, size) -> uploadId;  append(uploadId, offset, bytes) ...;  complete(uploadId)
-// `complete` hashes the whole file and stores it only if it matches the catalogue's sum
+// `complete` hashes the whole file and stores it only if it matches the release list's sum
 // (addToCache), so a half-finished or wrong upload never becomes a cached artifact.
 
 export const UPLOAD_CHUNK_BYTES = 768 * 1024;
@@ -80,9 +80,9 @@ export function beginUpload(
   artifactId: z.infer<typeof ArtifactId>,
   size: number,
   by: string,
-  opts: CacheOptions & { catalogue?: LoadedCatalogue } = {},
+  opts: CacheOptions & { releases?: LoadedReleases } = {},
 ): { uploadId: string; artifact: ResolvedArtifact; chunkBytes: number } {
-  const artifact = resolveAction({ artifactId }, opts.catalogue);
+  const artifact = resolveAction({ artifactId }, opts.releases);
   if (!artifact.sha256) {
     throw new ArtifactError("no-checksum", `${artifact.file} has no published sha256 in the catalogue, so an upload of it cannot be verified`, {});
   }
@@ -113,10 +113,10 @@ export function appendUpload(uploadId: string, offset: number, chunk: Buffer, op
   return { received: received + chunk.length };
 }
 
-/** Verify the whole file against the catalogue and move it into the cache; the upload is gone either way. */
+/** Verify the whole file against the release list and move it into the cache; the upload is gone either way. */
 export async function completeUpload(
   uploadId: string,
-  opts: CacheOptions & { catalogue?: LoadedCatalogue } = {},
+  opts: CacheOptions & { releases?: LoadedReleases } = {},
 ): Promise<{ artifact: ResolvedArtifact; path: string; sha256: string; size: number; by: string }> {
   const meta = readMeta(opts, uploadId);
   const p = paths(opts, uploadId);
@@ -125,7 +125,7 @@ export async function completeUpload(
     if (received !== meta.size) {
       throw new ArtifactError("upload-failed", `the upload is incomplete: ${received} of ${meta.size} bytes`, { received });
     }
-    const artifact = resolveAction({ artifactId: meta.artifactId }, opts.catalogue);
+    const artifact = resolveAction({ artifactId: meta.artifactId }, opts.releases);
     const stored = await addToCache(artifact, fs.createReadStream(p.part), { ...opts, origin: `an upload by ${meta.by}` });
     return { artifact, ...stored, by: meta.by };
   } finally {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ArtifactArch, LibcPolicy, Release } from "@/lib/contracts/artifacts";
 
-// The upstream release catalogue: data. `catalogue.ts` expands it into releases and validates the
+// The upstream releases as data. `releases.ts` expands it into releases and validates the
 // result with zod (lib/contracts/artifacts.ts); nothing here is fetched at build or test time.
 //
 // Sums: the projects' published sha256 as recorded by Kubespray, which verifies every download with them:
@@ -154,7 +154,7 @@ export const upstream: Record<"containerd" | "containerd-static" | "runc" | "cni
 
 const fill = (pattern: string, values: Record<string, string>) => pattern.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? `{${k}}`);
 
-/** Expand the table into catalogue releases (validated by the caller). */
+/** Expand the table into releases (validated by the caller). */
 export function upstreamReleases(table = upstream): Release[] {
   return Object.entries(table).flatMap(([name, c]) =>
     Object.entries(c.versions).map(([version, sums]): Release => {

@@ -1,15 +1,15 @@
 import "server-only";
-import { formatArtifactId, type ArtifactCatalogueView, type ReleaseView } from "@/lib/contracts/artifacts";
+import { formatArtifactId, type ReleasesView, type ReleaseView } from "@/lib/contracts/artifacts";
 import { findCached, type CacheOptions } from "./cache";
-import { catalogue, compareVersions, defaultRelease, type LoadedCatalogue } from "./catalogue";
+import { currentReleases, compareVersions, defaultRelease, type LoadedReleases } from "./releases";
 
-/** The catalogue as the artifacts panel shows it: every release, which file is cached, which is the default. */
-export function catalogueView(opts: CacheOptions & { catalogue?: LoadedCatalogue } = {}): ArtifactCatalogueView {
-  const cat = opts.catalogue ?? catalogue();
+/** The release list as the artifacts panel shows it: every release, which file is cached, which is the default. */
+export function releasesView(opts: CacheOptions & { releases?: LoadedReleases } = {}): ReleasesView {
+  const cat = opts.releases ?? currentReleases();
   const defaults = new Set(
     (["containerd", "runc", "cni-plugins", "containerd-service"] as const).flatMap((c) => {
       try {
-        const r = defaultRelease(c, { catalogue: cat });
+        const r = defaultRelease(c, { releases: cat });
         return [`${r.component} ${r.version} ${r.source} ${r.variant}`];
       } catch {
         return [];

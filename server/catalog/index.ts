@@ -6,7 +6,10 @@ import type { RemoteHost } from "../ssh/types";
 import { batchBody, fileSection, newNonce, parseBatch, parseFileSection, type Section } from "./batch";
 import { hostProbes } from "./probes/host";
 import { moduleProbe, modulesPersistedProbe } from "./probes/modules";
-import { runtimeProbes } from "./probes/runtime";
+import { containerdInstalledProbe, runcInstalledProbe } from "./probes/binaries";
+import { kubeletCgroupDriverProbe, systemdCgroupProbe } from "./probes/cgroup-driver";
+import { cniPluginsProbe } from "./probes/cni";
+import { containerdActiveProbe, criPluginProbe, ctrVersionProbe } from "./probes/daemon";
 import { sysctlPersistedProbe, sysctlValuesProbe } from "./probes/sysctl";
 import { cgroupDriverStep } from "./steps/cgroup-driver";
 import { cniPluginsStep } from "./steps/cni-plugins";
@@ -22,9 +25,22 @@ export type { Action, FileState, Observed, Probe, Step, StepPlan } from "./types
 
 /** Every probe, by id. The wizard's verify phase and the health view read the same entries. */
 export const probes: ReadonlyMap<string, Probe> = new Map(
-  [moduleProbe("overlay"), moduleProbe("br_netfilter"), modulesPersistedProbe, sysctlValuesProbe, sysctlPersistedProbe, ...hostProbes, ...runtimeProbes].map(
-    (p) => [p.id, p],
-  ),
+  [
+    moduleProbe("overlay"),
+    moduleProbe("br_netfilter"),
+    modulesPersistedProbe,
+    sysctlValuesProbe,
+    sysctlPersistedProbe,
+    ...hostProbes,
+    containerdInstalledProbe,
+    runcInstalledProbe,
+    cniPluginsProbe,
+    containerdActiveProbe,
+    ctrVersionProbe,
+    systemdCgroupProbe,
+    criPluginProbe,
+    kubeletCgroupDriverProbe,
+  ].map((p) => [p.id, p]),
 );
 
 /** The wizard, in order. */
@@ -79,12 +95,19 @@ export type PreviousOutput = RawOutput & { inputs: string; ranAt: string };
 /** By command. */
 export type PreviousOutputs = ReadonlyMap<string, PreviousOutput>;
 
+/** What one round trip read on a host: each probe's result and each file's state. */
+export interface ObservationResult {
+  probes: ProbeResult[];
+  files: Record<string, FileState>;
+}
+
+/** One round trip to a host: the script that reads everything, and how to read its output. */
 export interface Observation {
   script: string;
   /** The script without its per-run nonce line: the same text each time, stored once by the audit log. */
   body: string;
   /** Turn the script's stdout into probe results and file states. */
-  finish(stdout: string): { probes: ProbeResult[]; files: Record<string, FileState> };
+  finish(stdout: string): ObservationResult;
 }
 
 export interface ObservationOptions {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { observation } from "./index";
 import type { Probe } from "./types";
 
@@ -7,7 +8,8 @@ const probe = (id: string, command: string): Probe => ({
   title: id,
   fixStepId: null,
   commands: [{ key: "dump", command }],
-  parse: (out) => ({ status: out.dump?.output === "shared output\n" ? "ok" : "fail", observed: out.dump?.output ?? "", expected: "", detail: "", checks: [] }),
+  data: z.object({}),
+  parse: (out) => ({ status: out.dump?.output === "shared output\n" ? "ok" : "fail", observed: out.dump?.output ?? "", expected: "", detail: "", checks: [], data: {} }),
 });
 
 describe("observation (one round trip per host)", () => {
@@ -41,13 +43,22 @@ describe("the catalog's commands in one batch", () => {
   it("the whole catalog's script runs in dash here and every section reports back", async () => {
     const { execFileSync } = await import("node:child_process");
     const { probes: all } = await import("./index");
-    const obs = observation([...all.keys()], ["/etc/hostname", "/no/such/file"]);
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    // Files of the test's own: what this machine has in /etc is no business of the test.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "np-observation-"));
+    const present = path.join(dir, "present.conf");
+    fs.writeFileSync(present, "a\nb\n");
+    fs.chmodSync(present, 0o640);
+    const obs = observation([...all.keys()], [present, path.join(dir, "absent.conf")]);
     // Run it locally: the tools may be missing or fail, but every section must print its end marker.
     const stdout = execFileSync("sh", ["-c", obs.script], { encoding: "utf8", timeout: 60_000 });
     const { probes: results, files } = obs.finish(stdout);
+    fs.rmSync(dir, { recursive: true });
     expect(results).toHaveLength(all.size);
     for (const r of results) expect(r.raw.every((x) => x.exitCode !== null), r.probeId).toBe(true);
-    expect(files["/no/such/file"]).toEqual({ kind: "absent" });
-    expect(files["/etc/hostname"].kind).toBe("file");
+    expect(files[path.join(dir, "absent.conf")]).toEqual({ kind: "absent" });
+    expect(files[present]).toEqual({ kind: "file", mode: "640", content: "a\nb\n" });
   });
 });

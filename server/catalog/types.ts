@@ -2,7 +2,8 @@ import "server-only";
 import type { RuntimeVersions } from "@/lib/contracts/runs";
 import type { HostFacts } from "@/lib/contracts/facts";
 import type { UploadArtifactAction } from "@/lib/contracts/artifacts";
-import type { ProbeResult, ProbeVerdict } from "@/lib/contracts/catalog";
+import type { z } from "zod";
+import type { ProbeData, ProbeResult, ProbeVerdict } from "@/lib/contracts/catalog";
 
 /** One read-only command of a probe. `command` is a constant shell line (no outside values in it). */
 export interface ProbeCommand {
@@ -25,15 +26,20 @@ export interface CommandOutput {
   reused?: boolean;
 }
 
+/** A verdict whose data has this probe's shape (null: nothing to read values from, e.g. no answer). */
+export type Verdict<D extends ProbeData> = Omit<ProbeVerdict, "data"> & { data: D | null };
+
 /**
  * A probe reads state and never changes it. Its commands run inside ONE batched script per host
  * (server/catalog/batch.ts); `parse` is pure and judges their output.
  */
-export interface Probe {
+export interface Probe<D extends ProbeData = ProbeData> {
   id: string;
   title: string;
   commands: ProbeCommand[];
-  parse(outputs: Record<string, CommandOutput>): ProbeVerdict;
+  /** The shape of the verdict's `data`: what plans and scenarios read (dataOf), never the display text. */
+  data: z.ZodType<D>;
+  parse(outputs: Record<string, CommandOutput>): Verdict<D>;
   /** The step that makes this probe pass. */
   fixStepId: string | null;
 }

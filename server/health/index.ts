@@ -4,12 +4,13 @@ import { config } from "../config";
 import { db } from "../db";
 import { getFacts, listNodes } from "../nodes/repository";
 import { openHost } from "../hosts";
-import { previousOutputs } from "./repository";
+import { previousOutputs } from "./reuse";
 import { BOOT_FILES } from "./scanner";
 import { createHealthService, type HealthService } from "./service";
 
 export { UnknownNodeError } from "./service";
-export { getCheck, getScan, listDrift } from "./repository";
+export { getCheck, listDrift } from "./checks";
+export { getScan } from "./scans";
 
 // One health service per server process, on globalThis: every route bundle must see the running scan.
 const g = globalThis as unknown as { nodeprepHealth?: HealthService };

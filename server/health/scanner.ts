@@ -1,23 +1,19 @@
 import "server-only";
-import type { ProbeResult } from "@/lib/contracts/catalog";
 import type { ScanNodeState } from "@/lib/contracts/health";
+import type { ObservationResult } from "../catalog";
 import type { FileState } from "../catalog/types";
 import { SshError, type RemoteHost } from "../ssh/types";
-import type { CheckOutcome } from "./repository";
+import { forEachLimited } from "../util/limited";
+import type { CheckOutcome } from "./checks";
 
 // The scanner: every probe of a node in ONE round trip, nodes in parallel with a bounded concurrency,
-// and a deadline per node so a frozen or silent host never holds the others (issue 6). It knows
+// and a deadline per node so a frozen or silent host never holds the others. It knows
 // nothing of SQLite or the pool: the service (index.ts) passes in how to connect, observe and store.
 
 export const BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id";
 export const UPTIME_FILE = "/proc/uptime";
 /** Read in the same script as the probes: a changed boot id between two checks means a reboot. */
 export const BOOT_FILES = [BOOT_ID_FILE, UPTIME_FILE] as const;
-
-export interface Observation {
-  probes: ProbeResult[];
-  files: Record<string, FileState>;
-}
 
 export interface ScannerDeps {
   /**
@@ -26,7 +22,7 @@ export interface ScannerDeps {
    */
   connect(nodeId: string, signal: AbortSignal, work: { actor: string; scanId: string }): Promise<RemoteHost>;
   /** All the probes and the boot files in one remote script (reusing unchanged outputs unless rerunAll). */
-  observe(host: RemoteHost, opts: { nodeId: string; rerunAll: boolean; signal: AbortSignal; timeoutMs: number }): Promise<Observation>;
+  observe(host: RemoteHost, opts: { nodeId: string; rerunAll: boolean; signal: AbortSignal; timeoutMs: number }): Promise<ObservationResult>;
   now?: () => number;
 }
 
@@ -117,10 +113,6 @@ async function scanOne(node: ScanNode, deps: ScannerDeps, opts: ScanOptions): Pr
 }
 
 /** Scan the nodes with at most `concurrency` at once; resolves when every node has an outcome. */
-export async function scanNodes(nodes: readonly ScanNode[], deps: ScannerDeps, opts: ScanOptions): Promise<void> {
-  const queue = [...nodes];
-  const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency, queue.length)) }, async () => {
-    for (let n = queue.shift(); n; n = queue.shift()) await scanOne(n, deps, opts);
-  });
-  await Promise.all(workers);
+export function scanNodes(nodes: readonly ScanNode[], deps: ScannerDeps, opts: ScanOptions): Promise<void> {
+  return forEachLimited(nodes, opts.concurrency, (n) => scanOne(n, deps, opts));
 }

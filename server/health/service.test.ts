@@ -10,8 +10,10 @@ import { trackHost } from "../hosts/tracked-host";
 import { openDb } from "../db";
 import { localHost } from "../runs/local-host";
 import { SshError, type RemoteHost } from "../ssh/types";
-import { BOOT_FILES, BOOT_ID_FILE, bootInfo, scanNodes, UPTIME_FILE, type Observation } from "./scanner";
-import { getCheck, listDrift, previousOutputs, recordCheck } from "./repository";
+import type { ObservationResult } from "../catalog";
+import { BOOT_FILES, BOOT_ID_FILE, bootInfo, scanNodes, UPTIME_FILE } from "./scanner";
+import { getCheck, listDrift, recordCheck } from "./checks";
+import { previousOutputs } from "./reuse";
 import { createHealthService, type HealthDeps } from "./service";
 
 const PROBES = [
@@ -28,6 +30,7 @@ const result = (probeId: string, status: ProbeStatus): ProbeResult => ({
   expected: "loaded",
   detail: "",
   checks: [],
+  data: null,
   fixStepId: PROBES.find((p) => p.id === probeId)!.fixStepId,
   raw: [{ command: `check ${probeId}`, output: `${probeId} says ${status}\n`, exitCode: status === "ok" ? 0 : 1 }],
 });
@@ -83,7 +86,7 @@ function setup(nodeCount: number, opts: { concurrency?: number; perNodeTimeoutMs
       }
       return fakeHost(nodeId);
     },
-    observe: async (host, { nodeId, rerunAll }): Promise<Observation> => {
+    observe: async (host, { nodeId, rerunAll }): Promise<ObservationResult> => {
       world.asked.push({ nodeId, rerunAll });
       world.active++;
       world.maxActive = Math.max(world.maxActive, world.active);

@@ -4,21 +4,10 @@ import type { HostFacts } from "@/lib/contracts/facts";
 import { layerOf, summarize, type HealthColumn, type HealthMatrix, type HealthMatrixUpdate, type NodeHealth, type ScanTrigger } from "@/lib/contracts/health";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
-import {
-  createScan,
-  finishScan,
-  getScan,
-  healthRows,
-  latestScan,
-  listChecks,
-  listDrift,
-  markInterruptedScans,
-  newestCheckId,
-  nodesCheckedAfter,
-  recordCheck,
-  setScanNode,
-  type MatrixNode,
-} from "./repository";
+import { listChecks, listDrift, newestCheckId, nodesCheckedAfter, recordCheck } from "./checks";
+import { nodeHistories } from "./latest";
+import { matrixRows, type MatrixNode } from "./matrix";
+import { createScan, finishScan, getScan, latestScan, markInterruptedScans, setScanNode } from "./scans";
 import { scanNodes, type ScannerDeps } from "./scanner";
 
 export interface HealthDeps extends ScannerDeps {
@@ -83,10 +72,12 @@ export function createHealthService(deps: HealthDeps) {
     return { scanId: id, alreadyRunning: false, done };
   }
 
+  const rows = (nodes: MatrixNode[], cols: HealthColumn[]) => matrixRows(nodes, cols, nodeHistories(db, nodes.map((n) => n.id)));
+
   function matrix(): HealthMatrix {
     const cols = columns();
     const version = newestCheckId(db);
-    const nodes = healthRows(db, deps.listNodes(), cols);
+    const nodes = rows(deps.listNodes(), cols);
     return { columns: cols, nodes, summary: summarize(nodes), scan: running ? getScan(db, running.id) : latestScan(db), version };
   }
 
@@ -98,7 +89,7 @@ export function createHealthService(deps: HealthDeps) {
     return {
       version,
       order: all.map((n) => n.id),
-      nodes: changed.size ? healthRows(db, all.filter((n) => changed.has(n.id)), columns()) : [],
+      nodes: changed.size ? rows(all.filter((n) => changed.has(n.id)), columns()) : [],
       scan: running ? getScan(db, running.id) : latestScan(db),
     };
   }
@@ -109,7 +100,7 @@ export function createHealthService(deps: HealthDeps) {
     const cols = columns();
     const facts = deps.facts(nodeId);
     return {
-      row: healthRows(db, [node], cols)[0],
+      row: rows([node], cols)[0],
       columns: cols,
       facts,
       factsAt: facts?.gatheredAt ?? null,

@@ -66,7 +66,7 @@ function toSummary(db: Db, r: NodeRow): NodeSummary {
       ? { ...view(pinned), source: r.host_key_source ?? "operator", trustedAt: r.host_key_trusted_at, trustedBy: r.host_key_trusted_by }
       : null,
     offeredHostKey: offered ? { ...view(offered), seenAt: r.offered_at ?? r.updated_at } : null,
-    lastCheck: r.last_check_at
+    lastContact: r.last_check_at
       ? { at: r.last_check_at, ok: r.last_check_ok === 1, kind: r.last_check_kind, message: r.last_check_message }
       : null,
     secrets: {
@@ -189,12 +189,12 @@ export function recordOfferedKey(db: Db, id: string, key: PinnedHostKey | null):
   );
 }
 
-export function recordCheck(db: Db, id: string, check: { ok: boolean; kind: string | null; message: string | null }): void {
+export function recordContact(db: Db, id: string, contact: { ok: boolean; kind: string | null; message: string | null }): void {
   db.prepare("UPDATE nodes SET last_check_at = ?, last_check_ok = ?, last_check_kind = ?, last_check_message = ? WHERE id = ?").run(
     new Date().toISOString(),
-    check.ok ? 1 : 0,
-    check.kind,
-    check.message,
+    contact.ok ? 1 : 0,
+    contact.kind,
+    contact.message,
     id,
   );
 }

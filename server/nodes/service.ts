@@ -1,5 +1,5 @@
 import "server-only";
-import type { CheckResult, HostKeyDecision, NodeInput, NodeSummary } from "@/lib/contracts/nodes";
+import type { ContactResult, HostKeyDecision, NodeInput, NodeSummary } from "@/lib/contracts/nodes";
 import type { HostFacts } from "@/lib/contracts/facts";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
@@ -16,7 +16,7 @@ import {
   insertNode,
   offeredKey,
   pinHostKey,
-  recordCheck,
+  recordContact,
   recordOfferedKey,
   saveFacts,
   nodesBehind,
@@ -175,12 +175,12 @@ export function removeNode(db: Db, id: string, actor: string | null): void {
 const keyView = (k: OfferedHostKey | undefined) => (k ? { type: k.type, fingerprint: k.fingerprint, keygen: k.keygen } : null);
 
 /** A failed check: the key the host offered is kept for the admin's decision (the audit row is the tracked path's). */
-function failure(db: Db, nodeId: string, error: unknown): CheckResult {
+function failure(db: Db, nodeId: string, error: unknown): ContactResult {
   if (!(error instanceof SshError)) throw error;
   if ((error.kind === "host-key-unknown" || error.kind === "host-key-changed") && error.details.offered) {
     recordOfferedKey(db, nodeId, { type: error.details.offered.type, keyBase64: error.details.offered.keyBase64 });
   }
-  recordCheck(db, nodeId, { ok: false, kind: error.kind, message: error.message });
+  recordContact(db, nodeId, { ok: false, kind: error.kind, message: error.message });
   return { ok: false, kind: error.kind, message: error.message, offered: keyView(error.details.offered), expected: keyView(error.details.expected) };
 }
 
@@ -191,7 +191,7 @@ const CHECK_COMMAND = "id -un";
  * privilege (proving sudo works), then gather facts. Two commands on one pooled connection, each in
  * the audit log through the tracked path.
  */
-export async function checkNode(db: Db, nodeId: string, actor: string | null, signal?: AbortSignal): Promise<CheckResult> {
+export async function testConnection(db: Db, nodeId: string, actor: string | null, signal?: AbortSignal): Promise<ContactResult> {
   const target = loadTarget(db, nodeId);
   const host = openHost(db, nodeId, { actor: actor ?? "system" });
   const started = Date.now();
@@ -199,11 +199,11 @@ export async function checkNode(db: Db, nodeId: string, actor: string | null, si
     const root = await host.exec(CHECK_COMMAND, { asRoot: true, signal, timeoutMs: 30_000, audit: { purpose: "connection test: does root access work?" } });
     if (root.code !== 0) {
       const message = `\`${CHECK_COMMAND}\` as root failed on ${target.address}:${target.port} (user ${target.username}) with exit ${root.code}: ${root.stderr.trim().slice(-300)}`;
-      recordCheck(db, nodeId, { ok: false, kind: "command-failed", message });
+      recordContact(db, nodeId, { ok: false, kind: "command-failed", message });
       return { ok: false, kind: "command-failed", message, offered: null, expected: null };
     }
     const facts = await factsOf(db, nodeId, host, signal);
-    recordCheck(db, nodeId, { ok: true, kind: null, message: null });
+    recordContact(db, nodeId, { ok: true, kind: null, message: null });
     return { ok: true, loginUser: target.username, rootUser: root.stdout.trim(), durationMs: Date.now() - started, facts };
   } catch (error) {
     return failure(db, nodeId, error);
@@ -217,13 +217,13 @@ async function factsOf(db: Db, nodeId: string, host: TrackedHost, signal?: Abort
 }
 
 /** Gather facts again (the node page's "Refresh facts"). */
-export async function refreshFacts(db: Db, nodeId: string, actor: string | null, signal?: AbortSignal): Promise<CheckResult> {
+export async function refreshFacts(db: Db, nodeId: string, actor: string | null, signal?: AbortSignal): Promise<ContactResult> {
   const target = loadTarget(db, nodeId);
   const host = openHost(db, nodeId, { actor: actor ?? "system" });
   const started = Date.now();
   try {
     const facts = await factsOf(db, nodeId, host, signal);
-    recordCheck(db, nodeId, { ok: true, kind: null, message: null });
+    recordContact(db, nodeId, { ok: true, kind: null, message: null });
     return { ok: true, loginUser: target.username, rootUser: "not checked", durationMs: Date.now() - started, facts };
   } catch (error) {
     return failure(db, nodeId, error);

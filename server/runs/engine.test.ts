@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { RunEvent } from "@/lib/contracts/runs";
 import { trackHost } from "../hosts/tracked-host";
 import { quote } from "../ssh/quote";
@@ -31,12 +32,14 @@ function fakeCatalog(d: string) {
       title: "marker file",
       fixStepId: "make-marker",
       commands: [{ key: "cat", command: `cat ${quote(marker)}` }],
+      data: z.object({}),
       parse: (o) => ({
         status: o.cat?.output === "on\n" ? "ok" : "fail",
         observed: o.cat?.exitCode === 0 ? o.cat.output.trim() : "missing",
         expected: "on",
         detail: "",
         checks: [],
+        data: {},
       }),
     },
     {
@@ -44,7 +47,8 @@ function fakeCatalog(d: string) {
       title: "always ok",
       fixStepId: null,
       commands: [{ key: "t", command: "echo fine" }],
-      parse: () => ({ status: "ok", observed: "fine", expected: "fine", detail: "", checks: [] }),
+      data: z.object({}),
+      parse: () => ({ status: "ok", observed: "fine", expected: "fine", detail: "", checks: [], data: {} }),
     },
   ];
   const steps: Step[] = [

@@ -7,14 +7,15 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureImage, execOn, imageHostKeys, startNode, stopNode, type LabImage, type PracticeNode } from "../../lab";
-import { applyArtifactAction, buildCatalogue, ChecksumMismatchError, planArtifactAction, type LoadedCatalogue } from "../../server/artifacts";
-import { closeAllConnections, getRemoteHost, parsePublicKeyLine, type NodeTarget, type RemoteHost } from "../../server/ssh";
+import { applyArtifactAction, buildReleases, ChecksumMismatchError, planArtifactAction, type LoadedReleases } from "../../server/artifacts";
+import { practiceTarget } from "../../server/practice/target";
+import { closeAllConnections, getRemoteHost, parsePublicKeyLine, type RemoteHost } from "../../server/ssh";
 
 const N = 41;
 let image: LabImage;
 let node: PracticeNode;
 let host: RemoteHost;
-let cat: LoadedCatalogue;
+let cat: LoadedReleases;
 let work: string;
 
 const sh = async (command: string) => {
@@ -31,18 +32,8 @@ beforeAll(async () => {
   node = await startNode(N, { image });
   const ed25519 = imageHostKeys(image.dir).find((k) => k.startsWith("ssh-ed25519 "));
   if (!ed25519) throw new Error("the lab image has no ed25519 host key");
-  const target: NodeTarget = {
-    nodeId: `practice-${N}`,
-    name: node.name,
-    address: node.host,
-    port: node.port,
-    username: node.user,
-    auth: { kind: "key", privateKey: node.privateKey },
-    privilege: { kind: "sudo-nopasswd" },
-    hostKey: parsePublicKeyLine(ed25519),
-  };
-  host = getRemoteHost(target);
-  cat = buildCatalogue({ localDir: image.artifactsDir });
+  host = getRemoteHost(practiceTarget(node, { nodeId: `practice-${N}`, hostKey: parsePublicKeyLine(ed25519) }));
+  cat = buildReleases({ localDir: image.artifactsDir });
   work = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-artifacts-it-"));
 });
 
@@ -64,10 +55,10 @@ describe("release artifacts on a practice node", () => {
 
     const before = await usrLocal();
     expect(before).not.toContain("/usr/local/bin/containerd");
-    const action = planArtifactAction("containerd", image.releases.containerd.version, "amd64", { kind: "extract", dir: "/usr/local" }, { catalogue: cat });
+    const action = planArtifactAction("containerd", image.releases.containerd.version, "amd64", { kind: "extract", dir: "/usr/local" }, { releases: cat });
     let error: unknown;
     try {
-      await applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: { dir: cacheDir, localDir: null }, catalogue: cat });
+      await applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: { dir: cacheDir, localDir: null }, releases: cat });
     } catch (e) {
       error = e;
     }
@@ -84,12 +75,12 @@ describe("release artifacts on a practice node", () => {
   it("stages the real containerd tarball over SFTP, verifies it on the node, extracts it into /usr/local, cleans up", async () => {
     const progress: number[] = [];
     const lines: string[] = [];
-    const action = planArtifactAction("containerd", null, "amd64", { kind: "extract", dir: "/usr/local" }, { catalogue: cat });
+    const action = planArtifactAction("containerd", null, "amd64", { kind: "extract", dir: "/usr/local" }, { releases: cat });
     expect(action.artifactId).toBe("containerd@1.6.20~local:amd64");
     const done = await applyArtifactAction(host, action, {
       delivery: { kind: "cache" },
       cache: { dir: path.join(work, "empty-cache"), localDir: image.artifactsDir },
-      catalogue: cat,
+      releases: cat,
       onProgress: (sent, total) => progress.push(sent / total),
       onLine: (l) => lines.push(l),
     });
@@ -102,8 +93,8 @@ describe("release artifacts on a practice node", () => {
   });
 
   it("installs runc as a single file with its mode", async () => {
-    const action = planArtifactAction("runc", null, "amd64", { kind: "file", path: "/usr/local/sbin/runc", mode: "755" }, { catalogue: cat });
-    await applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: { dir: path.join(work, "empty-cache"), localDir: image.artifactsDir }, catalogue: cat });
+    const action = planArtifactAction("runc", null, "amd64", { kind: "file", path: "/usr/local/sbin/runc", mode: "755" }, { releases: cat });
+    await applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: { dir: path.join(work, "empty-cache"), localDir: image.artifactsDir }, releases: cat });
     expect(await sh("sudo -n /usr/local/sbin/runc --version")).toMatch(/^runc version 1\.1\.5/);
     expect(await sh("sudo -n stat -c '%U %a' /usr/local/sbin/runc")).toBe("root 755\n");
     expect(await sh("sudo -n sha256sum /usr/local/sbin/runc")).toBe(`${image.releases.runc.sha256}  /usr/local/sbin/runc\n`);

@@ -52,7 +52,7 @@ const states = (matrix: Awaited<ReturnType<typeof scan>>, nodeId: string) => {
   return Object.fromEntries(row.cells.map((c) => [c.probeId, c.state]));
 };
 
-/** The probes the wizard's first two steps make pass, and the host probes (runtime probes need issue 5's steps). */
+/** The probes the wizard's first two steps make pass, and the host probes (the runtime probes need the runtime steps). */
 const PREPARED = ["module-overlay", "module-br-netfilter", "modules-persisted", "sysctl-values", "sysctl-persisted", "swap-off", "cgroup-version"];
 const allOk = (matrix: Awaited<ReturnType<typeof scan>>, nodeId: string) => PREPARED.map((p) => [p, states(matrix, nodeId)[p]]);
 const OK = PREPARED.map((p) => [p, "ok"]);

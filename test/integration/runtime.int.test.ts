@@ -1,4 +1,4 @@
-// The container runtime steps (issue 5) on a real practice node, through the real engine, SSH layer,
+// The container runtime steps on a real practice node, through the real engine, SSH layer,
 // facts, catalog, artifact staging and SQLite, with the lab's Debian-built release registered as the
 // local release (NODEPREP_LOCAL_RELEASES): a corrupted artifact is refused with /usr/local unchanged;
 // the whole wizard goes from nothing to "containerd running, CRI ok, SystemdCgroup true (effective),

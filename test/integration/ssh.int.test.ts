@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execOn, imageHostKeys, regenerateHostKeys, startNode, stopNode, type PracticeNode } from "../../lab";
 import { gatherFacts } from "../../server/facts/gather";
 import { practiceHostKey } from "../../server/practice/sync";
+import { practiceTarget } from "../../server/practice/target";
 import {
   closeAllConnections,
   closeConnection,
@@ -29,17 +30,7 @@ let pinned: PinnedHostKey;
 const imageDir = (n: PracticeNode) => n.privateKeyPath.replace(/\/id_ed25519$/, "");
 
 function keyTarget(n: PracticeNode, over: Partial<NodeTarget> = {}): NodeTarget {
-  return {
-    nodeId: `it-${n.name}-${Math.random()}`,
-    name: n.name,
-    address: n.host,
-    port: n.port,
-    username: n.user,
-    auth: { kind: "key", privateKey: n.privateKey },
-    privilege: { kind: "sudo-nopasswd" },
-    hostKey: pinned,
-    ...over,
-  };
+  return practiceTarget(n, { nodeId: `it-${n.name}-${Math.random()}`, hostKey: pinned, ...over });
 }
 
 function opsTarget(n: PracticeNode, over: Partial<NodeTarget> = {}): NodeTarget {
@@ -226,7 +217,7 @@ describe("host keys", () => {
     expect((await host.exec("true")).code).toBe(0);
     await regenerateHostKeys(rekeyed);
     // sshd re-executes on reload; wait until it answers again (the lab's own client trusts any key).
-    for (let i = 0; i < 40 && !(await execOn(rekeyed, "true", 5000).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 500));
+    await expect.poll(() => execOn(rekeyed, "true", 5000).then(() => true, () => false), { timeout: 60_000, interval: 500 }).toBe(true);
     closeConnection(t.nodeId); // a new handshake sees the new key
     const e = await failure(host.exec("id"));
     expect(`${e.kind}: ${e.message}`).toMatch(/^host-key-changed: /);
@@ -282,16 +273,15 @@ describe("network failures", () => {
 describe("commands and the connection", () => {
   it("shares one connection between parallel commands", async () => {
     closeAllConnections(); // earlier tests' connections (other node ids) are gone
-    await new Promise((r) => setTimeout(r, 500));
     const t = keyTarget(node);
     const host = getRemoteHost(t);
     const before = poolStats().opened;
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => host.exec(`sleep 0.3; echo ${i}`)));
     expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 12 }, (_, i) => String(i)));
     expect(poolStats().opened - before).toBe(1);
-    // sshd's view: one established session from us for this user.
-    const sessions = await host.exec("pgrep -c -u prep -x sshd || true");
-    expect(sessions.stdout.trim()).toBe("1");
+    // sshd's view: one established session from us for this user, once the closed ones have gone.
+    const sessions = () => host.exec("pgrep -c -u prep -x sshd || true").then((r) => r.stdout.trim());
+    await expect.poll(sessions, { timeout: 15_000, interval: 200 }).toBe("1");
   });
 
   it("streams lines as they come and reports exit codes and not-found commands", async () => {
@@ -313,15 +303,14 @@ describe("commands and the connection", () => {
     const e = await failure(host.exec("sleep 37; echo late", { timeoutMs: 1000 }));
     expect(e.kind).toBe("timeout");
     expectNamed(e, node, "prep");
-    await new Promise((r) => setTimeout(r, 500));
-    expect((await host.exec("pgrep -fc '[s]leep 37' || true")).stdout.trim()).toBe("0");
+    await expect.poll(() => host.exec("pgrep -fc '[s]leep 37' || true").then((r) => r.stdout.trim()), { timeout: 10_000, interval: 200 }).toBe("0");
   });
 
   it("cancels through an AbortSignal", async () => {
     const host = getRemoteHost(keyTarget(node));
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 300);
-    const e = await failure(host.exec("sleep 29", { signal: ac.signal, asRoot: true }));
+    // Abort once the command runs on the host (not after a guessed time).
+    const e = await failure(host.exec("echo started; sleep 29", { signal: ac.signal, asRoot: true, onStdout: (l) => l === "started" && ac.abort() }));
     expect(e.kind).toBe("aborted");
     expect((await host.exec("pgrep -fc '[s]leep 29' || true")).stdout.trim()).toBe("0");
     expect((await host.exec("echo still usable")).stdout).toBe("still usable\n");
@@ -405,8 +394,7 @@ describe("a kept shell (keepShell: the path facts and probes take)", () => {
     const e = await failure(host.exec("sleep 41; echo late", { ...kept, timeoutMs: 1000 }));
     expect(e.kind).toBe("timeout");
     expectNamed(e, node, "prep");
-    await new Promise((r) => setTimeout(r, 500));
-    expect((await host.exec("pgrep -fc '[s]leep 41' || true")).stdout.trim()).toBe("0");
+    await expect.poll(() => host.exec("pgrep -fc '[s]leep 41' || true").then((r) => r.stdout.trim()), { timeout: 10_000, interval: 200 }).toBe("0");
     const next = (await host.exec("echo $$", kept)).stdout.trim();
     expect(next).toMatch(/^\d+$/);
     expect(next).not.toBe(pid);

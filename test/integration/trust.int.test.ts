@@ -146,7 +146,7 @@ describe("the tracked path on a practice node (issue 11)", () => {
     m.ssh.closeAllConnections(); // kept shells opened before the log was on would hide their input
     const firstSeq = (db.prepare("SELECT max(seq) FROM audit_log").pluck().get() as number) ?? 0;
 
-    expect((await m.nodes.checkNode(db, nodeId, "alice")).ok).toBe(true);
+    expect((await m.nodes.testConnection(db, nodeId, "alice")).ok).toBe(true);
     // On a fresh node a Check plans the first steps and stops where one needs another done first.
     const check = await run(ALL, "check", { actor: "bob" });
     expect(check.nodes[0].status).toBe("blocked");
@@ -276,7 +276,7 @@ print(json.dumps(out))'`,
     );
     m.nodeRepo.pinHostKey(db, behind.id, m.nodeRepo.pinnedKey(m.nodeRepo.getNodeRow(db, nodeId)!)!, "operator", "it");
     const firstSeq = db.prepare("SELECT max(seq) FROM audit_log").pluck().get() as number;
-    expect((await m.nodes.checkNode(db, behind.id, "frank")).ok).toBe(true);
+    expect((await m.nodes.testConnection(db, behind.id, "frank")).ok).toBe(true);
     const rows = auditRows("seq > ?", firstSeq);
     expect(rows.map((r) => [r.actor, r.action, r.node_id === nodeId ? "jump" : r.node_id === behind.id ? "behind" : r.node_id])).toEqual([
       ["frank", "jump-tunnel", "jump"],

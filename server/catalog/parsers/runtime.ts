@@ -1,4 +1,5 @@
 import "server-only";
+import type { CommandOutput } from "../types";
 
 // Parsers for the container runtime's tools, tested on output recorded on a practice node
 // (server/catalog/fixtures/runtime/). Pure: text in, values out.
@@ -149,4 +150,29 @@ export function kubeletCgroupDriver(yaml: string): string | null {
 export function parseRestartCheck(text: string): { configMtime: number; activeSince: number } | null {
   const m = /^(\d+) (\d+)\s*$/m.exec(text);
   return m ? { configMtime: Number(m[1]), activeSince: Number(m[2]) } : null;
+}
+
+export interface PackagedBinary {
+  path: string;
+  versionText: string;
+  owner: { manager: "dpkg" | "rpm"; package: string } | null;
+}
+
+/** The output of `packaged(...)`: the path, the tool's --version lines, then the owner line. */
+export function parsePackaged(out: CommandOutput | undefined): PackagedBinary | null {
+  if (!out || !out.output.startsWith("/")) return null;
+  const lines = out.output.split("\n");
+  const path = lines[0].trim();
+  const ownerLine = lines.slice(1).find((l) => /^\S.*: \//.test(l) || /(not owned by any package|no path found)/.test(l) || /^[A-Za-z0-9_.+-]+-[^-\s]+-[^-\s]+\.(x86_64|aarch64|noarch)$/.test(l.trim()));
+  return { path, versionText: lines.slice(1).join("\n"), owner: ownerLine ? parsePackageOwner(ownerLine) : null };
+}
+
+/** `systemctl show -p A -p B unit`: one `Name=value` line per property, in systemd's order. */
+export function parseSystemctlShow(text: string): Record<string, string> {
+  const props: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const m = /^([A-Za-z]+)=(.*)$/.exec(line);
+    if (m) props[m[1]] = m[2];
+  }
+  return props;
 }

@@ -1,25 +1,25 @@
 import "server-only";
-import type { ProbeCheck, ProbeVerdict } from "@/lib/contracts/catalog";
+import { z } from "zod";
+import type { ProbeCheck } from "@/lib/contracts/catalog";
 import { fileContent } from "../inputs";
-import type { CommandOutput, Probe } from "../types";
+import type { CommandOutput, Probe, Verdict } from "../types";
+import { noAnswer } from "./verdicts";
 
-// Host-level prerequisites the health view checks next to the wizard's probes (issue 6): swap and the
+// Host-level prerequisites the health view checks next to the wizard's probes: swap and the
 // cgroup hierarchy. Neither has a wizard step (changing them means editing fstab / the kernel command
 // line and rebooting), so fixStepId is null and the detail says what to do.
 
-const noAnswer = (expected: string): ProbeVerdict => ({
-  status: "unknown",
-  observed: "no answer",
-  expected,
-  detail: "The host did not answer this check.",
-  checks: [],
-});
 
-export interface SwapEntry {
-  filename: string;
-  type: string;
-  sizeKiB: number;
-}
+export const SwapEntry = z.object({ filename: z.string(), type: z.string(), sizeKiB: z.number().int() });
+export type SwapEntry = z.infer<typeof SwapEntry>;
+
+export const SwapData = z.object({
+  /** /proc/swaps now. */
+  active: z.array(SwapEntry),
+  /** Active swap lines of /etc/fstab: swap comes back at boot. */
+  fstab: z.array(z.string()),
+});
+export type SwapData = z.infer<typeof SwapData>;
 
 /**
  * `/proc/swaps`: a header line, then "Filename Type Size Used Priority" separated by tabs and spaces.
@@ -46,23 +46,25 @@ export function fstabSwapLines(text: string): string[] {
  * The kubelet refuses to start with swap on (failSwapOn defaults to true, kubeadm's preflight checks
  * it too): live state from /proc/swaps, and fstab so "off now, back after a reboot" is a warning.
  */
-export const swapOffProbe: Probe = {
+export const swapOffProbe: Probe<SwapData> = {
   id: "swap-off",
   title: "swap off",
   fixStepId: null,
+  data: SwapData,
   commands: [
     { key: "swaps", command: "cat /proc/swaps", inputs: fileContent("/proc/swaps") },
     { key: "fstab", command: "grep -E '^[^#]*[[:space:]]swap[[:space:]]' /etc/fstab", inputs: fileContent("/etc/fstab", "swap") },
   ],
-  parse(outputs: Record<string, CommandOutput>): ProbeVerdict {
+  parse(outputs: Record<string, CommandOutput>): Verdict<SwapData> {
     const expected = "no active swap, none in /etc/fstab";
     const swaps = outputs.swaps;
     if (!swaps) return noAnswer(expected);
     const active = swaps.exitCode === 0 ? parseProcSwaps(swaps.output) : null;
     if (active === null) {
-      return { status: "unknown", observed: "/proc/swaps unreadable", expected, detail: swaps.output.trim() || `exit ${swaps.exitCode}`, checks: [] };
+      return { status: "unknown", observed: "/proc/swaps unreadable", expected, detail: swaps.output.trim() || `exit ${swaps.exitCode}`, checks: [], data: null };
     }
     const fstab = outputs.fstab?.exitCode === 0 ? fstabSwapLines(outputs.fstab.output) : [];
+    const data = { active, fstab };
     const checks: ProbeCheck[] = [
       {
         name: "active swap",
@@ -84,6 +86,7 @@ export const swapOffProbe: Probe = {
         expected,
         detail: "The kubelet does not start while swap is on (failSwapOn). Run `swapoff -a` and remove the swap lines from /etc/fstab.",
         checks,
+        data,
       };
     }
     if (fstab.length) {
@@ -93,13 +96,22 @@ export const swapOffProbe: Probe = {
         expected,
         detail: "Swap comes back at the next boot: comment out the swap lines in /etc/fstab.",
         checks,
+        data,
       };
     }
-    return { status: "ok", observed: "no active swap", expected, detail: "Swap is off and nothing turns it on at boot.", checks };
+    return { status: "ok", observed: "no active swap", expected, detail: "Swap is off and nothing turns it on at boot.", checks, data };
   },
 };
 
-export type CgroupLayout = "v2" | "hybrid" | "v1" | "unknown";
+export const CgroupLayout = z.enum(["v2", "hybrid", "v1", "unknown"]);
+export type CgroupLayout = z.infer<typeof CgroupLayout>;
+
+export const CgroupData = z.object({
+  layout: CgroupLayout,
+  /** What `stat -fc %T /sys/fs/cgroup` printed. */
+  fsType: z.string(),
+});
+export type CgroupData = z.infer<typeof CgroupData>;
 
 /** `stat -fc %T /sys/fs/cgroup` (cgroup2fs on v2, tmpfs on v1) plus the cgroup lines of /proc/mounts. */
 export function cgroupLayout(fsType: string, mounts: string): CgroupLayout {
@@ -122,25 +134,27 @@ const CGROUP_MOUNTS = fileContent("/proc/mounts", "cgroup");
  * containerd expect; v1 still works with the systemd driver but has been in maintenance mode since
  * Kubernetes 1.31 and newer kubelets refuse it by default (failCgroupV1).
  */
-export const cgroupVersionProbe: Probe = {
+export const cgroupVersionProbe: Probe<CgroupData> = {
   id: "cgroup-version",
   title: "cgroup version",
   fixStepId: null,
+  data: CgroupData,
   commands: [
     // What is mounted on /sys/fs/cgroup shows in /proc/mounts (its line names the mount point).
     { key: "fstype", command: "stat -fc %T /sys/fs/cgroup", inputs: CGROUP_MOUNTS },
     { key: "mounts", command: "grep cgroup /proc/mounts", inputs: CGROUP_MOUNTS },
   ],
-  parse(outputs: Record<string, CommandOutput>): ProbeVerdict {
+  parse(outputs: Record<string, CommandOutput>): Verdict<CgroupData> {
     const expected = "v2 (cgroup2fs on /sys/fs/cgroup)";
     const fstype = outputs.fstype;
     if (!fstype) return noAnswer(expected);
     const layout = cgroupLayout(fstype.exitCode === 0 ? fstype.output : "", outputs.mounts?.output ?? "");
     const fsName = fstype.output.trim() || `exit ${fstype.exitCode}`;
+    const data = { layout, fsType: fstype.exitCode === 0 ? fstype.output.trim() : "" };
     const boot = "Boot with systemd.unified_cgroup_hierarchy=1 on the kernel command line (or a distribution that defaults to v2).";
     switch (layout) {
       case "v2":
-        return { status: "ok", observed: "v2 (cgroup2fs)", expected, detail: "Unified cgroup v2 hierarchy.", checks: [] };
+        return { status: "ok", observed: "v2 (cgroup2fs)", expected, detail: "Unified cgroup v2 hierarchy.", checks: [], data };
       case "hybrid":
         return {
           status: "warn",
@@ -148,6 +162,7 @@ export const cgroupVersionProbe: Probe = {
           expected,
           detail: `Controllers are on cgroup v1. It works with the systemd driver, but v1 is in maintenance mode since Kubernetes 1.31 and newer kubelets refuse it by default. ${boot}`,
           checks: [],
+          data,
         };
       case "v1":
         return {
@@ -156,9 +171,10 @@ export const cgroupVersionProbe: Probe = {
           expected,
           detail: `cgroup v1 only. It works with the systemd driver, but v1 is in maintenance mode since Kubernetes 1.31 and newer kubelets refuse it by default. ${boot}`,
           checks: [],
+          data,
         };
       default:
-        return { status: "unknown", observed: `unexpected: ${fsName}`, expected, detail: "/sys/fs/cgroup is neither cgroup2fs nor tmpfs.", checks: [] };
+        return { status: "unknown", observed: `unexpected: ${fsName}`, expected, detail: "/sys/fs/cgroup is neither cgroup2fs nor tmpfs.", checks: [], data };
     }
   },
 };

@@ -1,11 +1,27 @@
 import "server-only";
-import type { ProbeVerdict } from "@/lib/contracts/catalog";
+import { z } from "zod";
 import { builtinMatches, moduleName, parseLsmod } from "../parsers/lsmod";
 import { fileContent, moduleLines, SAME_BOOT } from "../inputs";
-import type { Probe } from "../types";
+import type { Probe, Verdict } from "../types";
+import { noAnswer } from "./verdicts";
 
 export const MODULES_LOAD_FILE = "/etc/modules-load.d/k8s.conf";
 export const K8S_MODULES = ["overlay", "br_netfilter"] as const;
+
+export const ModuleData = z.object({
+  /** loaded: in lsmod; built-in: compiled into the running kernel (never in lsmod); missing: neither. */
+  state: z.enum(["loaded", "built-in", "missing"]),
+  /** lsmod's size and use count, when loaded. */
+  lsmod: z.object({ size: z.number().int(), useCount: z.number().int() }).nullable(),
+});
+export type ModuleData = z.infer<typeof ModuleData>;
+
+export const ModulesPersistedData = z.object({
+  exists: z.boolean(),
+  /** The module names the file lists (comments left out), in modprobe's spelling. */
+  listed: z.array(z.string()),
+});
+export type ModulesPersistedData = z.infer<typeof ModulesPersistedData>;
 
 // Constant names only: these strings are the commands, no outside value is ever spliced in.
 const SAFE = /^[a-z0-9_]+$/;
@@ -15,7 +31,7 @@ const SAFE = /^[a-z0-9_]+$/;
  * exists only when the module has parameters, so modules.builtin is the reliable list (as in
  * kubernetes/system-validators' kernel validator).
  */
-export function moduleProbe(name: string, all: readonly string[] = K8S_MODULES): Probe {
+export function moduleProbe(name: string, all: readonly string[] = K8S_MODULES): Probe<ModuleData> {
   for (const n of [name, ...all]) if (!SAFE.test(n)) throw new Error(`module name ${n} is not a plain name`);
   // The same three commands for every module probe (about all of `all` at once): a batch runs a
   // command that several probes share only once (observation()), and each tool start counts on a host.
@@ -26,6 +42,7 @@ export function moduleProbe(name: string, all: readonly string[] = K8S_MODULES):
     id: `module-${name.replace(/_/g, "-")}`,
     title: `${name} module`,
     fixStepId: "kernel-modules",
+    data: ModuleData,
     commands: [
       { key: "lsmod", command: `lsmod | grep -E '^(${either}) '`, inputs: loaded },
       // The running kernel's built-ins cannot change before a reboot.
@@ -33,7 +50,7 @@ export function moduleProbe(name: string, all: readonly string[] = K8S_MODULES):
       // /sys/module/<name> comes and goes with loading, or is there for good (a built-in with parameters).
       { key: "sysfs", command: `ls -d ${names.map((n) => `/sys/module/${n}`).join(" ")}`, inputs: loaded },
     ],
-    parse(outputs): ProbeVerdict {
+    parse(outputs): Verdict<ModuleData> {
       const expected = "loaded, or built into the kernel";
       const row = parseLsmod(outputs.lsmod?.output ?? "").find((r) => r.name === moduleName(name));
       if (row) {
@@ -43,6 +60,7 @@ export function moduleProbe(name: string, all: readonly string[] = K8S_MODULES):
           expected,
           detail: `${name} is loaded.`,
           checks: [],
+          data: { state: "loaded", lsmod: { size: row.size, useCount: row.useCount } },
         };
       }
       const builtin = builtinMatches(outputs.builtin?.output ?? "", name);
@@ -57,10 +75,11 @@ export function moduleProbe(name: string, all: readonly string[] = K8S_MODULES):
             ? `${name} is built into the kernel (${builtin[0]} in modules.builtin): it never shows in lsmod and needs no loading.`
             : `${name} is not in lsmod but /sys/module/${name} exists: it is built into the kernel.`,
           checks: [],
+          data: { state: "built-in", lsmod: null },
         };
       }
       if (outputs.lsmod === undefined) {
-        return { status: "unknown", observed: "no answer", expected, detail: "The host did not answer this check.", checks: [] };
+        return noAnswer(expected);
       }
       return {
         status: "fail",
@@ -68,21 +87,23 @@ export function moduleProbe(name: string, all: readonly string[] = K8S_MODULES):
         expected,
         detail: `${name} is not loaded and not built into the kernel: load it with modprobe ${name}.`,
         checks: [],
+        data: { state: "missing", lsmod: null },
       };
     },
   };
 }
 
 /** Persistence: systemd-modules-load reads /etc/modules-load.d/*.conf at every boot. */
-export const modulesPersistedProbe: Probe = {
+export const modulesPersistedProbe: Probe<ModulesPersistedData> = {
   id: "modules-persisted",
   title: "modules loaded at boot",
   fixStepId: "kernel-modules",
+  data: ModulesPersistedData,
   commands: [{ key: "cat", command: `cat ${MODULES_LOAD_FILE}`, inputs: fileContent(MODULES_LOAD_FILE) }],
-  parse(outputs): ProbeVerdict {
+  parse(outputs): Verdict<ModulesPersistedData> {
     const expected = `${MODULES_LOAD_FILE} lists ${K8S_MODULES.join(" and ")}`;
     const out = outputs.cat;
-    if (!out) return { status: "unknown", observed: "no answer", expected, detail: "The host did not answer this check.", checks: [] };
+    if (!out) return noAnswer(expected);
     if (out.exitCode !== 0) {
       return {
         status: "fail",
@@ -90,6 +111,7 @@ export const modulesPersistedProbe: Probe = {
         expected,
         detail: "Without it the modules are gone after the next reboot.",
         checks: [],
+        data: { exists: false, listed: [] },
       };
     }
     const listed = new Set(
@@ -112,6 +134,7 @@ export const modulesPersistedProbe: Probe = {
       expected,
       detail: missing.length ? `${missing.join(" and ")} would not be loaded at boot.` : "Both modules are loaded at every boot.",
       checks,
+      data: { exists: true, listed: [...listed] },
     };
   },
 };

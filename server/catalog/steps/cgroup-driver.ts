@@ -1,7 +1,9 @@
 import "server-only";
 import { planContainerdConfig } from "../../runtime/containerd-config";
 import { majorOf } from "../parsers/runtime";
-import { CONTAINERD_CONFIG, installedContainerd, needsRestart } from "../probes/runtime";
+import { installedContainerd } from "../probes/binaries";
+import { needsRestart } from "../probes/cgroup-driver";
+import { CONTAINERD_CONFIG } from "../probes/runtime-paths";
 import type { Action, Step } from "../types";
 
 export const cgroupDriverStep: Step = {

@@ -1,7 +1,10 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { planArtifactAction, resolveArtifact } from "../../artifacts";
-import { CONTAINERD_UNIT, installedContainerd, unitFileOf } from "../probes/runtime";
+import { observedData } from "../data";
+import { installedContainerd } from "../probes/binaries";
+import { containerdActiveProbe } from "../probes/daemon";
+import { CONTAINERD_UNIT } from "../probes/runtime-paths";
 import type { Action, Step } from "../types";
 
 /**
@@ -75,9 +78,9 @@ export const containerdServiceStep: Step = {
     if (facts.init !== "systemd") {
       throw new Error(`this host's init is not systemd (PID 1 is not systemd): the containerd.service unit cannot run here; start containerd with the host's own init system`);
     }
-    const service = observed.probes["containerd-active"];
+    const service = observedData(observed, containerdActiveProbe);
     const installed = installedContainerd(observed.probes["containerd-installed"]);
-    const fragment = unitFileOf(service);
+    const fragment = service?.unitFile ?? null;
     const state = observed.files[CONTAINERD_UNIT];
     let unitChanged = false;
     if (installed?.packaged && fragment && fragment !== CONTAINERD_UNIT) {
@@ -116,16 +119,11 @@ export const containerdServiceStep: Step = {
     if (unitChanged) {
       actions.push({ kind: "run-command", argv: ["systemctl", "daemon-reload"], reason: "systemd reads unit files only on daemon-reload", when: { changed: [CONTAINERD_UNIT] } });
     }
-    const check = (name: string) => service?.checks.find((c) => c.name === name)?.status === "ok";
-    const active = check("is-active");
-    const enabled = check("is-enabled");
+    const active = service?.activeState === "active";
+    const enabled = service?.unitFileState === "enabled";
     if (!active || !enabled) {
-      actions.push({
-        kind: "enable-unit",
-        unit: "containerd",
-        now: true,
-        reason: `containerd is ${service?.checks.map((c) => c.observed).slice(0, 2).join(", ") ?? "not checked"}: start it now and at every boot`,
-      });
+      const now = service ? `${service.activeState || "unknown"}, ${service.unitFileState || "no unit file"}` : "not checked";
+      actions.push({ kind: "enable-unit", unit: "containerd", now: true, reason: `containerd is ${now}: start it now and at every boot` });
     }
     if (unitChanged && active) {
       actions.push({

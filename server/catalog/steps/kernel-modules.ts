@@ -1,11 +1,13 @@
 import "server-only";
 import { writeFileIfNeeded } from "../actions";
+import { dataOf } from "../data";
 import { K8S_MODULES, MODULES_LOAD_FILE, moduleProbe } from "../probes/modules";
 import type { Action, Step } from "../types";
 
 export const MODULES_LOAD_CONTENT = K8S_MODULES.join("\n") + "\n";
 
-const moduleProbeIds = K8S_MODULES.map((m) => moduleProbe(m).id);
+const moduleProbes = K8S_MODULES.map((m) => moduleProbe(m));
+const moduleProbeIds = moduleProbes.map((p) => p.id);
 
 export const kernelModulesStep: Step = {
   id: "kernel-modules",
@@ -26,7 +28,7 @@ export const kernelModulesStep: Step = {
     K8S_MODULES.forEach((name, i) => {
       const probe = observed.probes[moduleProbeIds[i]];
       if (probe?.status === "ok") {
-        if (probe.observed === "built into the kernel") notes.push(`${name} is built into the kernel: nothing to load.`);
+        if (dataOf(moduleProbes[i], probe)?.state === "built-in") notes.push(`${name} is built into the kernel: nothing to load.`);
         return;
       }
       // A loaded module has /sys/module/<name>; a built-in without parameters has none, and modprobe

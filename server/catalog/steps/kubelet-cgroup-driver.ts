@@ -1,7 +1,9 @@
 import "server-only";
 import { compareVersions } from "../../artifacts";
 import { plainVersion } from "../parsers/runtime";
-import { KUBELET_CONFIG } from "../probes/runtime";
+import { observedData } from "../data";
+import { kubeletCgroupDriverProbe } from "../probes/cgroup-driver";
+import { KUBELET_CONFIG } from "../probes/runtime-paths";
 import type { Step } from "../types";
 
 /**
@@ -26,7 +28,8 @@ export const kubeletCgroupDriverStep: Step = {
         `kubelet ${version} is older than 1.22: kubeadm does not default it to systemd. Pass a KubeletConfiguration with cgroupDriver: systemd to kubeadm init/join.`,
       );
     }
-    if (probe && !probe.observed.startsWith("no ")) notes.push(`${KUBELET_CONFIG} exists: ${probe.observed}.`);
+    const found = observedData(observed, kubeletCgroupDriverProbe);
+    if (probe && found && found.kubelet.config !== "absent") notes.push(`${KUBELET_CONFIG} exists: ${probe.observed}.`);
     return { actions: [], notes };
   },
   verify: ["kubelet-cgroup-driver"],

@@ -14,7 +14,7 @@ export function artifactFor(
   dest: ArtifactDest,
   version: string | null = null,
 ): UploadArtifactAction & { reason: string } {
-  // null: the catalogue's default; a version it does not have throws, naming the ones it has.
+  // null: the release list's default; a version it does not have throws, naming the ones it has.
   const action = planArtifactAction(component, version, facts.arch, dest);
   const artifact = resolveAction(action);
   const libc = checkLibc(artifact, facts.libc);

@@ -6,7 +6,7 @@ import type { ProbeResult } from "@/lib/contracts/catalog";
 import type { HostFacts } from "@/lib/contracts/facts";
 import { getProbe, observation, steps } from "../index";
 import { debianFacts } from "../fixtures/facts";
-import { CONTAINERD_CONFIG, CONTAINERD_UNIT } from "../probes/runtime";
+import { CONTAINERD_CONFIG, CONTAINERD_UNIT } from "../probes/runtime-paths";
 import type { CommandOutput, FileState, Observed } from "../types";
 import { cgroupDriverStep } from "./cgroup-driver";
 import { cniPluginsStep } from "./cni-plugins";
@@ -46,7 +46,7 @@ const serviceState = (active: string, enabled: string, unit: string) => result("
 const serviceFresh = () => result("containerd-active", { show: out("ActiveState=inactive\nFragmentPath=\nUnitFileState=\n") });
 const file = (content: string, mode = "644"): FileState => ({ kind: "file", mode, content });
 
-// The catalogue is read from the environment: pin it per test (upstream unless a test sets local).
+// The release list is read from the environment: pin it per test (upstream unless a test sets local).
 beforeEach(() => {
   vi.stubEnv("NODEPREP_LOCAL_RELEASES", undefined);
 });
@@ -79,7 +79,7 @@ describe("containerd plan", () => {
     expect(plan.actions[0].reason).toMatch(/^not installed: containerd-2\.2\.1-linux-amd64\.tar\.gz/);
   });
 
-  it("the version the operator picked: that release and its own sum; one the catalogue lacks is refused, naming the known ones", () => {
+  it("the version the operator picked: that release and its own sum; one the release list lacks is refused, naming the known ones", () => {
     const plan = containerdStep.plan(debianFacts, obs([containerdFresh()]), { versions: { containerd: "2.1.6" } });
     expect(plan.actions).toEqual([
       expect.objectContaining({ artifactId: "containerd@2.1.6:amd64", sha256: "4793dc5c1f34ebf8402990d0050f3c294aa3c794cd5a4baa403c1cf10602326d" }),

@@ -1,6 +1,7 @@
 import "server-only";
 import { writeFileIfNeeded } from "../actions";
-import { K8S_SYSCTLS, procSysPath, SYSCTL_FILE, WANTED_VALUE } from "../probes/sysctl";
+import { dataOf } from "../data";
+import { K8S_SYSCTLS, procSysPath, SYSCTL_FILE, sysctlValuesProbe, WANTED_VALUE } from "../probes/sysctl";
 import type { Action, Step } from "../types";
 
 // Aligned like the seed's file, so an operator comparing the two sees the same text.
@@ -23,8 +24,10 @@ export const sysctlStep: Step = {
       missing: "the file is missing: the values would be lost at the next reboot",
     });
     if (write) actions.push(write);
-    const live = observed.probes["sysctl-values"];
-    const notOne = live ? live.checks.filter((c) => c.status !== "ok").map((c) => c.name) : [...K8S_SYSCTLS];
+    const live = observed.probes[sysctlValuesProbe.id];
+    const values = dataOf(sysctlValuesProbe, live)?.values;
+    // Not checked at all: apply. Checked without an answer: only a new file is a reason to apply.
+    const notOne = !live ? [...K8S_SYSCTLS] : values ? K8S_SYSCTLS.filter((k) => values[k] !== WANTED_VALUE) : [];
     if (write || notOne.length > 0) {
       actions.push({
         kind: "run-command",

@@ -1,7 +1,7 @@
 export const m0050Health = {
   id: "0050-health",
   sql: `
-    -- Health scans (issue 6): one scan = every selected node checked once, all probes in one round trip
+    -- Health scans: one scan = every selected node checked once, all probes in one round trip
     -- per node. In-flight scans become 'interrupted' when the server restarts.
     CREATE TABLE health_scans (
       id           TEXT PRIMARY KEY,

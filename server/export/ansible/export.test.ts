@@ -8,7 +8,7 @@ import { steps } from "../../catalog";
 import { kernelModulesStep, MODULES_LOAD_CONTENT } from "../../catalog/steps/kernel-modules";
 import { SYSCTL_CONTENT } from "../../catalog/steps/sysctl";
 import { UPSTREAM_CONTAINERD_SERVICE } from "../../catalog/steps/containerd-service";
-import { catalogue, resolveArtifact } from "../../artifacts";
+import { currentReleases, resolveArtifact } from "../../artifacts";
 import type { Step } from "../../catalog/types";
 import { tarGz } from "../tar";
 import { ansibleExportFiles } from "./index";
@@ -133,7 +133,7 @@ describe("artifacts: the same sha256", () => {
 
   it("a local release: the unit from the release file (same sum), and no download URL to offer", () => {
     vi.stubEnv("NODEPREP_LOCAL_RELEASES", LOCAL_RELEASES);
-    expect(catalogue().localDir).toBe(LOCAL_RELEASES);
+    expect(currentReleases().localDir).toBe(LOCAL_RELEASES);
     const e = exported();
     expect(e.tasks("containerd-service").find((t) => t.name.includes("containerd.service"))!["ansible.builtin.copy"]).toMatchObject({
       src: "containerd.service",

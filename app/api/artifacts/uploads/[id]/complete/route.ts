@@ -5,7 +5,7 @@ import { completeUpload } from "@/server/artifacts/uploads";
 import { db } from "@/server/db";
 import { json, route } from "@/server/http/route";
 
-/** Verify the uploaded file against the catalogue's sha256; only a match enters the cache (422 names both sums). */
+/** Verify the uploaded file against the release list's sha256; only a match enters the cache (422 names both sums). */
 export const POST = route({ role: "operator", params: UploadIdParams }, async ({ params, user }) => {
   try {
     const done = await asHttp(() => completeUpload(params.id));

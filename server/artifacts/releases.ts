@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import {
-  Catalogue,
+  ReleaseList,
   type ArtifactComponent,
   type LibcPolicy,
   type Release,
@@ -14,7 +14,7 @@ import {
 import { ArtifactError } from "./errors";
 import { upstreamReleases } from "./upstream-releases";
 
-// The catalogue = upstream releases + (optionally) a local release directory registered from its
+// The release list = upstream releases + (optionally) a local release directory registered from its
 // releases.json. The lab builds such a directory from Debian's packages; the demo and the tests point
 // NODEPREP_LOCAL_RELEASES at it, and everything after this file (resolve, cache, stage, verify) is
 // the same code path as production.
@@ -88,16 +88,16 @@ export function localReleases(dir: string): Release[] {
   return releases;
 }
 
-export interface LoadedCatalogue {
+export interface LoadedReleases {
   releases: Release[];
   localDir: string | null;
 }
 
-/** Build and validate the catalogue (zod): a malformed table or releases.json fails loudly here. */
-export function buildCatalogue(opts: { localDir?: string | null; upstream?: Release[] } = {}): LoadedCatalogue {
+/** Build and validate the release list (zod): a malformed table or releases.json fails loudly here. */
+export function buildReleases(opts: { localDir?: string | null; upstream?: Release[] } = {}): LoadedReleases {
   const localDir = opts.localDir === undefined ? localReleasesDir() : opts.localDir;
   const releases = [...(opts.upstream ?? upstreamReleases()), ...(localDir ? localReleases(localDir) : [])];
-  const parsed = Catalogue.safeParse(releases);
+  const parsed = ReleaseList.safeParse(releases);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`release catalogue is invalid at ${issue.path.join(".")}: ${issue.message}`);
@@ -105,13 +105,13 @@ export function buildCatalogue(opts: { localDir?: string | null; upstream?: Rele
   return { releases: parsed.data, localDir };
 }
 
-let cached: { key: string; catalogue: LoadedCatalogue } | undefined;
+let cached: { key: string; releases: LoadedReleases } | undefined;
 
-/** The process's catalogue (rebuilt when NODEPREP_LOCAL_RELEASES changes, e.g. between tests). */
-export function catalogue(): LoadedCatalogue {
+/** The process's release list (rebuilt when NODEPREP_LOCAL_RELEASES changes, e.g. between tests). */
+export function currentReleases(): LoadedReleases {
   const key = localReleasesDir() ?? "";
-  if (!cached || cached.key !== key) cached = { key, catalogue: buildCatalogue({ localDir: key || null }) };
-  return cached.catalogue;
+  if (!cached || cached.key !== key) cached = { key, releases: buildReleases({ localDir: key || null }) };
+  return cached.releases;
 }
 
 export function compareVersions(a: string, b: string): number {
@@ -127,7 +127,7 @@ export function compareVersions(a: string, b: string): number {
 export interface PickOptions {
   source?: ReleaseSource;
   variant?: ReleaseVariant;
-  catalogue?: LoadedCatalogue;
+  releases?: LoadedReleases;
 }
 
 /**
@@ -135,7 +135,7 @@ export interface PickOptions {
  * because the hosts cannot reach GitHub: practice nodes), else upstream.
  */
 function candidates(component: ArtifactComponent, opts: PickOptions): Release[] {
-  const cat = opts.catalogue ?? catalogue();
+  const cat = opts.releases ?? currentReleases();
   const variant = opts.variant ?? "default";
   const of = (source: ReleaseSource) => cat.releases.filter((r) => r.component === component && r.variant === variant && r.source === source);
   if (opts.source) return of(opts.source);
@@ -143,7 +143,7 @@ function candidates(component: ArtifactComponent, opts: PickOptions): Release[] 
   return local.length > 0 ? local : of("upstream");
 }
 
-/** The default version: the newest in the catalogue (of the preferred source). */
+/** The default version: the newest in the release list (of the preferred source). */
 export function defaultRelease(component: ArtifactComponent, opts: PickOptions = {}): Release {
   const list = candidates(component, opts);
   if (list.length === 0) {
@@ -154,7 +154,7 @@ export function defaultRelease(component: ArtifactComponent, opts: PickOptions =
 
 export function findRelease(component: ArtifactComponent, version: string | null | undefined, opts: PickOptions = {}): Release {
   if (!version) return defaultRelease(component, opts);
-  const cat = opts.catalogue ?? catalogue();
+  const cat = opts.releases ?? currentReleases();
   const variant = opts.variant ?? "default";
   const matching = cat.releases.filter(
     (r) => r.component === component && r.version === version && r.variant === variant && (!opts.source || r.source === opts.source),

@@ -2,12 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { Catalogue, formatArtifactId, parseArtifactId, type Release } from "@/lib/contracts/artifacts";
-import { buildCatalogue, checkLibc, defaultRelease, localReleases, resolveArtifact } from "./catalogue";
+import { ReleaseList, formatArtifactId, parseArtifactId, type Release } from "@/lib/contracts/artifacts";
+import { buildReleases, checkLibc, defaultRelease, localReleases, resolveArtifact } from "./releases";
 import { ArtifactError } from "./errors";
 import { upstreamReleases } from "./upstream-releases";
 
-const upstreamOnly = () => buildCatalogue({ localDir: null });
+const upstreamOnly = () => buildReleases({ localDir: null });
 
 // The lab's releases.json, as lab/artifacts/build.ts writes it (real sums of the Debian builds).
 const labReleasesJson = {
@@ -38,7 +38,7 @@ function artifactError(fn: () => unknown): ArtifactError {
   throw new Error("expected an ArtifactError");
 }
 
-describe("catalogue schema", () => {
+describe("release list schema", () => {
   it("accepts the upstream table, every file with a 64-hex sum and a GitHub release URL", () => {
     const { releases } = upstreamOnly();
     // containerd 5 + containerd-static 5 + runc 3 + CNI plugins 5, each for amd64 and arm64
@@ -63,27 +63,27 @@ describe("catalogue schema", () => {
   };
 
   it("rejects a duplicate release, a malformed sum, a file with no way to verify it, a bad version and a path as file name", () => {
-    expect(Catalogue.safeParse([valid]).success).toBe(true);
-    const dup = Catalogue.safeParse([valid, valid]);
+    expect(ReleaseList.safeParse([valid]).success).toBe(true);
+    const dup = ReleaseList.safeParse([valid, valid]);
     expect(dup.success).toBe(false);
     expect(dup.error!.issues[0].message).toContain("duplicate release runc 1.3.4 upstream default");
 
-    const badSum = Catalogue.safeParse([{ ...valid, files: { amd64: { ...valid.files.amd64!, sha256: "ABC" } } }]);
+    const badSum = ReleaseList.safeParse([{ ...valid, files: { amd64: { ...valid.files.amd64!, sha256: "ABC" } } }]);
     expect(badSum.error!.issues[0].path).toEqual([0, "files", "amd64", "sha256"]);
 
-    const noSum = Catalogue.safeParse([{ ...valid, files: { amd64: { ...valid.files.amd64!, sha256: null, sumsUrl: null } } }]);
+    const noSum = ReleaseList.safeParse([{ ...valid, files: { amd64: { ...valid.files.amd64!, sha256: null, sumsUrl: null } } }]);
     expect(noSum.error!.issues[0].message).toContain("needs a sha256 or a sumsUrl");
     // null sum + the project's checksum file is allowed: the host verifies against that file.
-    expect(Catalogue.safeParse([{ ...valid, files: { amd64: { ...valid.files.amd64!, sha256: null, sumsUrl: "https://example.test/runc.sha256sum" } } }]).success).toBe(true);
+    expect(ReleaseList.safeParse([{ ...valid, files: { amd64: { ...valid.files.amd64!, sha256: null, sumsUrl: "https://example.test/runc.sha256sum" } } }]).success).toBe(true);
 
-    expect(Catalogue.safeParse([{ ...valid, version: "v1.3.4" }]).error!.issues[0].path).toEqual([0, "version"]);
-    expect(Catalogue.safeParse([{ ...valid, files: { amd64: { ...valid.files.amd64!, file: "../runc" } } }]).success).toBe(false);
-    expect(Catalogue.safeParse([{ ...valid, files: {} }]).error!.issues[0].message).toContain("has no files");
+    expect(ReleaseList.safeParse([{ ...valid, version: "v1.3.4" }]).error!.issues[0].path).toEqual([0, "version"]);
+    expect(ReleaseList.safeParse([{ ...valid, files: { amd64: { ...valid.files.amd64!, file: "../runc" } } }]).success).toBe(false);
+    expect(ReleaseList.safeParse([{ ...valid, files: {} }]).error!.issues[0].message).toContain("has no files");
   });
 
   it("fails loudly when the table itself is broken", () => {
     const broken = upstreamReleases().map((r, i) => (i === 0 ? { ...r, version: "2.2" } : r));
-    expect(() => buildCatalogue({ localDir: null, upstream: broken })).toThrow(/release catalogue is invalid at 0\.version/);
+    expect(() => buildReleases({ localDir: null, upstream: broken })).toThrow(/release catalogue is invalid at 0\.version/);
   });
 
   it("registers a local release directory from its releases.json, with its real sums", () => {
@@ -99,15 +99,15 @@ describe("catalogue schema", () => {
 describe("picking a file", () => {
   it("defaults to the newest upstream version", () => {
     const cat = upstreamOnly();
-    expect(defaultRelease("containerd", { catalogue: cat }).version).toBe("2.2.1");
-    expect(defaultRelease("runc", { catalogue: cat }).version).toBe("1.3.4");
-    expect(defaultRelease("cni-plugins", { catalogue: cat }).version).toBe("1.8.0");
-    expect(resolveArtifact("containerd", null, "amd64", { catalogue: cat }).version).toBe("2.2.1");
+    expect(defaultRelease("containerd", { releases: cat }).version).toBe("2.2.1");
+    expect(defaultRelease("runc", { releases: cat }).version).toBe("1.3.4");
+    expect(defaultRelease("cni-plugins", { releases: cat }).version).toBe("1.8.0");
+    expect(resolveArtifact("containerd", null, "amd64", { releases: cat }).version).toBe("2.2.1");
   });
 
   it("picks file, URL and published sum per arch", () => {
     const cat = upstreamOnly();
-    const cd = resolveArtifact("containerd", "1.7.22", "arm64", { catalogue: cat });
+    const cd = resolveArtifact("containerd", "1.7.22", "arm64", { releases: cat });
     expect(cd).toMatchObject({
       file: "containerd-1.7.22-linux-arm64.tar.gz",
       url: "https://github.com/containerd/containerd/releases/download/v1.7.22/containerd-1.7.22-linux-arm64.tar.gz",
@@ -116,57 +116,57 @@ describe("picking a file", () => {
       arch: "arm64",
       source: "upstream",
     });
-    const runc = resolveArtifact("runc", "1.3.4", "amd64", { catalogue: cat });
+    const runc = resolveArtifact("runc", "1.3.4", "amd64", { releases: cat });
     expect(runc.file).toBe("runc.amd64");
     expect(runc.url).toBe("https://github.com/opencontainers/runc/releases/download/v1.3.4/runc.amd64");
     expect(runc.sha256).toBe("5966ca40b6187b30e33bfc299c5f1fe72e8c1aa01cf3fefdadf391668f47f103");
-    const cni = resolveArtifact("cni-plugins", "1.1.1", "arm64", { catalogue: cat });
+    const cni = resolveArtifact("cni-plugins", "1.1.1", "arm64", { releases: cat });
     expect(cni.file).toBe("cni-plugins-linux-arm64-v1.1.1.tgz");
     expect(cni.url).toBe("https://github.com/containernetworking/plugins/releases/download/v1.1.1/cni-plugins-linux-arm64-v1.1.1.tgz");
-    const st = resolveArtifact("containerd", "2.2.1", "amd64", { catalogue: cat, variant: "static" });
+    const st = resolveArtifact("containerd", "2.2.1", "amd64", { releases: cat, variant: "static" });
     expect(st.file).toBe("containerd-static-2.2.1-linux-amd64.tar.gz");
     expect(st.sha256).toBe("af3e82bac6abed58d45956c653244aa2be583359a9753614278ef652012f2883");
   });
 
   it("refuses an architecture the release is not published for, saying which ones it is", () => {
     const cat = upstreamOnly();
-    const arm = artifactError(() => resolveArtifact("containerd", "2.2.1", "arm", { catalogue: cat }));
+    const arm = artifactError(() => resolveArtifact("containerd", "2.2.1", "arm", { releases: cat }));
     expect(arm.kind).toBe("unsupported-arch");
     expect(arm.message).toBe("containerd 2.2.1 is not available for arm; the catalogue has it for: amd64, arm64");
-    const unknown = artifactError(() => resolveArtifact("runc", null, null, { catalogue: cat }));
+    const unknown = artifactError(() => resolveArtifact("runc", null, null, { releases: cat }));
     expect(unknown.message).toContain("not available for this host's architecture (not amd64 or arm64)");
   });
 
   it("names the known versions when asked for one it does not have", () => {
-    const e = artifactError(() => resolveArtifact("runc", "1.0.0", "amd64", { catalogue: upstreamOnly() }));
+    const e = artifactError(() => resolveArtifact("runc", "1.0.0", "amd64", { releases: upstreamOnly() }));
     expect(e.kind).toBe("unknown-release");
     expect(e.message).toBe("runc 1.0.0 is not in the release catalogue; known: 1.3.4, 1.2.9, 1.1.15");
   });
 
   it("prefers a registered local release (practice nodes) and keeps it apart from upstream's build of the same version", () => {
-    const cat = buildCatalogue({ localDir: labDir() });
-    expect(defaultRelease("containerd", { catalogue: cat }).source).toBe("local");
-    const local = resolveArtifact("cni-plugins", "1.1.1", "amd64", { catalogue: cat });
+    const cat = buildReleases({ localDir: labDir() });
+    expect(defaultRelease("containerd", { releases: cat }).source).toBe("local");
+    const local = resolveArtifact("cni-plugins", "1.1.1", "amd64", { releases: cat });
     expect(local).toMatchObject({ source: "local", url: null, sha256: labReleasesJson.cni.sha256 });
-    const up = resolveArtifact("cni-plugins", "1.1.1", "amd64", { catalogue: cat, source: "upstream" });
+    const up = resolveArtifact("cni-plugins", "1.1.1", "amd64", { releases: cat, source: "upstream" });
     expect(up.sha256).toBe("b275772da4026d2161bf8a8b41ed4786754c8a93ebfb6564006d5da7f23831e5");
-    expect(resolveArtifact("containerd-service", null, "amd64", { catalogue: cat })).toMatchObject({ arch: "any", file: "containerd.service" });
-    const armLocal = artifactError(() => resolveArtifact("containerd", "1.6.20", "arm64", { catalogue: cat }));
+    expect(resolveArtifact("containerd-service", null, "amd64", { releases: cat })).toMatchObject({ arch: "any", file: "containerd.service" });
+    const armLocal = artifactError(() => resolveArtifact("containerd", "1.6.20", "arm64", { releases: cat }));
     expect(armLocal.message).toBe("containerd 1.6.20 (local) is not available for arm64; the catalogue has it for: amd64");
   });
 
   it("round-trips artifact ids", () => {
-    const cat = buildCatalogue({ localDir: labDir() });
+    const cat = buildReleases({ localDir: labDir() });
     for (const a of [
-      resolveArtifact("containerd", "2.2.1", "arm64", { catalogue: cat, variant: "static" }),
-      resolveArtifact("runc", "1.1.5", "amd64", { catalogue: cat }),
-      resolveArtifact("containerd-service", "1.6.20", "amd64", { catalogue: cat }),
+      resolveArtifact("containerd", "2.2.1", "arm64", { releases: cat, variant: "static" }),
+      resolveArtifact("runc", "1.1.5", "amd64", { releases: cat }),
+      resolveArtifact("containerd-service", "1.6.20", "amd64", { releases: cat }),
     ]) {
       const id = formatArtifactId(a);
       const back = parseArtifactId(id);
-      expect(resolveArtifact(back.component, back.version, back.arch, { catalogue: cat, source: back.source, variant: back.variant })).toEqual(a);
+      expect(resolveArtifact(back.component, back.version, back.arch, { releases: cat, source: back.source, variant: back.variant })).toEqual(a);
     }
-    expect(formatArtifactId(resolveArtifact("runc", "1.1.5", "amd64", { catalogue: cat }))).toBe("runc@1.1.5~local:amd64");
+    expect(formatArtifactId(resolveArtifact("runc", "1.1.5", "amd64", { releases: cat }))).toBe("runc@1.1.5~local:amd64");
     expect(() => parseArtifactId("runc@1.1.5:riscv64")).toThrow();
   });
 });
@@ -175,31 +175,31 @@ describe("libc policy (the containerd step's refusal)", () => {
   const cat = upstreamOnly();
 
   it("refuses the dynamically linked tarball on musl and points to the static build", () => {
-    const a = resolveArtifact("containerd", "2.2.1", "amd64", { catalogue: cat });
-    const v = checkLibc(a, { kind: "musl", version: "1.2.4" }, { catalogue: cat });
+    const a = resolveArtifact("containerd", "2.2.1", "amd64", { releases: cat });
+    const v = checkLibc(a, { kind: "musl", version: "1.2.4" }, { releases: cat });
     expect(v.ok).toBe(false);
     expect(v.reason).toContain("containerd-2.2.1-linux-amd64.tar.gz is dynamically linked against glibc and does not run on musl (Alpine)");
     expect(v.reason).toContain("Use the statically linked build instead: containerd-static-2.2.1-linux-amd64.tar.gz.");
     expect(v.alternative?.sha256).toBe("af3e82bac6abed58d45956c653244aa2be583359a9753614278ef652012f2883");
-    expect(checkLibc(v.alternative!, { kind: "musl", version: "1.2.4" }, { catalogue: cat }).ok).toBe(true);
+    expect(checkLibc(v.alternative!, { kind: "musl", version: "1.2.4" }, { releases: cat }).ok).toBe(true);
   });
 
   it("refuses containerd 2.2 on glibc older than 2.35, accepts 2.1 there, and accepts 2.2 on Debian 12", () => {
-    const v22 = resolveArtifact("containerd", "2.2.1", "amd64", { catalogue: cat });
-    const old = checkLibc(v22, { kind: "glibc", version: "2.31" }, { catalogue: cat });
+    const v22 = resolveArtifact("containerd", "2.2.1", "amd64", { releases: cat });
+    const old = checkLibc(v22, { kind: "glibc", version: "2.31" }, { releases: cat });
     expect(old.ok).toBe(false);
     expect(old.reason).toContain("needs glibc 2.35 or newer; the host has glibc 2.31");
     expect(old.reason).toContain("glibc 2.35 (Ubuntu 22.04)");
-    expect(checkLibc(resolveArtifact("containerd", "2.1.6", "amd64", { catalogue: cat }), { kind: "glibc", version: "2.31" }).ok).toBe(true);
+    expect(checkLibc(resolveArtifact("containerd", "2.1.6", "amd64", { releases: cat }), { kind: "glibc", version: "2.31" }).ok).toBe(true);
     expect(checkLibc(v22, { kind: "glibc", version: "2.36" }).ok).toBe(true);
     expect(checkLibc(v22, { kind: "glibc", version: "2.4" }).ok).toBe(false); // 2.4 < 2.35 numerically, not as strings
     expect(checkLibc(v22, { kind: "unknown", version: null }).reason).toContain("could not be identified");
   });
 
   it("has no static alternative for the lab's Debian build, and says what to do instead", () => {
-    const lab = buildCatalogue({ localDir: labDir() });
-    const a = resolveArtifact("containerd", "1.6.20", "amd64", { catalogue: lab });
-    const v = checkLibc(a, { kind: "glibc", version: "2.31" }, { catalogue: lab });
+    const lab = buildReleases({ localDir: labDir() });
+    const a = resolveArtifact("containerd", "1.6.20", "amd64", { releases: lab });
+    const v = checkLibc(a, { kind: "glibc", version: "2.31" }, { releases: lab });
     expect(v.ok).toBe(false);
     expect(v.alternative).toBeNull();
     expect(v.reason).toContain("needs glibc 2.36 or newer; the host has glibc 2.31");
