@@ -6,8 +6,10 @@ import type { RemoteHost } from "../ssh/types";
 import { buildBatch, fileSection, newNonce, parseBatch, parseFileSection, type Section } from "./batch";
 import { hostProbes } from "./probes/host";
 import { moduleProbe, modulesPersistedProbe } from "./probes/modules";
+import { runcForContainerdProbe } from "./probes/runc-path";
 import { runtimeProbes } from "./probes/runtime";
 import { sysctlPersistedProbe, sysctlValuesProbe } from "./probes/sysctl";
+import { sysctlAtBootProbe } from "./probes/sysctl-boot";
 import { cgroupDriverStep } from "./steps/cgroup-driver";
 import { cniPluginsStep } from "./steps/cni-plugins";
 import { containerdStep } from "./steps/containerd";
@@ -22,7 +24,17 @@ export type { Action, FileState, Observed, Probe, Step, StepPlan } from "./types
 
 /** Every probe, by id. The wizard's verify phase and the health view read the same entries. */
 export const probes: ReadonlyMap<string, Probe> = new Map(
-  [moduleProbe("overlay"), moduleProbe("br_netfilter"), modulesPersistedProbe, sysctlValuesProbe, sysctlPersistedProbe, ...hostProbes, ...runtimeProbes].map(
+  [
+    moduleProbe("overlay"),
+    moduleProbe("br_netfilter"),
+    modulesPersistedProbe,
+    sysctlValuesProbe,
+    sysctlPersistedProbe,
+    sysctlAtBootProbe,
+    ...hostProbes,
+    ...runtimeProbes,
+    runcForContainerdProbe,
+  ].map(
     (p) => [p.id, p],
   ),
 );

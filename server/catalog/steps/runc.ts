@@ -15,6 +15,6 @@ export const runcStep: Step = {
     const action = artifactFor("runc", facts, { kind: "file", path: RUNC_BIN, mode: "755" }, options?.versions?.runc);
     return { actions: [{ ...action, reason: `${probe?.observed ?? "not checked"}: ${action.reason}` }], notes: [] };
   },
-  verify: ["runc-installed"],
+  verify: ["runc-installed", "runc-for-containerd"],
   installs: "runc",
 };
