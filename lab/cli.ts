@@ -9,7 +9,8 @@ const usage = `usage: npm run lab -- <command>
   stop N...|all    stop node(s) and discard their disks
   reset N...       discard a node's changes and restore it from the snapshot
   status           list running nodes with their SSH address
-  ssh N [cmd]      open a shell (or run cmd) on node N as the key-auth user`;
+  ssh N [cmd]      open a shell (or run cmd) on node N as the key-auth user
+  --progress       (start, stop, reset) print each phase as "@progress <text>": the dashboard reads it`;
 
 function nodeNumbers(args: string[]): number[] {
   if (args.length === 0) throw new Error("which node? give a number, e.g. `npm run lab -- start 1`");
@@ -20,8 +21,14 @@ function nodeNumbers(args: string[]): number[] {
   });
 }
 
+// The dashboard runs start, stop and reset through this CLI (server/practice/lab-runner.ts) and shows
+// these lines as the operation's phases.
+const PROGRESS_FLAG = "--progress";
+
 async function main(argv: string[]) {
-  const [command, ...args] = argv;
+  const withProgress = argv.includes(PROGRESS_FLAG);
+  const [command, ...args] = argv.filter((a) => a !== PROGRESS_FLAG);
+  const onProgress = withProgress ? (message: string) => console.log(`@progress ${message.replace(/\n/g, " ")}`) : undefined;
   switch (command) {
     case "build": {
       const image = await ensureImage();
@@ -29,14 +36,14 @@ async function main(argv: string[]) {
       return;
     }
     case "start":
-      for (const n of nodeNumbers(args)) await startNode(n);
+      for (const n of nodeNumbers(args)) await startNode(n, { onProgress });
       return printStatus();
     case "stop":
       if (args[0] === "all") await stopAll();
-      else for (const n of nodeNumbers(args)) await stopNode(n);
+      else for (const n of nodeNumbers(args)) await stopNode(n, { onProgress });
       return;
     case "reset":
-      for (const n of nodeNumbers(args)) await resetNode(n);
+      for (const n of nodeNumbers(args)) await resetNode(n, { onProgress });
       return printStatus();
     case "status":
       return printStatus();

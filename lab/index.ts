@@ -10,5 +10,7 @@ export {
   startNode,
   stopAll,
   stopNode,
+  type LabProgress,
 } from "./nodes";
+export { chooseAccel, NODE_MEMORY_MB } from "./vm";
 export { getNode, imageHostKeys, listNodes, LAB_SUDO_PASSWORD_USER, LAB_USER, type PracticeNode } from "./state";

@@ -11,11 +11,17 @@ import { sshExec, waitForSsh, type ExecResult } from "./ssh";
 import { describe, getNode, listNodes, qmpPath, readState, statePath, type NodeState, type PracticeNode } from "./state";
 import { killVm, startVm } from "./vm";
 
+/** Phases as they happen, for a caller that shows progress (the dashboard's Practice page). */
+export type LabProgress = (message: string) => void;
+
 /** Start node n from the snapshot (a no-op if it already runs). Builds the image on first use. */
-export async function startNode(n: number, opts: { image?: LabImage } = {}): Promise<PracticeNode> {
+export async function startNode(n: number, opts: { image?: LabImage; onProgress?: LabProgress } = {}): Promise<PracticeNode> {
   const running = getNode(n);
   if (running) return running;
+  const progress = opts.onProgress ?? (() => undefined);
+  if (!opts.image) progress("finding the practice-node image (built on first use: a few minutes)");
   const image = opts.image ?? (await ensureImage());
+  progress("creating the node's disk on the golden image");
   const dir = nodeDir(n);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -24,6 +30,7 @@ export async function startNode(n: number, opts: { image?: LabImage } = {}): Pro
   const taken = listNodes().map((node) => node.port);
   const port = await allocatePort(n, { taken });
   const started = Date.now();
+  progress(`restoring the snapshot (QEMU, SSH on 127.0.0.1:${port})`);
   const pid = await startVm({
     kernel: image.kernel,
     initrd: image.initrd,
@@ -47,7 +54,9 @@ export async function startNode(n: number, opts: { image?: LabImage } = {}): Pro
     qmp.close();
   }
   const node = describe(state, image);
+  progress("waiting for SSH");
   await waitForSsh(target(node), 60_000);
+  progress("setting the clock and the host name");
   // The restored guest believes it is still the snapshot's moment: give it the host's clock. And a
   // name of its own (every node is restored from one snapshot), so facts and health tell them apart.
   const name = `practice-${n}`;
@@ -60,9 +69,13 @@ export async function startNode(n: number, opts: { image?: LabImage } = {}): Pro
   return node;
 }
 
-export async function stopNode(n: number): Promise<void> {
+export async function stopNode(n: number, opts: { onProgress?: LabProgress } = {}): Promise<void> {
   const state = readState(n);
-  if (state) await killVm(state.pid);
+  if (state) {
+    opts.onProgress?.("stopping the VM");
+    await killVm(state.pid);
+  }
+  opts.onProgress?.("discarding its disk");
   fs.rmSync(nodeDir(n), { recursive: true, force: true });
 }
 
@@ -76,9 +89,9 @@ export async function stopAll(): Promise<void> {
 }
 
 /** Discard everything the node changed and restore it from the snapshot. */
-export async function resetNode(n: number): Promise<PracticeNode> {
-  await stopNode(n);
-  return startNode(n);
+export async function resetNode(n: number, opts: { onProgress?: LabProgress } = {}): Promise<PracticeNode> {
+  await stopNode(n, opts);
+  return startNode(n, opts);
 }
 
 /** Freeze the VM (its TCP peers see silence: a dropped connection, for fault-injection tests). */

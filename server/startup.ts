@@ -2,8 +2,11 @@ import "server-only";
 import { ensureFirstAdmin } from "./auth/setup";
 import { config } from "./config";
 import { db } from "./db";
+import { startIdleSweep } from "./practice";
+import { markInterruptedOps } from "./practice/ops";
 import { syncPracticeNodes } from "./practice/sync";
 import { markInterrupted } from "./runs/repository";
+import { markInterruptedAttempts } from "./training/attempts";
 
 export async function startup(): Promise<void> {
   const database = db();
@@ -11,6 +14,10 @@ export async function startup(): Promise<void> {
   for (const line of await ensureFirstAdmin(database)) console.log(line);
   const interrupted = markInterrupted(database);
   if (interrupted.length) console.log(`[nodeprep] marked ${interrupted.length} run(s) interrupted by the restart`);
+  // Practice-node operations and scenario set-ups run in this process: a restart cut them off.
+  const cut = markInterruptedOps(database) + markInterruptedAttempts(database);
+  if (cut) console.log(`[nodeprep] marked ${cut} practice operation(s) interrupted by the restart`);
+  startIdleSweep();
   if (config().NODEPREP_PRACTICE_NODES === "1") {
     const synced = syncPracticeNodes(database);
     console.log(`[nodeprep] practice nodes registered: ${synced.map((n) => n.name).join(", ") || "none running"}`);

@@ -53,9 +53,16 @@ interface Fixture {
   otherCheck: string;
   /** A health scan of both nodes. */
   scan: string;
+  /** Scenario attempts: the test trainee's on their node (still being set up), another trainee's on the other. */
+  ownAttempt: string;
+  otherAttempt: string;
 }
 
-type TraineeCase = { other: (f: Fixture) => Ask; own?: (f: Fixture) => Ask } | { filters: (f: Fixture) => Ask };
+type TraineeCase =
+  | { other: (f: Fixture) => Ask; own?: (f: Fixture) => Ask }
+  | { filters: (f: Fixture) => Ask }
+  /** About no node at all (a scenario's text, a self-check): a trainee may, and learns nothing of other nodes. */
+  | { nodeless: (f: Fixture) => Ask };
 
 interface MethodEntry {
   role: Access;
@@ -441,6 +448,127 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
       ],
     },
   },
+
+  // ---- practice nodes and training (issue 14) ----
+  "/api/practice": { GET: { role: "trainee", trainee: { filters: () => ({}) } } },
+  "/api/practice/nodes": { POST: { role: "trainer" } },
+  "/api/practice/nodes/[nodeId]": {
+    POST: {
+      role: "trainee",
+      bad: [
+        { why: "action unknown", body: { action: "explode" }, field: "action" },
+        { why: "action missing", body: {}, field: "action" },
+        { why: "unknown field", body: { action: "reset", command: "id" } },
+        { why: "not a node id", params: { nodeId: "$(reboot)" }, body: { action: "reset" }, field: "nodeId" },
+      ],
+      // Their own would reset a real VM: the e2e spec does that.
+      trainee: { other: (f) => ({ params: { nodeId: f.other }, body: { action: "reset" } }) },
+    },
+  },
+  "/api/training/scenarios": { GET: { role: "trainee", trainee: { nodeless: () => ({}) } } },
+  "/api/training/scenarios/[scenarioId]": {
+    GET: {
+      role: "trainee",
+      params: { scenarioId: "swap-on" },
+      bad: [{ why: "$(reboot) as the scenario", params: { scenarioId: "$(reboot)" }, field: "scenarioId" }],
+      trainee: { nodeless: () => ({ params: { scenarioId: "swap-on" } }) },
+    },
+  },
+  "/api/training/scenarios/[scenarioId]/attempts": {
+    POST: {
+      role: "trainee",
+      params: { scenarioId: "swap-on" },
+      bad: [
+        { why: "nodeId not an id", body: { nodeId: "practice-1;reboot" }, field: "nodeId" },
+        { why: "unknown field", body: { fault: "rm -rf /" } },
+        { why: "a path as the scenario", params: { scenarioId: "../../etc" }, body: {}, field: "scenarioId" },
+      ],
+      // Their own would reset and break a real VM: the integration and e2e tests do that.
+      trainee: { other: (f) => ({ params: { scenarioId: "swap-on" }, body: { nodeId: f.other } }) },
+    },
+  },
+  "/api/training/attempts/[attemptId]": {
+    GET: {
+      role: "trainee",
+      bad: [{ why: "not an attempt id", params: { attemptId: "x;id" }, field: "attemptId" }],
+      trainee: { other: (f) => ({ params: { attemptId: f.otherAttempt } }), own: (f) => ({ params: { attemptId: f.ownAttempt } }) },
+    },
+  },
+  "/api/training/attempts/[attemptId]/check": {
+    POST: {
+      role: "trainee",
+      bad: [{ why: "not an attempt id", params: { attemptId: "$(reboot)" }, field: "attemptId" }],
+      // Their own is still being set up: 409, not 403.
+      trainee: { other: (f) => ({ params: { attemptId: f.otherAttempt } }), own: (f) => ({ params: { attemptId: f.ownAttempt } }) },
+    },
+  },
+  "/api/training/attempts/[attemptId]/hints": {
+    POST: {
+      role: "trainee",
+      bad: [{ why: "not an attempt id", params: { attemptId: "../x" }, field: "attemptId" }],
+      trainee: { other: (f) => ({ params: { attemptId: f.otherAttempt } }), own: (f) => ({ params: { attemptId: f.ownAttempt } }) },
+    },
+  },
+  "/api/training/attempts/[attemptId]/solution": {
+    POST: {
+      role: "trainee",
+      bad: [{ why: "not an attempt id", params: { attemptId: "1 OR 1=1" }, field: "attemptId" }],
+      trainee: { other: (f) => ({ params: { attemptId: f.otherAttempt } }), own: (f) => ({ params: { attemptId: f.ownAttempt } }) },
+    },
+  },
+  "/api/training/trainees": {
+    GET: { role: "trainer" },
+    POST: {
+      role: "trainer",
+      bad: [
+        { why: "fields missing", body: {}, field: "name" },
+        { why: "$(reboot) as the name", body: { name: "$(reboot)", password: "long-enough-password" }, field: "name" },
+        { why: "short password", body: { name: "ann", password: "short" }, field: "password" },
+        { why: "node not an id", body: { name: "ann", password: "long-enough-password", node: "practice-1" }, field: "node" },
+        { why: "unknown field", body: { name: "ann", password: "long-enough-password", role: "admin" } },
+      ],
+    },
+  },
+  "/api/training/trainees/[userId]": {
+    PATCH: {
+      role: "trainer",
+      bad: [
+        { why: "node missing", body: {}, field: "node" },
+        { why: "node not an id", body: { node: "$(reboot)" }, field: "node" },
+        { why: "not a user id", params: { userId: "../admin" }, body: { node: null }, field: "userId" },
+      ],
+    },
+  },
+  "/api/training/progress": { GET: { role: "trainer" } },
+  "/api/training/progress/export": {
+    GET: {
+      role: "trainer",
+      bad: [
+        { why: "format missing", query: "", field: "format" },
+        { why: "format unknown", query: "format=xlsx", field: "format" },
+      ],
+    },
+  },
+  "/api/training/self-checks/[checkId]": {
+    GET: {
+      role: "trainee",
+      params: { checkId: "kernel-modules" },
+      bad: [{ why: "$(reboot) as the check", params: { checkId: "$(reboot)" }, field: "checkId" }],
+      trainee: { nodeless: () => ({ params: { checkId: "kernel-modules" } }) },
+    },
+    POST: {
+      role: "trainee",
+      params: { checkId: "kernel-modules" },
+      bad: [
+        { why: "answers missing", body: {}, field: "answers" },
+        { why: "an answer not a number", body: { answers: { persist: "a" } }, field: "answers" },
+        { why: "an answer negative", body: { answers: { persist: -1 } }, field: "answers" },
+        { why: "shell in a question id", body: { answers: { "$(reboot)": 0 } }, field: "answers" },
+        { why: "a question that does not exist", body: { answers: { persist: 0, verify: 0, "why-bridge": 1, nope: 0 } }, field: "answers.nope" },
+      ],
+      trainee: { nodeless: () => ({ params: { checkId: "kernel-modules" }, body: { answers: { persist: 0, verify: 0, "why-bridge": 1 } } }) },
+    },
+  },
 };
 
 type Handler = ((req: Request, segment?: { params?: Promise<Record<string, string>> }) => Promise<Response>) & {
@@ -486,8 +614,8 @@ async function traineeFixture(db: import("../db").Db): Promise<Fixture> {
   };
   const check = (n: { id: string; name: string }) =>
     String(recordCheck(db, { scanId: null, nodeId: n.id, nodeName: n.name, at: new Date().toISOString(), outcome: { reach: "unreachable", errorKind: "refused", message: "refused", durationMs: 1 } }));
-  const own = node("practice-routes-own");
-  const other = node("practice-routes-other");
+  const own = node("practice-97");
+  const other = node("practice-98");
   assignNode(db, findUserForSignIn(db, "test-trainee")!.id, own.id, "test");
   // The other node drifts: swap-off was ok, then fails.
   for (const status of ["ok", "fail"] as const) {
@@ -496,7 +624,14 @@ async function traineeFixture(db: import("../db").Db): Promise<Fixture> {
   }
   const scan = "7d1c0e52-9a43-4b8e-8f0e-3c2b5a6d9e10";
   createScan(db, { id: scan, trigger: "manual", actor: "test", nodes: [own, other] });
-  return { own: own.id, other: other.id, ownRun: run(own), otherRun: run(other), ownCheck: check(own), otherCheck: check(other), scan };
+  const { createAttempt } = await import("../training/attempts");
+  const { createUser } = await import("../auth/users");
+  const someoneElse = await createUser(db, { name: "test-other-trainee", role: "trainee", password: "password-for-other" });
+  assignNode(db, someoneElse.id, other.id, "test");
+  const op = { kind: "start" as const, status: "running" as const, events: [], message: null, startedAt: new Date().toISOString(), finishedAt: null };
+  const ownAttempt = createAttempt(db, { userId: findUserForSignIn(db, "test-trainee")!.id, scenarioId: "swap-on", nodeId: own.id, nodeName: own.name, op });
+  const otherAttempt = createAttempt(db, { userId: someoneElse.id, scenarioId: "swap-on", nodeId: other.id, nodeName: other.name, op });
+  return { own: own.id, other: other.id, ownRun: run(own), otherRun: run(other), ownCheck: check(own), otherCheck: check(other), scan, ownAttempt, otherAttempt };
 }
 
 afterAll(() => {
@@ -605,12 +740,19 @@ for (const { urlPath, file } of routes) {
 
         const scoped = entry.trainee === undefined ? [] : Array.isArray(entry.trainee) ? entry.trainee : [entry.trainee];
         for (const c of scoped) {
-          if ("filters" in c) {
+          if ("nodeless" in c) {
+            it("answers a trainee (it concerns no node) without a word about another node", async () => {
+              const res = await call(handler(), method, urlPath, entry, { cookie: cookies.trainee, ...c.nodeless(fixture) });
+              expect(res.status, await res.clone().text()).toBeLessThan(300);
+              const text = await res.text();
+              for (const id of [fixture.other, fixture.otherRun, fixture.otherAttempt]) expect(text).not.toContain(id);
+            });
+          } else if ("filters" in c) {
             it("shows a trainee nothing of another node (not its id, its run or its check)", async () => {
               const res = await call(handler(), method, urlPath, entry, { cookie: cookies.trainee, ...c.filters(fixture) });
               expect(res.status).toBe(200);
               const text = await res.text();
-              for (const id of [fixture.other, fixture.otherRun, `"id":${fixture.otherCheck},`]) expect(text).not.toContain(id);
+              for (const id of [fixture.other, fixture.otherRun, `"id":${fixture.otherCheck},`, fixture.otherAttempt]) expect(text).not.toContain(id);
               // ...while the same request by a viewer does show it (so the test can fail).
               const viewer = await call(handler(), method, urlPath, entry, { cookie: cookies.viewer, ...c.filters(fixture) });
               expect(await viewer.text()).toMatch(new RegExp(`${fixture.other}|${fixture.otherRun}`));
