@@ -1,4 +1,5 @@
 // The lab's API for tests, benchmarks and the demo.
+export { dropBases, findBase, saveBase, type LabBase } from "./bases";
 export { ensureImage, findImage, type LabImage } from "./image";
 export {
   execOn,

@@ -2,6 +2,7 @@ import "server-only";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { findBase } from "@/lab/bases";
 import { imagesDir } from "@/lab/paths";
 import { listNodes } from "@/lab/state";
 import { chooseAccel, NODE_MEMORY_MB } from "@/lab/vm";
@@ -13,6 +14,11 @@ import { chooseAccel, NODE_MEMORY_MB } from "@/lab/vm";
 // (which nodes run, memory) are plain file reads from lab/state.
 
 export type LabCommand = "start" | "stop" | "reset";
+
+export interface RunOptions {
+  /** Start or reset from this saved node (lab/bases.ts) instead of the golden snapshot. */
+  base?: string;
+}
 
 export interface LabNodeInfo {
   n: number;
@@ -26,7 +32,10 @@ export interface LabNodeInfo {
 /** What the practice service needs from the lab; unit tests give it a fake. */
 export interface LabDriver {
   running(): LabNodeInfo[];
-  run(command: LabCommand, n: number, onProgress: (message: string) => void): Promise<void>;
+  run(command: LabCommand, n: number, onProgress: (message: string) => void, opts?: RunOptions): Promise<void>;
+  /** Save running node n as a base (it stops); drop every other base. */
+  saveBase(n: number, name: string, onProgress: (message: string) => void): Promise<void>;
+  hasBase(name: string): boolean;
   /** Some practice-node image has been built on this machine (else a start builds one: minutes). */
   imageBuilt(): boolean;
   availableMiB(): number;
@@ -64,10 +73,10 @@ function tsxCli(): string {
   return cli;
 }
 
-/** Run `lab/cli.ts <command> <n> --progress`; rejects with the lab's last error line. */
-function runCli(command: LabCommand, n: number, onProgress: (message: string) => void): Promise<void> {
+/** Run `lab/cli.ts <args> --progress`; rejects with the lab's last error line. */
+function runCli(args: string[], onProgress: (message: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli(), path.join(process.cwd(), "lab", "cli.ts"), command, String(n), "--progress"], {
+    const child = spawn(process.execPath, [tsxCli(), path.join(process.cwd(), "lab", "cli.ts"), ...args, "--progress"], {
       cwd: process.cwd(),
       env: process.env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -97,7 +106,12 @@ function runCli(command: LabCommand, n: number, onProgress: (message: string) =>
 
 export const realLab: LabDriver = {
   running: () => listNodes().map((n) => ({ n: n.n, name: n.name, host: n.host, port: n.port, pid: n.pid, user: n.user })),
-  run: runCli,
+  run: (command, n, onProgress, opts = {}) => runCli([command, String(n), ...(opts.base ? ["--base", opts.base] : [])], onProgress),
+  saveBase: async (n, name, onProgress) => {
+    await runCli(["save-base", String(n), name], onProgress);
+    await runCli(["drop-bases", name], onProgress);
+  },
+  hasBase: (name) => findBase(name) !== null,
   imageBuilt: () => {
     try {
       return fs.readdirSync(imagesDir()).some((d) => fs.existsSync(path.join(imagesDir(), d, "COMPLETE")));

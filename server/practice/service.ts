@@ -142,7 +142,7 @@ export function createPracticeService(deps: PracticeDeps) {
     n: number,
     kind: PracticeOpKind,
     actor: string | null,
-    opts: { reason?: string; onEvent?: (message: string) => void; opId?: string } = {},
+    opts: { reason?: string; onEvent?: (message: string) => void; opId?: string; base?: string } = {},
   ): Promise<OpOutcome & { opId: string }> {
     const name = practiceName(n);
     const opId = opts.opId ?? createOp(db, { number: n, kind, actor, reason: opts.reason ?? null });
@@ -153,7 +153,7 @@ export function createPracticeService(deps: PracticeDeps) {
       opts.onEvent?.(message);
     };
     try {
-      await lab.run(kind, n, event);
+      await lab.run(kind, n, event, { base: opts.base });
       const node = kind === "stop" ? before : (deps.sync().find((s) => s.name === name) ?? null);
       if (node) {
         deps.forget(node.id);
@@ -263,6 +263,9 @@ export function createPracticeService(deps: PracticeDeps) {
     sweepIdle,
     requireRoom,
     isRunning: (n: number) => lab.running().some((r) => r.n === n),
+    hasBase: (name: string) => lab.hasBase(name),
+    /** Save running node n as base `name` (it stops); the caller holds the node's lock. */
+    saveBase: (n: number, name: string, onEvent: (message: string) => void) => lab.saveBase(n, name, onEvent),
     touch: (nodeId: string) => touchActivity(db, nodeId, new Date(now())),
   };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type { NodeSummary } from "@/lib/contracts/nodes";
 import type { Db } from "../db";
 import { getNodeByName, insertNode, listNodes } from "../nodes/repository";
-import type { LabCommand, LabDriver, LabNodeInfo } from "./lab-runner";
+import type { LabCommand, LabDriver, LabNodeInfo, RunOptions } from "./lab-runner";
 import { createPracticeService, type PracticeConfig } from "./service";
 
 // A lab in memory for unit tests of the practice and training services: nodes "run" when a start or
@@ -27,8 +27,10 @@ export class FakeLab implements LabDriver {
     this.held?.resolve();
     this.held = null;
   }
-  async run(command: LabCommand, n: number, onProgress: (m: string) => void): Promise<void> {
-    this.commands.push(`${command} ${n}`);
+  bases = new Set<string>();
+  async run(command: LabCommand, n: number, onProgress: (m: string) => void, opts: RunOptions = {}): Promise<void> {
+    this.commands.push(`${command} ${n}${opts.base ? ` --base ${opts.base}` : ""}`);
+    if (opts.base && !this.bases.has(opts.base)) throw new Error(`no base named ${opts.base}`);
     onProgress(`${command}: first phase`);
     if (this.holding) {
       this.holding = false;
@@ -39,6 +41,13 @@ export class FakeLab implements LabDriver {
     else this.nodes.set(n, { n, name: `practice-${n}`, host: "127.0.0.1", port: 2200 + n, pid: 1000 + n, user: "prep" });
     onProgress(`${command}: done`);
   }
+  async saveBase(n: number, name: string, onProgress: (m: string) => void): Promise<void> {
+    this.commands.push(`save-base ${n} ${name}`);
+    onProgress(`saving practice-${n} as base ${name}`);
+    this.nodes.delete(n);
+    this.bases = new Set([name]);
+  }
+  hasBase = (name: string) => this.bases.has(name);
   imageBuilt = () => true;
   availableMiB = () => this.available;
   residentMiB = () => 1600;

@@ -64,6 +64,7 @@ function setup() {
       return { ok: true, message: "changed and verified on 1 node" };
     },
     now: () => new Date(clock),
+    runtimeBase: "runtime-test",
   });
   return { service, practice };
 }
@@ -121,12 +122,21 @@ describe("a scenario from start to passed", () => {
     ]);
   });
 
-  it("a runtime scenario installs the runtime with every wizard step before its fault", async () => {
-    const { service } = await aliceWithNode();
+  it("a runtime scenario starts from the runtime installed by every wizard step: made once, saved as a base, restored after", async () => {
+    const { service, practice } = await aliceWithNode();
     node.status.set("cni-plugins", "fail");
-    await service.start(alice, "cni-loopback-missing").done;
+    const first = service.start(alice, "cni-loopback-missing");
+    await first.done;
     expect(applied).toEqual([["kernel-modules", "sysctl", "containerd", "runc", "cni-plugins", "containerd-service", "cgroup-driver", "kubelet-cgroup-driver"]]);
     expect(node.ran).toEqual(["rm -f /opt/cni/bin/loopback"]);
+    expect(practice.lab.commands).toEqual(["start 1", "reset 1", "save-base 1 runtime-test", "start 1 --base runtime-test"]);
+    expect(getAttempt(db, first.attemptId)!.state).toBe("ready");
+
+    node.status.set("swap-off", "fail");
+    node.status.set("containerd-active", "fail");
+    await service.start(alice, "containerd-not-enabled").done;
+    expect(applied).toHaveLength(1);
+    expect(practice.lab.commands.at(-1)).toBe("reset 1 --base runtime-test");
   });
 
   it("a fault that does not break a live objective fails the start, naming it", async () => {

@@ -25,12 +25,20 @@ export interface TrainingDeps {
   host: (nodeId: string, actor: string) => TrainingHost;
   /** Apply wizard steps to a node through the run engine (a real run, in the runs list). */
   applySteps: (stepIds: readonly string[], nodeId: string, actor: string) => Promise<{ ok: boolean; message: string }>;
+  /**
+   * The lab base with the runtime installed by every wizard step: made once (on the first runtime
+   * scenario), then every runtime scenario restores it in seconds. Named per server process, so a
+   * base always comes from the catalog this process runs.
+   */
+  runtimeBase: string;
   now?: () => Date;
 }
 
 export function createTrainingService(deps: TrainingDeps) {
   const { db } = deps;
   const now = () => deps.now?.() ?? new Date();
+  /** The runtime base being made (by whichever scenario start needed it first). */
+  let making: Promise<void> | null = null;
 
   function requireScenario(id: string): Scenario {
     const s = getScenario(id);
@@ -108,15 +116,28 @@ export function createTrainingService(deps: TrainingDeps) {
     }
     deps.practice.touch(node.id);
     const done = background(attemptId, "start", release, async (event) => {
-      event(`resetting ${node.name} from its snapshot`);
-      const reset = await deps.practice.perform(n, "reset", user.name, { reason: `scenario ${scenario.number}`, onEvent: event });
-      if (!reset.ok) throw new Error(reset.message);
-      const host = deps.host(node.id, user.name);
+      const reason = `scenario ${scenario.number}`;
+      const reset = async (base?: string) => {
+        event(base ? `resetting ${node.name} to the node with the runtime installed (saved base)` : `resetting ${node.name} from its snapshot`);
+        const r = await deps.practice.perform(n, "reset", user.name, { reason, onEvent: event, base });
+        if (!r.ok) throw new Error(r.message);
+      };
       if (scenario.base === "runtime") {
-        event("installing the container runtime: every wizard step, applied");
-        const applied = await deps.applySteps(steps.map((s) => s.id), node.id, user.name);
-        if (!applied.ok) throw new Error(`installing the runtime failed: ${applied.message}`);
-      }
+        if (!deps.practice.hasBase(deps.runtimeBase) && making) {
+          event("waiting for another scenario that is installing the runtime for everyone");
+          await making.catch(() => undefined);
+        }
+        if (deps.practice.hasBase(deps.runtimeBase)) await reset(deps.runtimeBase);
+        else {
+          making = makeRuntimeBase(n, node.id, user.name, event, reset);
+          try {
+            await making;
+          } finally {
+            making = null;
+          }
+        }
+      } else await reset();
+      const host = deps.host(node.id, user.name);
       event(`breaking it: ${scenario.fault.length} command${scenario.fault.length === 1 ? "" : "s"} as root`);
       for (const command of scenario.fault) {
         const r = await host.runRoot(command, `scenario ${scenario.id}: fault`);
@@ -133,6 +154,17 @@ export function createTrainingService(deps: TrainingDeps) {
       return `ready: ${first.objectives.filter((o) => !o.passed).length || first.objectives.length} objective${first.objectives.length === 1 ? "" : "s"} to put right`;
     });
     return { attemptId, done };
+  }
+
+  /** Install the runtime with every wizard step on a fresh node n, save it as the runtime base, start n from it. */
+  async function makeRuntimeBase(n: number, nodeId: string, actor: string, event: (m: string) => void, reset: (base?: string) => Promise<void>) {
+    await reset();
+    event("installing the container runtime: every wizard step, applied (once; later scenarios start from the result)");
+    const applied = await deps.applySteps(steps.map((s) => s.id), nodeId, actor);
+    if (!applied.ok) throw new Error(`installing the runtime failed: ${applied.message}`);
+    await deps.practice.saveBase(n, deps.runtimeBase, event);
+    const started = await deps.practice.perform(n, "start", actor, { reason: "scenario: from the runtime base", onEvent: event, base: deps.runtimeBase });
+    if (!started.ok) throw new Error(started.message);
   }
 
   /** The trainee's "Check my work": grade, with the reboot where the scenario needs it. */
