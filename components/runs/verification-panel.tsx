@@ -2,7 +2,7 @@ import type { ProbeResult } from "@/lib/contracts/catalog";
 import type { NodeView } from "./run-view";
 import { StatusBadge } from "./status-badge";
 
-function ProbeCard({ result }: { result: ProbeResult }) {
+export function ProbeCard({ result }: { result: ProbeResult }) {
   return (
     <li className="space-y-1 rounded border border-slate-200 bg-white p-2" aria-label={`${result.title}: ${result.status}`}>
       <div className="flex flex-wrap items-center gap-2">

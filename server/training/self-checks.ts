@@ -28,7 +28,14 @@ const SelfCheckFile = z
 type SelfCheckFile = z.infer<typeof SelfCheckFile>;
 
 /** Chapters before the steps (their Markdown is content/<id>.md, like a step's). */
-export const CHAPTERS = [{ id: "choosing-a-runtime", title: "Chapter 0: choosing a container runtime" }] as const;
+export const CHAPTERS = [
+  {
+    id: "choosing-a-runtime",
+    title: "Chapter 0: choosing a container runtime",
+    shortTitle: "Choosing a container runtime",
+    summary: "read first: the CRI, runtimes, cgroups and drivers, swap, ctr and crictl, what comes next",
+  },
+] as const;
 
 /** Every self-check, in reading order: the chapters, then the wizard's steps. */
 export function selfCheckIds(): { id: string; title: string }[] {

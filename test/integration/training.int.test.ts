@@ -48,26 +48,18 @@ beforeAll(async () => {
   process.env.NODEPREP_PRACTICE_IDLE_MINUTES = "0";
   process.env.NODEPREP_LOCAL_RELEASES = (await ensureImage()).artifactsDir;
   const { db } = await import("../../server/db");
-  const { createUser } = await import("../../server/auth/users");
-  const { practice } = await import("../../server/practice");
   const { training } = await import("../../server/training");
   const { scenarios } = await import("../../server/training/scenarios");
   const { grade } = await import("../../server/training/grader");
   const { trainingHost } = await import("../../server/training/host");
+  const { traineeWithPracticeNode } = await import("../../server/training/testing");
   const { engine } = await import("../../server/runs");
   const { getRun } = await import("../../server/runs/repository");
   const { closeAllConnections } = await import("../../server/ssh");
-  const user = async (name: string, role: SessionUser["role"]) => {
-    const u = await createUser(db(), { name, role, password: "long-enough-password" });
-    return { id: u.id, name: u.name, role: u.role };
-  };
-  const trainer = await user("it-trainer", "trainer");
-  trainee = await user("it-trainee", "trainee");
   // The trainer gives the trainee a practice node: none is free, so one is started for them.
-  const added = practice().add(trainer, { assignTo: trainee.id });
-  const outcome = await added.done;
-  expect(outcome.ok, outcome.message).toBe(true);
-  nodeId = outcome.node!.id;
+  const given = await traineeWithPracticeNode("it");
+  trainee = given.trainee;
+  nodeId = given.node.id;
   mods = {
     training,
     scenarios,
