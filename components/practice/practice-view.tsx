@@ -112,7 +112,7 @@ function NodeRow({ node, pending, onAct }: { node: PracticeNodeView; pending: bo
         </span>
       </td>
       <td className="p-2 text-xs">
-        {(node.memoryMiB / 1024).toFixed(1)} GiB
+        {node.memoryMiB} MiB RAM
         {node.residentMiB !== null && <span className="block text-slate-600">QEMU holds {(node.residentMiB / 1024).toFixed(1)} GiB</span>}
       </td>
       <td className="p-2">

@@ -37,7 +37,7 @@ export const PracticeNodeView = z.object({
   /** The node's id in the inventory (null: never registered, e.g. while its first start runs). */
   nodeId: z.string().nullable(),
   state: PracticeState,
-  /** Memory the VM is given, and what the QEMU process holds right now (null when stopped). */
+  /** RAM the VM is given, and what its QEMU process holds right now (null when stopped). */
   memoryMiB: z.number().int(),
   residentMiB: z.number().int().nullable(),
   /** `prep@127.0.0.1 -p 2201` while running. */

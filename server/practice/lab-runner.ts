@@ -43,6 +43,8 @@ export interface LabDriver {
   residentMiB(pid: number): number | null;
   /** What one more node is expected to take: its RAM plus QEMU's own (TCG keeps a large code cache). */
   perNodeMiB(): number;
+  /** The RAM a node's VM is given. */
+  nodeMemoryMiB(): number;
 }
 
 /** QEMU's TCG translation cache is 1 GiB by default: a TCG node holds about RAM + 1 GiB (measured ~1.6 GiB). */
@@ -122,4 +124,5 @@ export const realLab: LabDriver = {
   availableMiB: () => readMeminfo("MemAvailable") ?? 0,
   residentMiB,
   perNodeMiB: () => NODE_MEMORY_MB + (chooseAccel() === "kvm" ? KVM_OVERHEAD_MIB : TCG_OVERHEAD_MIB),
+  nodeMemoryMiB: () => NODE_MEMORY_MB,
 };

@@ -56,7 +56,7 @@ describe("practice nodes from the browser", () => {
     expect(stored).toMatchObject({ kind: "start", status: "succeeded", actor: "tina" });
     expect(stored.events.map((e) => e.message)).toEqual(["start: first phase", "start: done"]);
     const view = service.overview(trainer).nodes[0];
-    expect(view).toMatchObject({ name: "practice-1", state: "running", ssh: "prep@127.0.0.1 -p 2201", memoryMiB: 1792, residentMiB: 1600, can: { start: false, stop: true, reset: true } });
+    expect(view).toMatchObject({ name: "practice-1", state: "running", ssh: "prep@127.0.0.1 -p 2201", memoryMiB: 768, residentMiB: 1600, can: { start: false, stop: true, reset: true } });
     expect(forgotten).toEqual([view.nodeId]);
     expect(db.prepare("SELECT action, actor FROM audit_log WHERE action LIKE 'practice-%'").all()).toEqual([{ action: "practice-start", actor: "tina" }]);
   });

@@ -8,6 +8,7 @@ import type { Db } from "../db";
 import { conflict, HttpError, notFound } from "../http/errors";
 import { getNode, listNodes } from "../nodes/repository";
 import { assignmentOfNode, assignNode, listAssignments } from "../training/assignments";
+import { abandonOpenAttempts } from "../training/attempts";
 import type { LabDriver } from "./lab-runner";
 import { lockHolder, lockNode } from "./locks";
 import { addOpEvent, createOp, finishOp, lastActivity, latestOps, touchActivity } from "./ops";
@@ -120,7 +121,7 @@ export function createPracticeService(deps: PracticeDeps) {
           name: practiceName(n),
           nodeId: row?.id ?? null,
           state,
-          memoryMiB: lab.perNodeMiB(),
+          memoryMiB: lab.nodeMemoryMiB(),
           residentMiB: vm ? lab.residentMiB(vm.pid) : null,
           ssh: vm ? `${vm.user}@${vm.host} -p ${vm.port}` : null,
           trainee: row ? (trainees.get(row.id) ?? null) : null,
@@ -175,6 +176,10 @@ export function createPracticeService(deps: PracticeDeps) {
     const opId = createOp(db, { number: n, kind, actor, reason: opts.reason ?? null });
     const done = (async () => {
       try {
+        // A scenario on this node cannot survive its node being reset or stopped under it: a check
+        // would grade a fresh node (swap off on a fresh node passes scenario 10 without any work).
+        const row = practiceRows().get(n);
+        if (row) abandonOpenAttempts(db, row.id);
         const outcome = await perform(n, kind, actor, { reason: opts.reason, opId });
         opts.then?.(outcome);
         return outcome;
@@ -194,9 +199,9 @@ export function createPracticeService(deps: PracticeDeps) {
       throw notFound(`practice node ${nodeId}`);
     }
     if (!mayChange(user, node.id, kind)) {
-      throw new HttpError(403, "forbidden", isManager(user) || hasRole(user.role, "viewer") || assignmentOfNode(db, node.id)?.userId !== user.id
-        ? `managing practice nodes needs the trainer role; you are ${user.role}`
-        : `a trainee may reset their own practice node, not ${kind} it`);
+      if (user.role !== "trainee") throw new HttpError(403, "forbidden", `managing practice nodes needs the trainer role; you are ${user.role}`);
+      if (assignmentOfNode(db, node.id)?.userId !== user.id) throw new HttpError(403, "forbidden", "this node is not a practice node assigned to you");
+      throw new HttpError(403, "forbidden", `a trainee may reset their own practice node, not ${kind} it`);
     }
     const vm = lab.running().some((r) => r.n === n);
     if (kind === "start" && vm) throw conflict(`${node.name} is already running`);

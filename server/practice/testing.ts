@@ -52,6 +52,7 @@ export class FakeLab implements LabDriver {
   availableMiB = () => this.available;
   residentMiB = () => 1600;
   perNodeMiB = () => 1792;
+  nodeMemoryMiB = () => 768;
 }
 
 /** Register the fake lab's running nodes as practice nodes, as server/practice/sync.ts does for the real one. */

@@ -60,11 +60,16 @@ const toAttempt = (r: Row): Attempt => ({
   lastCheckAt: r.last_check_at,
 });
 
+/** Open attempts on a node whose state they depended on is gone (reset, stopped, another scenario). */
+export function abandonOpenAttempts(db: Db, nodeId: string): number {
+  return db.prepare("UPDATE scenario_attempts SET state = 'abandoned' WHERE node_id = ? AND state IN ('preparing', 'ready')").run(nodeId).changes;
+}
+
 /** A new attempt; any other attempt of anyone on that node that was still open is abandoned (the node is reset). */
 export function createAttempt(db: Db, a: { userId: string; scenarioId: string; nodeId: string; nodeName: string; op: AttemptOp }): string {
   const id = randomUUID();
   db.transaction(() => {
-    db.prepare("UPDATE scenario_attempts SET state = 'abandoned' WHERE node_id = ? AND state IN ('preparing', 'ready')").run(a.nodeId);
+    abandonOpenAttempts(db, a.nodeId);
     db.prepare(
       "INSERT INTO scenario_attempts (id, user_id, scenario_id, node_id, node_name, state, started_at, op) VALUES (?, ?, ?, ?, ?, 'preparing', ?, ?)",
     ).run(id, a.userId, a.scenarioId, a.nodeId, a.nodeName, a.op.startedAt, JSON.stringify(a.op));

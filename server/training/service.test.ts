@@ -246,6 +246,16 @@ describe("who may do what", () => {
     expect(await httpStatus(() => service.start({ ...trainer, role: "operator" }, "swap-on", node1.id))).toBe(403);
   });
 
+  it("a reset from the Practice page abandons the scenario on that node: a fresh node is never graded as a fix", async () => {
+    const { service, practice, nodeId } = await aliceWithNode();
+    node.status.set("swap-off", "fail");
+    const { attemptId, done } = service.start(alice, "swap-on");
+    await done;
+    await practice.service.act(alice, nodeId, "reset").done;
+    expect(getAttempt(db, attemptId)!.state).toBe("abandoned");
+    expect(await httpStatus(() => service.check(alice, attemptId))).toBe(409);
+  });
+
   it("one thing at a time on a node: a check while the start runs is refused", async () => {
     const { service, practice } = await aliceWithNode();
     practice.lab.hold();
