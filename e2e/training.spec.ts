@@ -81,7 +81,7 @@ test("an admin creates a trainee with a practice node; the trainee sees only it,
   await check.getByRole("radio", { name: /It asks the container runtime over the CRI/ }).check();
   await check.getByRole("radio", { name: /cri-dockerd, an adapter/ }).check();
   await check.getByRole("radio", { name: /Install the CNI plugins and make sure/ }).check();
-  await check.getByRole("radio", { name: /`uname -r`/ }).check(); // wrong on purpose: explained
+  await check.getByRole("radio", { name: "uname -r", exact: true }).check(); // wrong on purpose: explained
   await check.getByRole("button", { name: "Check my answers" }).click();
   await expect(t.getByRole("status", { name: "Self-check result" })).toContainText("3 of 4 right");
   await expect(check.getByLabel("Answer to question 4")).toContainText("Not quite.");

@@ -1,8 +1,21 @@
 "use client";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import type { SelfCheckResult } from "@/lib/contracts/training";
 import { formatTime } from "../health/time";
 import { useAnswerSelfCheck, useSelfCheck } from "./use-training";
+
+/** Questions are plain text where `backticks` mark a command or a file (as in the Markdown beside them). */
+function withCode(text: string): ReactNode[] {
+  return text.split(/(`[^`]+`)/).map((part, i) =>
+    part.startsWith("`") && part.endsWith("`") && part.length > 2 ? (
+      <code key={i} className="rounded bg-white px-1 font-mono text-[0.95em]">
+        {part.slice(1, -1)}
+      </code>
+    ) : (
+      part
+    ),
+  );
+}
 
 /**
  * The self-check at the end of a chapter or step (issue 15): a few questions, answered here, each
@@ -42,7 +55,7 @@ export function SelfCheck({ checkId }: { checkId: string }) {
           return (
             <fieldset key={q.id} className="space-y-1">
               <legend className="text-sm font-medium">
-                {qi + 1}. {q.text}
+                {qi + 1}. {withCode(q.text)}
               </legend>
               {q.choices.map((c, ci) => {
                 const mark = outcome ? (ci === outcome.correctChoice ? "✓" : ci === outcome.chosen ? "✗" : "") : "";
@@ -57,7 +70,7 @@ export function SelfCheck({ checkId }: { checkId: string }) {
                       onChange={() => setChosen((c) => ({ ...c, [q.id]: ci }))}
                     />
                     <span>
-                      {c}
+                      {withCode(c)}
                       {mark && (
                         <span aria-hidden="true" className={`ml-1 font-bold ${mark === "✓" ? "text-green-800" : "text-red-800"}`}>
                           {mark}
@@ -69,8 +82,8 @@ export function SelfCheck({ checkId }: { checkId: string }) {
               })}
               {outcome && (
                 <p aria-label={`Answer to question ${qi + 1}`} className={`rounded px-2 py-1 text-sm ${outcome.correct ? "bg-green-100 text-green-950" : "bg-red-100 text-red-950"}`}>
-                  <strong>{outcome.correct ? "Right." : "Not quite."}</strong> {outcome.explanation}
-                  {!outcome.correct && <span className="block">The answer: {outcome.correctExplanation}</span>}
+                  <strong>{outcome.correct ? "Right." : "Not quite."}</strong> {withCode(outcome.explanation)}
+                  {!outcome.correct && <span className="block">The answer: {withCode(outcome.correctExplanation)}</span>}
                 </p>
               )}
             </fieldset>
