@@ -55,6 +55,8 @@ test("an admin creates a trainee with a practice node; the trainee sees only it,
   await login.signIn(TRAINEE.name, TRAINEE.password);
   await expect(t.getByRole("heading", { name: "Training", level: 1 })).toBeVisible();
   await expect(t.getByTestId("my-practice-node")).toContainText(`Your practice node: ${NODE}`);
+  await expect(t.getByRole("link", { name: /^Scenario \d+: / })).toHaveCount(10);
+  await shot(t, "training-home");
   const nav = t.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link", { name: "Users" })).toHaveCount(0);
 
@@ -85,7 +87,7 @@ test("an admin creates a trainee with a practice node; the trainee sees only it,
   await check.getByRole("button", { name: "Check my answers" }).click();
   await expect(t.getByRole("status", { name: "Self-check result" })).toContainText("3 of 4 right");
   await expect(check.getByLabel("Answer to question 4")).toContainText("Not quite.");
-  await expect(check.getByLabel("Answer to question 4")).toContainText("cgroup2fs means the unified v2 hierarchy");
+  await expect(check.getByLabel("Answer to question 4")).toContainText("The answer: cgroup2fs means the unified v2 hierarchy");
   await expect(check.getByLabel("Answer to question 1")).toContainText("Right.");
   await shot(t, "chapter-0-self-check");
 
@@ -100,6 +102,11 @@ test("an admin creates a trainee with a practice node; the trainee sees only it,
   const first = t.getByRole("region", { name: "First check, right after the fault" });
   await expect(first.getByRole("listitem", { name: "kernel parameters (live): fail" })).toBeVisible();
   await expect(first.getByLabel("Raw output of parameters at boot (every sysctl.d file)")).toContainText("network-hardening.conf:net.ipv4.ip_forward = 0");
+  // One hint, counted.
+  await t.getByRole("button", { name: "Show a hint (1 of 3)" }).click();
+  await expect(t.getByRole("list", { name: "Hints" }).getByRole("listitem")).toHaveCount(1);
+  await expect(t.getByRole("article", { name: "Hint 1" })).toContainText("Open the health view for your node");
+  await expect(t.getByRole("button", { name: "Show a hint (2 of 3)" })).toBeVisible();
   await shot(t, "scenario-in-progress");
 
   // Find it with the health view.
@@ -134,7 +141,7 @@ test("an admin creates a trainee with a practice node; the trainee sees only it,
 
   // The trainer's table: passed with the time, and the self-check score.
   await page.goto("/training/trainees");
-  await expect(page.getByRole("cell", { name: new RegExp(`^${TRAINEE.name}, scenario 3: passed in \\d+`) })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole("cell", { name: new RegExp(`^${TRAINEE.name}, scenario 3: passed in \\d+[^,]*, 1 attempt, 1 check, 1 hint;`) })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByRole("cell", { name: `${TRAINEE.name}, Chapter 0: choosing a container runtime: 3 of 4` })).toBeVisible();
   await expect(page.getByRole("cell", { name: new RegExp(`^${TRAINEE.name}, scenario 1: not started`) })).toBeVisible();
   const csv = await (await apiAs("admin")).get("/api/training/progress/export?format=csv");

@@ -23,7 +23,7 @@ export async function startNode(n: number, opts: { image?: LabImage; onProgress?
   const running = getNode(n);
   if (running) return running;
   const progress = opts.onProgress ?? (() => undefined);
-  if (!opts.image) progress("finding the practice-node image (built on first use: a few minutes)");
+  if (!opts.image) progress("finding the practice-node image");
   const image = opts.image ?? (await ensureImage());
   const base = opts.base === undefined ? null : findBase(opts.base);
   if (opts.base !== undefined && !base) throw new Error(`no base named ${opts.base}: save one with \`npm run lab -- save-base N ${opts.base}\``);

@@ -104,7 +104,7 @@ function NodeRow({ node, pending, onAct }: { node: PracticeNodeView; pending: bo
   ];
   return (
     <tr className="border-t border-slate-200 align-top" data-node={node.name}>
-      <td className="p-2 font-mono font-medium">{node.name}</td>
+      <td className="whitespace-nowrap p-2 font-mono font-medium">{node.name}</td>
       <td className="p-2">
         <span className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-medium ${look.cls}`} data-testid="practice-state">
           <span aria-hidden="true">{look.icon}</span>
@@ -118,7 +118,7 @@ function NodeRow({ node, pending, onAct }: { node: PracticeNodeView; pending: bo
       <td className="p-2">
         {node.ssh ? (
           <span className="flex items-center gap-1">
-            <code className="font-mono text-xs">{node.ssh}</code>
+            <code className="whitespace-nowrap font-mono text-xs">{node.ssh}</code>
             <CopyButton text={`ssh ${node.ssh}`} />
           </span>
         ) : (

@@ -174,57 +174,92 @@ function ProgressSection() {
 function ProgressGrid({ table }: { table: Table }) {
   if (table.trainees.length === 0) return <p className="text-sm text-slate-600">No trainees yet.</p>;
   return (
-    <div className="overflow-x-auto">
-      <table aria-label="Progress of trainees" className="border-collapse rounded border border-slate-200 bg-white text-xs">
-        <thead className="bg-slate-100 text-left">
-          <tr>
-            <th scope="col" className="p-2">Trainee</th>
-            {table.scenarios.map((s) => (
-              <th key={s.id} scope="col" className="p-2" title={s.title} aria-label={`Scenario ${s.number}: ${s.title}`}>
-                {s.number}
-              </th>
-            ))}
-            {table.selfChecks.map((c, i) => (
-              <th key={c.id} scope="col" className="p-2" title={c.title} aria-label={`Self-check: ${c.title}`}>
-                ✎{i}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {table.trainees.map((t) => (
-            <tr key={t.userId} className="border-t border-slate-200 align-top">
-              <th scope="row" className="p-2 text-left font-medium">
-                {t.name}
-                <span className="block font-mono font-normal text-slate-500">{t.node ?? "no node"}</span>
-              </th>
-              {table.scenarios.map((s) => {
-                const p = t.scenarios[s.id];
-                const last = p.lastVerdicts ? `; last check: ${p.lastVerdicts.map((v) => `${v.title} ${v.passed ? "pass" : "fail"}`).join(", ")}` : "";
-                return (
-                  <td key={s.id} className="p-2" aria-label={`${t.name}, scenario ${s.number}: ${cellText(p)}${last}`} title={`${cellText(p)}${last}`}>
-                    <ProgressBadge progress={p} />
-                    {p.attempts > 0 && (
-                      <span className="mt-0.5 block text-slate-600">
-                        {p.checks}✓ {p.hintsOpened ? `${p.hintsOpened}💡` : ""}
-                        {p.solutionViewed ? " sol." : ""}
-                      </span>
-                    )}
-                  </td>
-                );
-              })}
-              {table.selfChecks.map((c) => {
-                const r = t.selfChecks[c.id];
-                return (
-                  <td key={c.id} className="p-2" aria-label={`${t.name}, ${c.title}: ${r ? `${r.correct} of ${r.total}` : "not answered"}`}>
-                    {r ? `${r.correct}/${r.total}` : "–"}
-                  </td>
-                );
-              })}
+    <div className="space-y-4">
+      <div className="overflow-x-auto">
+        <table aria-label="Scenarios of trainees" className="border-collapse rounded border border-slate-200 bg-white text-xs">
+          <thead className="bg-slate-100 text-left">
+            <tr>
+              <th scope="col" className="p-2">Trainee</th>
+              {table.scenarios.map((s) => (
+                <th key={s.id} scope="col" className="p-2 text-center" title={s.title} aria-label={`Scenario ${s.number}: ${s.title}`}>
+                  {s.number}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {table.trainees.map((t) => (
+              <tr key={t.userId} className="border-t border-slate-200 align-top">
+                <TraineeHeader name={t.name} node={t.node} />
+                {table.scenarios.map((s) => {
+                  const p = t.scenarios[s.id];
+                  const last = p.lastVerdicts ? `; last check: ${p.lastVerdicts.map((v) => `${v.title} ${v.passed ? "pass" : "fail"}`).join(", ")}` : "";
+                  return (
+                    <td key={s.id} className="p-2 text-center" aria-label={`${t.name}, scenario ${s.number}: ${cellText(p)}${last}`} title={`${cellText(p)}${last}`}>
+                      {p.status === "not-started" ? (
+                        <span className="text-slate-400">–</span>
+                      ) : (
+                        <>
+                          <ProgressBadge progress={p} />
+                          <span className="mt-0.5 block whitespace-nowrap text-slate-600">
+                            {p.checks} check{p.checks === 1 ? "" : "s"}
+                            {p.hintsOpened ? `, ${p.hintsOpened} hint${p.hintsOpened === 1 ? "" : "s"}` : ""}
+                            {p.solutionViewed ? ", solution" : ""}
+                          </span>
+                        </>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="overflow-x-auto">
+        <table aria-label="Self-checks of trainees" className="border-collapse rounded border border-slate-200 bg-white text-xs">
+          <thead className="bg-slate-100 text-left">
+            <tr>
+              <th scope="col" className="p-2">Trainee</th>
+              {table.selfChecks.map((c, i) => (
+                <th key={c.id} scope="col" className="p-2 text-center" title={c.title} aria-label={`Self-check: ${c.title}`}>
+                  {i === 0 ? "ch. 0" : `step ${i}`}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {table.trainees.map((t) => (
+              <tr key={t.userId} className="border-t border-slate-200">
+                <TraineeHeader name={t.name} node={t.node} />
+                {table.selfChecks.map((c) => {
+                  const r = t.selfChecks[c.id];
+                  return (
+                    <td key={c.id} className="p-2 text-center" aria-label={`${t.name}, ${c.title}: ${r ? `${r.correct} of ${r.total}` : "not answered"}`}>
+                      {r ? (
+                        <span className={r.correct === r.total ? "font-semibold text-green-800" : "font-semibold text-amber-800"}>
+                          {r.correct}/{r.total}
+                        </span>
+                      ) : (
+                        <span className="text-slate-400">–</span>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
+  );
+}
+
+function TraineeHeader({ name, node }: { name: string; node: string | null }) {
+  return (
+    <th scope="row" className="whitespace-nowrap p-2 text-left font-medium">
+      {name}
+      <span className="block font-mono font-normal text-slate-500">{node ?? "no node"}</span>
+    </th>
   );
 }
