@@ -2,6 +2,7 @@ import "server-only";
 import { hasRole, type SessionUser } from "@/lib/contracts/auth";
 import type { AttemptOp, AttemptView, Grade, ScenarioCard, ScenarioProgress } from "@/lib/contracts/training";
 import { getProbe, getStep, steps } from "../catalog";
+import { getUser } from "../auth/users";
 import { renderMarkdown } from "../content/markdown";
 import type { Db } from "../db";
 import { badRequest, conflict, HttpError, notFound } from "../http/errors";
@@ -205,7 +206,7 @@ export function createTrainingService(deps: TrainingDeps) {
     return {
       id: attempt.id,
       scenarioId: attempt.scenarioId,
-      user: attempt.userId === viewer?.id ? viewer.name : (db.prepare("SELECT name FROM users WHERE id = ?").pluck().get(attempt.userId) as string | undefined) ?? "(deleted)",
+      user: attempt.userId === viewer?.id ? viewer.name : (getUser(db, attempt.userId)?.name ?? "(deleted)"),
       nodeId: attempt.nodeId,
       nodeName: attempt.nodeName,
       state: attempt.state,
