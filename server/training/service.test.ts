@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/contracts/auth";
 import type { ProbeResult, ProbeStatus } from "@/lib/contracts/catalog";
@@ -10,7 +11,7 @@ import { assignNode } from "./assignments";
 import { getAttempt } from "./attempts";
 import type { TrainingHost } from "./host";
 import { progressCsv, progressTable } from "./progress";
-import { createTrainingService } from "./service";
+import { createTrainingService, failedFaultCommand, faultScript } from "./service";
 
 // The training service with a fake lab and a fake node: what the node answers is a function of what
 // happened to it (the fault, a fix, a reboot), so start, check, reboot and progress are exercised
@@ -23,9 +24,14 @@ class FakeNode implements TrainingHost {
   status = new Map<string, ProbeStatus>();
   afterBoot = new Map<string, ProbeStatus>();
   failCommand: string | null = null;
+  /** The fault arrives as one script: run it in a real /bin/sh with each command echoed instead of run. */
   async runRoot(script: string) {
-    this.ran.push(script);
-    return script === this.failCommand ? { code: 1, output: "sed: can't read /etc/containerd/config.toml: No such file or directory\n" } : { code: 0, output: "" };
+    const commands = script.split("\n").flatMap((l) => (l.startsWith("{ ") ? [l.slice(2)] : []));
+    this.ran.push(...commands);
+    const fail = commands.indexOf(this.failCommand ?? "");
+    if (fail < 0) return { code: 0, output: "" };
+    this.ran.splice(this.ran.length - commands.length + fail + 1);
+    return { code: 1, output: `sed: can't read /etc/containerd/config.toml: No such file or directory\n\n@@nodeprep-fault ${fail} 1@@\n` };
   }
   async observe(ids: readonly string[]): Promise<ProbeResult[]> {
     return ids.map((id) => {
@@ -146,7 +152,11 @@ describe("a scenario from start to passed", () => {
     expect(getAttempt(db, attemptId)).toMatchObject({ state: "failed-to-start", op: { status: "failed", message: "the fault did not break swap off: this scenario is broken on this node (tell your trainer)" } });
   });
 
-  it("a fault command that fails stops the start with its exit code and output", async () => {
+  it("the fault runs as one script; a command that fails stops it, named with its exit code and output", async () => {
+    const script = faultScript(["true", "ls /nonexistent-np", "echo never"]);
+    const real = spawnSync("sh", ["-c", script], { encoding: "utf8" });
+    expect(real.status).toBe(2);
+    expect(failedFaultCommand(real.stderr)).toEqual({ index: 1, code: 2 });
     const { service } = await aliceWithNode();
     node.failCommand = "systemctl restart containerd";
     const { attemptId, done } = service.start(alice, "cri-disabled");

@@ -140,9 +140,12 @@ export function createTrainingService(deps: TrainingDeps) {
       } else await reset();
       const host = deps.host(node.id, user.name);
       event(`breaking it: ${scenario.fault.length} command${scenario.fault.length === 1 ? "" : "s"} as root`);
-      for (const command of scenario.fault) {
-        const r = await host.runRoot(command, `scenario ${scenario.id}: fault`);
-        if (r.code !== 0) throw new Error(`the scenario's fault failed (exit ${r.code}): ${command}: ${r.output.trim().split("\n").slice(-3).join(" / ")}`);
+      const r = await host.runRoot(faultScript(scenario.fault), `scenario ${scenario.id}: fault`);
+      if (r.code !== 0) {
+        const failed = failedFaultCommand(r.output);
+        const command = failed ? scenario.fault[failed.index] : "the fault";
+        const said = r.output.replace(FAULT_MARKER, "").trim().split("\n").slice(-3).join(" / ");
+        throw new Error(`the scenario's fault failed (exit ${failed?.code ?? r.code}): ${command}: ${said}`);
       }
       event("first check of the objectives");
       const first = await grade(scenario, host, { reboot: "never", onProgress: event, now });
@@ -268,6 +271,22 @@ export function createTrainingService(deps: TrainingDeps) {
 }
 
 export type TrainingService = ReturnType<typeof createTrainingService>;
+
+const FAULT_MARKER = /\n?@@nodeprep-fault (\d+) (\d+)@@\n?/;
+
+/**
+ * The fault's commands as ONE root script (one exec instead of one per command: each costs a channel
+ * and a sudo, about half a second on an emulated node). It stops at the first command that fails and
+ * says which, so the error names it.
+ */
+export function faultScript(commands: readonly string[]): string {
+  return commands.map((c, i) => `{ ${c}\n} || { np_rc=$?; printf '\\n@@nodeprep-fault %s %s@@\\n' ${i} "$np_rc" >&2; exit "$np_rc"; }`).join("\n") + "\n";
+}
+
+export function failedFaultCommand(output: string): { index: number; code: number } | null {
+  const m = FAULT_MARKER.exec(output);
+  return m ? { index: Number(m[1]), code: Number(m[2]) } : null;
+}
 
 /** One trainee on one scenario, from their attempts (oldest first). */
 export function progressOf(attempts: readonly Attempt[]): ScenarioProgress {
