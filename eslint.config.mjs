@@ -26,8 +26,9 @@ const config = [
   ...nextTs,
   { ignores: [".next/**", "node_modules/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
   // Host output is text, never HTML: no component may inject markup, except the wizard's rendering
-  // of the project's own Markdown explanations (raw HTML in them is escaped by the renderer).
-  { files: ["app/**", "components/**"], ignores: ["components/wizard/wizard.tsx"], rules: { "react/no-danger": "error" } },
+  // of the project's own Markdown explanations and components/ui/project-markdown.tsx, which shows the
+  // project's other Markdown (chapter 0, scenarios, hints); raw HTML in them is escaped by the renderer.
+  { files: ["app/**", "components/**"], ignores: ["components/wizard/wizard.tsx", "components/ui/project-markdown.tsx"], rules: { "react/no-danger": "error" } },
   // Tests dig into parsed documents (TOML, JSON) whose shape is the thing under test.
   { files: ["**/*.test.ts", "**/*.test.tsx"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
   // Playwright fixtures call a parameter named `use`; it is not React's hook.

@@ -4,6 +4,7 @@ const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void
   health: () => import("./health"),
   facts: () => import("./facts"),
   fleet: () => import("./fleet"),
+  practice: () => import("./practice"),
 };
 
 async function main() {

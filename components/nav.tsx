@@ -6,11 +6,14 @@ import { UserMenu } from "./auth/user-menu";
 import { useMe } from "./auth/use-me";
 
 const links: { href: string; label: string; least: Role }[] = [
-  { href: "/wizard", label: "Wizard", least: "viewer" },
-  { href: "/nodes", label: "Nodes", least: "viewer" },
+  // A trainee sees these too, limited to their own practice node (server/auth/scope.ts).
+  { href: "/wizard", label: "Wizard", least: "trainee" },
+  { href: "/nodes", label: "Nodes", least: "trainee" },
   { href: "/groups", label: "Groups", least: "viewer" },
-  { href: "/health", label: "Health", least: "viewer" },
-  { href: "/runs", label: "Runs", least: "viewer" },
+  { href: "/health", label: "Health", least: "trainee" },
+  { href: "/runs", label: "Runs", least: "trainee" },
+  { href: "/practice", label: "Practice", least: "trainee" },
+  { href: "/training", label: "Training", least: "trainee" },
   { href: "/audit", label: "Audit", least: "admin" },
   { href: "/users", label: "Users", least: "admin" },
 ];

@@ -1,5 +1,6 @@
 // npm run lab -- build | start N... | stop N...|all | reset N... | status | ssh N [command]
 import { spawnSync } from "node:child_process";
+import { dropBases, saveBase } from "./bases";
 import { ensureImage, findImage, listNodes, resetNode, startNode, stopAll, stopNode } from "./index";
 import { getNode } from "./state";
 
@@ -9,7 +10,11 @@ const usage = `usage: npm run lab -- <command>
   stop N...|all    stop node(s) and discard their disks
   reset N...       discard a node's changes and restore it from the snapshot
   status           list running nodes with their SSH address
-  ssh N [cmd]      open a shell (or run cmd) on node N as the key-auth user`;
+  ssh N [cmd]      open a shell (or run cmd) on node N as the key-auth user
+  save-base N NAME save running node N as base NAME (RAM + disk) and stop it
+  drop-bases [NAME...]  remove every saved base except the ones named
+  --base NAME      (start, reset) start from base NAME instead of the golden snapshot
+  --progress       (start, stop, reset, save-base) print each phase as "@progress <text>": the dashboard reads it`;
 
 function nodeNumbers(args: string[]): number[] {
   if (args.length === 0) throw new Error("which node? give a number, e.g. `npm run lab -- start 1`");
@@ -20,8 +25,17 @@ function nodeNumbers(args: string[]): number[] {
   });
 }
 
+// The dashboard runs start, stop and reset through this CLI (server/practice/lab-runner.ts) and shows
+// these lines as the operation's phases.
+const PROGRESS_FLAG = "--progress";
+
 async function main(argv: string[]) {
-  const [command, ...args] = argv;
+  const withProgress = argv.includes(PROGRESS_FLAG);
+  const baseAt = argv.indexOf("--base");
+  const base = baseAt >= 0 ? argv[baseAt + 1] : undefined;
+  if (baseAt >= 0 && !base) throw new Error("--base needs a base name");
+  const [command, ...args] = argv.filter((a, i) => a !== PROGRESS_FLAG && (baseAt < 0 || (i !== baseAt && i !== baseAt + 1)));
+  const onProgress = withProgress ? (message: string) => console.log(`@progress ${message.replace(/\n/g, " ")}`) : undefined;
   switch (command) {
     case "build": {
       const image = await ensureImage();
@@ -29,17 +43,27 @@ async function main(argv: string[]) {
       return;
     }
     case "start":
-      for (const n of nodeNumbers(args)) await startNode(n);
+      for (const n of nodeNumbers(args)) await startNode(n, { onProgress, base });
       return printStatus();
     case "stop":
       if (args[0] === "all") await stopAll();
-      else for (const n of nodeNumbers(args)) await stopNode(n);
+      else for (const n of nodeNumbers(args)) await stopNode(n, { onProgress });
       return;
     case "reset":
-      for (const n of nodeNumbers(args)) await resetNode(n);
+      for (const n of nodeNumbers(args)) await resetNode(n, { onProgress, base });
       return printStatus();
     case "status":
       return printStatus();
+    case "save-base": {
+      const [n] = nodeNumbers(args.slice(0, 1));
+      if (!args[1]) throw new Error("which base? e.g. `npm run lab -- save-base 1 runtime`");
+      const saved = await saveBase(n, args[1], { onProgress });
+      console.log(`base ${saved.name}: ${saved.dir}`);
+      return;
+    }
+    case "drop-bases":
+      for (const b of dropBases(args)) console.log(`dropped base ${b}`);
+      return;
     case "ssh": {
       const [n] = nodeNumbers(args.slice(0, 1));
       const node = getNode(n);

@@ -1,4 +1,5 @@
 // The lab's API for tests, benchmarks and the demo.
+export { dropBases, findBase, saveBase, type LabBase } from "./bases";
 export { ensureImage, findImage, type LabImage } from "./image";
 export {
   execOn,
@@ -10,5 +11,7 @@ export {
   startNode,
   stopAll,
   stopNode,
+  type LabProgress,
 } from "./nodes";
+export { chooseAccel, NODE_MEMORY_MB } from "./vm";
 export { getNode, imageHostKeys, listNodes, LAB_SUDO_PASSWORD_USER, LAB_USER, type PracticeNode } from "./state";

@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { findBase } from "./bases";
 import { ensureImage, type LabImage } from "./image";
 import { nodeDir, nodesDir } from "./paths";
 import { allocatePort } from "./ports";
@@ -11,19 +12,32 @@ import { sshExec, waitForSsh, type ExecResult } from "./ssh";
 import { describe, getNode, listNodes, qmpPath, readState, statePath, type NodeState, type PracticeNode } from "./state";
 import { killVm, startVm } from "./vm";
 
-/** Start node n from the snapshot (a no-op if it already runs). Builds the image on first use. */
-export async function startNode(n: number, opts: { image?: LabImage } = {}): Promise<PracticeNode> {
+/** Phases as they happen, for a caller that shows progress (the dashboard's Practice page). */
+export type LabProgress = (message: string) => void;
+
+/**
+ * Start node n from the snapshot (a no-op if it already runs). Builds the image on first use. With
+ * `base`, from that saved node instead of the golden snapshot (lab/bases.ts).
+ */
+export async function startNode(n: number, opts: { image?: LabImage; onProgress?: LabProgress; base?: string } = {}): Promise<PracticeNode> {
   const running = getNode(n);
   if (running) return running;
+  const progress = opts.onProgress ?? (() => undefined);
+  if (!opts.image) progress("finding the practice-node image");
   const image = opts.image ?? (await ensureImage());
+  const base = opts.base === undefined ? null : findBase(opts.base);
+  if (opts.base !== undefined && !base) throw new Error(`no base named ${opts.base}: save one with \`npm run lab -- save-base N ${opts.base}\``);
+  if (base && path.resolve(base.imageDir) !== path.resolve(image.dir)) throw new Error(`base ${base.name} was saved from another image (${base.imageDir}): save it again`);
+  progress(base ? `creating the node's disk on base ${base.name}` : "creating the node's disk on the golden image");
   const dir = nodeDir(n);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const overlay = path.join(dir, "disk.qcow2");
-  execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", image.golden, overlay]);
+  execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", base?.disk ?? image.golden, overlay]);
   const taken = listNodes().map((node) => node.port);
   const port = await allocatePort(n, { taken });
   const started = Date.now();
+  progress(`restoring the snapshot (QEMU, SSH on 127.0.0.1:${port})`);
   const pid = await startVm({
     kernel: image.kernel,
     initrd: image.initrd,
@@ -33,7 +47,7 @@ export async function startNode(n: number, opts: { image?: LabImage } = {}): Pro
     pidFile: path.join(dir, "qemu.pid"),
     consoleLog: path.join(dir, "console.log"),
     accel: image.accel,
-    incomingState: image.goldenState,
+    incomingState: base?.state ?? image.goldenState,
   });
   const state: NodeState = { n, pid, port, imageDir: image.dir, startedAt: new Date().toISOString() };
   fs.writeFileSync(statePath(n), JSON.stringify(state) + "\n");
@@ -47,7 +61,9 @@ export async function startNode(n: number, opts: { image?: LabImage } = {}): Pro
     qmp.close();
   }
   const node = describe(state, image);
+  progress("waiting for SSH");
   await waitForSsh(target(node), 60_000);
+  progress("setting the clock and the host name");
   // The restored guest believes it is still the snapshot's moment: give it the host's clock. And a
   // name of its own (every node is restored from one snapshot), so facts and health tell them apart.
   const name = `practice-${n}`;
@@ -60,9 +76,13 @@ export async function startNode(n: number, opts: { image?: LabImage } = {}): Pro
   return node;
 }
 
-export async function stopNode(n: number): Promise<void> {
+export async function stopNode(n: number, opts: { onProgress?: LabProgress } = {}): Promise<void> {
   const state = readState(n);
-  if (state) await killVm(state.pid);
+  if (state) {
+    opts.onProgress?.("stopping the VM");
+    await killVm(state.pid);
+  }
+  opts.onProgress?.("discarding its disk");
   fs.rmSync(nodeDir(n), { recursive: true, force: true });
 }
 
@@ -76,9 +96,9 @@ export async function stopAll(): Promise<void> {
 }
 
 /** Discard everything the node changed and restore it from the snapshot. */
-export async function resetNode(n: number): Promise<PracticeNode> {
-  await stopNode(n);
-  return startNode(n);
+export async function resetNode(n: number, opts: { onProgress?: LabProgress; base?: string } = {}): Promise<PracticeNode> {
+  await stopNode(n, opts);
+  return startNode(n, opts);
 }
 
 /** Freeze the VM (its TCP peers see silence: a dropped connection, for fault-injection tests). */

@@ -50,6 +50,19 @@ export const queryKeys = {
      *  the "health" prefix on purpose: invalidating health must not start scans. */
     autoScan: (intervalMs: number) => ["health-auto-scan", intervalMs] as const,
   },
+  practice: {
+    all: ["practice"] as const,
+    overview: () => ["practice", "overview"] as const,
+  },
+  training: {
+    all: ["training"] as const,
+    scenarios: () => ["training", "scenarios"] as const,
+    scenario: (id: string) => ["training", "scenario", id] as const,
+    attempt: (id: string) => ["training", "attempt", id] as const,
+    trainees: () => ["training", "trainees"] as const,
+    progress: () => ["training", "progress"] as const,
+    selfCheck: (id: string) => ["training", "self-check", id] as const,
+  },
   /** The dashboard's own SSH public key (Nodes page). */
   dashboardKey: () => ["dashboard-key"] as const,
 };

@@ -2,7 +2,7 @@
 // can run this can read the database anyway). Uses NODEPREP_DATA_DIR like the server; safe while the
 // server runs (SQLite WAL).
 //
-//   npm run user -- add <name> [--role admin|operator|viewer] [--password-stdin]
+//   npm run user -- add <name> [--role admin|trainer|operator|viewer|trainee] [--password-stdin]
 //   npm run user -- password <name> [--password-stdin]     set a new password (ends their sessions)
 //   npm run user -- list
 //   npm run user -- demo                                   (re)create admin "demo" with a fresh password
@@ -17,7 +17,7 @@ import { createUser, findUserForSignIn, listUsers, updateUser } from "@/server/a
 import { config } from "@/server/config";
 import { db } from "@/server/db";
 
-const USAGE = `usage: npm run user -- add <name> [--role admin|operator|viewer] [--password-stdin]
+const USAGE = `usage: npm run user -- add <name> [--role admin|trainer|operator|viewer|trainee] [--password-stdin]
        npm run user -- password <name> [--password-stdin]
        npm run user -- list
        npm run user -- demo`;
@@ -56,7 +56,7 @@ async function main() {
       const name = parseName(args[0]);
       const roleAt = args.indexOf("--role");
       const role = Role.safeParse(roleAt >= 0 ? args[roleAt + 1] : "viewer");
-      if (!role.success) fail(`role: must be admin, operator or viewer\n${USAGE}`);
+      if (!role.success) fail(`role: must be admin, trainer, operator, viewer or trainee\n${USAGE}`);
       const { password, generated } = await passwordFrom(args);
       const user = await createUser(database, { name, role: role.data, password });
       recordAudit(database, { actor, action: "user-created", detail: { user: user.name, role: user.role, via: "cli" } });

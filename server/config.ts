@@ -9,6 +9,10 @@ const Env = z.object({
   NODEPREP_SECRET_KEY: z.string().optional(),
   /** Register the running practice nodes from lab/ at start (the demo and the tests set this). */
   NODEPREP_PRACTICE_NODES: z.enum(["0", "1"]).default("0"),
+  /** At most this many practice nodes run at once; without it the limit follows free memory. */
+  NODEPREP_PRACTICE_MAX_RUNNING: z.coerce.number().int().min(0).max(99).optional(),
+  /** A practice node nobody used for this long is stopped; 0 never stops one. */
+  NODEPREP_PRACTICE_IDLE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
   /** The address the dashboard listens on (scripts/start.mjs). Loopback unless you mean otherwise. */
   NODEPREP_HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

@@ -4,8 +4,11 @@ import { recordInterruptedCommands } from "./audit/record";
 import { ensureFirstAdmin } from "./auth/setup";
 import { config } from "./config";
 import { db } from "./db";
+import { startIdleSweep } from "./practice";
+import { markInterruptedOps } from "./practice/ops";
 import { syncPracticeNodes } from "./practice/sync";
 import { markInterrupted } from "./runs/repository";
+import { markInterruptedAttempts } from "./training/attempts";
 
 export async function startup(): Promise<void> {
   const database = db();
@@ -17,6 +20,10 @@ export async function startup(): Promise<void> {
   if (cutOff) console.log(`[nodeprep] ${cutOff} command(s) were still running on hosts when the dashboard stopped: recorded in the audit log`);
   const interrupted = markInterrupted(database);
   if (interrupted.length) console.log(`[nodeprep] marked ${interrupted.length} run(s) interrupted by the restart`);
+  // Practice-node operations and scenario set-ups run in this process: a restart cut them off.
+  const cut = markInterruptedOps(database) + markInterruptedAttempts(database);
+  if (cut) console.log(`[nodeprep] marked ${cut} practice operation(s) interrupted by the restart`);
+  startIdleSweep();
   if (config().NODEPREP_PRACTICE_NODES === "1") {
     const synced = syncPracticeNodes(database);
     console.log(`[nodeprep] practice nodes registered: ${synced.map((n) => n.name).join(", ") || "none running"}`);

@@ -4,8 +4,9 @@ import { groupsApi } from "@/lib/api/groups";
 import type { GroupInput } from "@/lib/contracts/groups";
 import { queryKeys } from "@/lib/queries";
 
-export function useGroups() {
-  return useQuery({ queryKey: queryKeys.groups.list(), queryFn: groupsApi.list });
+/** `enabled: false` for someone who may not list groups (a trainee): no request that would only be refused. */
+export function useGroups({ enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: queryKeys.groups.list(), queryFn: groupsApi.list, enabled });
 }
 
 function useInvalidateGroups() {

@@ -2,7 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { runsApi } from "@/lib/api/runs";
-import { useCan } from "../auth/use-me";
+import { useCan, useMe } from "../auth/use-me";
 import { formatDuration, formatTime } from "./format";
 import { PlanPanel } from "./plan-panel";
 import { RunLog } from "./run-log";
@@ -15,7 +15,10 @@ import { VerificationPanel } from "./verification-panel";
 export function RunDetail({ runId }: { runId: string }) {
   const run = useRun(runId);
   const { view, error } = useRunEvents(runId);
-  const canCancel = useCan("operator");
+  // A trainee sees only runs on their own practice node, and may cancel those (the server checks).
+  const operator = useCan("operator");
+  const me = useMe();
+  const canCancel = operator || me.data?.user.role === "trainee";
   const cancel = useMutation({ mutationFn: () => runsApi.cancel(runId) });
   if (run.isPending) return <p className="text-slate-600">Loading run…</p>;
   if (run.error) return <p role="alert" className="text-red-700">Could not load the run: {run.error.message}</p>;

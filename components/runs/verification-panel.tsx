@@ -2,7 +2,7 @@ import type { ProbeResult } from "@/lib/contracts/catalog";
 import type { NodeView } from "./run-view";
 import { StatusBadge } from "./status-badge";
 
-function ProbeCard({ result }: { result: ProbeResult }) {
+export function ProbeCard({ result }: { result: ProbeResult }) {
   return (
     <li className="space-y-1 rounded border border-slate-200 bg-white p-2" aria-label={`${result.title}: ${result.status}`}>
       <div className="flex flex-wrap items-center gap-2">
@@ -11,6 +11,7 @@ function ProbeCard({ result }: { result: ProbeResult }) {
         <span className="text-xs text-slate-600">{result.observed}</span>
       </div>
       {result.checks.length > 0 && (
+        <div className="overflow-x-auto">
         <table className="text-xs">
           <caption className="sr-only">{result.title}: one verdict per value</caption>
           <thead>
@@ -34,6 +35,7 @@ function ProbeCard({ result }: { result: ProbeResult }) {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {result.status !== "ok" && result.detail && <p className="text-xs text-slate-700">{result.detail}</p>}
       <pre aria-label={`Raw output of ${result.title}`} tabIndex={0} className="max-h-96 overflow-auto rounded bg-slate-900 p-2 font-mono text-xs leading-5 text-slate-100">

@@ -5,16 +5,25 @@ import type { NodeSummary } from "@/lib/contracts/nodes";
 import { StatusBadge } from "../runs/status-badge";
 import { useProgress } from "./use-progress";
 
+export interface Chapter {
+  id: string;
+  title: string;
+  summary: string;
+}
+
 export function StepList({
   steps,
   currentStepId,
   nodes,
   hrefFor,
+  chapters = [],
 }: {
   steps: Pick<StepSummary, "id" | "title" | "order" | "summary">[];
   currentStepId: string;
   nodes: NodeSummary[];
   hrefFor: (stepId: string) => string;
+  /** Reading before step 1 (chapter 0): no progress per node, it changes nothing. */
+  chapters?: Chapter[];
 }) {
   // The server reports up to 200 nodes; past a dozen the list shows counts per state, not a badge per node.
   const progress = useProgress(nodes.slice(0, 200).map((n) => n.id));
@@ -22,6 +31,18 @@ export function StepList({
   return (
     <nav aria-label="Wizard steps">
       <ol className="space-y-1">
+        {chapters.map((c) => (
+          <li key={c.id}>
+            <Link
+              href={hrefFor(c.id)}
+              aria-current={c.id === currentStepId ? "step" : undefined}
+              className={`block rounded border px-3 py-2 focus:outline-2 focus:outline-blue-600 ${c.id === currentStepId ? "border-slate-900 bg-white" : "border-dashed border-slate-300 hover:bg-white"}`}
+            >
+              <span className="font-mono text-xs text-slate-500">0.</span> <span className="font-medium">{c.title}</span>
+              <span className="block text-xs text-slate-600">{c.summary}</span>
+            </Link>
+          </li>
+        ))}
         {steps.map((s) => {
           const current = s.id === currentStepId;
           return (

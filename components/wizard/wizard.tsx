@@ -6,7 +6,7 @@ import { useMemo, useState } from "react";
 import { runsApi } from "@/lib/api/runs";
 import type { StepSummary } from "@/lib/contracts/catalog";
 import type { RunMode } from "@/lib/contracts/runs";
-import { useCan } from "../auth/use-me";
+import { useCan, useMe } from "../auth/use-me";
 import { useGroups } from "../groups/use-groups";
 import { useNodes } from "../nodes/use-nodes";
 import { PlanPanel } from "../runs/plan-panel";
@@ -14,9 +14,10 @@ import { RunLog } from "../runs/run-log";
 import { StatusBadge } from "../runs/status-badge";
 import { useRunEvents } from "../runs/use-run-events";
 import { VerificationPanel } from "../runs/verification-panel";
+import { SelfCheck } from "../training/self-check";
 import { AnsibleExport } from "./ansible-export";
 import { NodePicker } from "./node-picker";
-import { StepList } from "./step-list";
+import { StepList, type Chapter } from "./step-list";
 import { useQueryUpdater } from "./use-query-updater";
 import { VersionPicker } from "./version-picker";
 
@@ -31,7 +32,7 @@ const split = (v: string | null) => (v ? v.split(",").filter(Boolean) : []);
  * One wizard step: explanation, node selection, Check (plan only) and Apply, the plan, the live log
  * and the verification. The position lives in the URL: /wizard/<step>?nodes=<ids>&run=<runId>.
  */
-export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentStepId: string }) {
+export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardStep[]; currentStepId: string; chapters?: Chapter[] }) {
   const params = useSearchParams();
   // Selection answers the click at once; the URL (the source of truth on load and navigation) follows.
   const nodesParam = params.get("nodes");
@@ -48,10 +49,15 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
   const version = params.get("version");
   const step = steps.find((s) => s.id === currentStepId)!;
   const next = steps.find((s) => s.order === step.order + 1);
-  // Everyone signed in may Check (it only reads and plans: the trainee's mode); Apply needs an operator.
-  const canApply = useCan("operator");
+  // Everyone signed in may Check (it only reads and plans); Apply needs an operator, or a trainee (the
+  // only nodes they see are their own practice nodes, and the server checks that again).
+  const operator = useCan("operator");
+  const me = useMe();
+  const canApply = operator || me.data?.user.role === "trainee";
   const nodesQuery = useNodes();
-  const groupsQuery = useGroups();
+  // Groups and the Ansible export are for people who see the whole inventory, not trainees.
+  const viewer = useCan("viewer");
+  const groupsQuery = useGroups({ enabled: viewer });
   const allNodes = useMemo(() => nodesQuery.data?.nodes ?? [], [nodesQuery.data]);
   const allGroups = useMemo(() => groupsQuery.data?.groups ?? [], [groupsQuery.data]);
   const selected = useMemo(() => {
@@ -91,7 +97,7 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
   return (
     <div className="grid gap-6 lg:grid-cols-[16rem_1fr]">
       <aside>
-        <StepList steps={steps} currentStepId={step.id} nodes={selectedNodes} hrefFor={hrefFor} />
+        <StepList steps={steps} currentStepId={step.id} nodes={selectedNodes} hrefFor={hrefFor} chapters={chapters} />
       </aside>
       <div className="min-w-0 space-y-6">
         <header className="space-y-1">
@@ -100,6 +106,15 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
           </p>
           <h1 className="text-2xl font-bold">{step.title}</h1>
           <p className="text-slate-700">{step.summary}</p>
+          {step.order === 1 && chapters[0] && (
+            <p className="text-sm">
+              New to this?{" "}
+              <Link className="underline" href={hrefFor(chapters[0].id)}>
+                Read chapter 0, {chapters[0].title.toLowerCase()}, first
+              </Link>
+              .
+            </p>
+          )}
         </header>
 
         {/* Open to read before a run; folded once a run is on screen, so the controls and log stay near. */}
@@ -197,6 +212,7 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
               </button>
             )}
             {!canApply && <span className="text-sm text-slate-600">You can Check; applying changes needs the operator role.</span>}
+            {canApply && !operator && <span className="text-sm text-slate-600">You can Apply on your practice node.</span>}
             {selected.length === 0 && <span className="text-sm text-slate-600">Select at least one node.</span>}
           </div>
           {start.error && (
@@ -246,7 +262,7 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
           )}
         </section>
 
-        <AnsibleExport steps={steps} currentStep={step} version={version} nodeIds={selected} />
+        {viewer && <AnsibleExport steps={steps} currentStep={step} version={version} nodeIds={selected} />}
 
         {runId && thisStepInRun && (
           <>
@@ -275,6 +291,8 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
             </section>
           </>
         )}
+
+        <SelfCheck checkId={step.id} />
 
         {next && (
           <div className="border-t border-slate-200 pt-4">

@@ -4,19 +4,27 @@ import { givenName, givenPassword, newPassword, userName, uuid } from "../valida
 /** The session cookie's name (the proxy and the server agree on it). */
 export const SESSION_COOKIE = "nodeprep_session";
 
-export const ROLES = ["viewer", "operator", "admin"] as const;
+/**
+ * Least to most. A trainee is below a viewer: a route open to viewers is closed to trainees unless it
+ * says otherwise, and the routes that do open to trainees limit them to their own practice node
+ * (server/auth/scope.ts). A trainer has an operator's rights plus practice nodes, trainees and their
+ * progress.
+ */
+export const ROLES = ["trainee", "viewer", "operator", "trainer", "admin"] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
-/** admin > operator > viewer: does `role` include the rights of `least`? */
+/** admin > trainer > operator > viewer > trainee: does `role` include the rights of `least`? */
 export function hasRole(role: Role | null | undefined, least: Role): boolean {
   if (!role) return false;
   return ROLES.indexOf(role) >= ROLES.indexOf(least);
 }
 
 export const roleLabels: Record<Role, string> = {
+  trainee: "trainee: only their practice node (wizard, health, scenarios)",
   viewer: "viewer: health, runs, wizard in check mode",
   operator: "operator: runs steps on hosts",
+  trainer: "trainer: operator + practice nodes, trainees, progress",
   admin: "admin: users, nodes, host keys",
 };
 

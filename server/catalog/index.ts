@@ -10,7 +10,9 @@ import { containerdInstalledProbe, runcInstalledProbe } from "./probes/binaries"
 import { kubeletCgroupDriverProbe, systemdCgroupProbe } from "./probes/cgroup-driver";
 import { cniPluginsProbe } from "./probes/cni";
 import { containerdActiveProbe, criPluginProbe, ctrVersionProbe } from "./probes/daemon";
+import { runcForContainerdProbe } from "./probes/runc-path";
 import { sysctlPersistedProbe, sysctlValuesProbe } from "./probes/sysctl";
+import { sysctlAtBootProbe } from "./probes/sysctl-boot";
 import { cgroupDriverStep } from "./steps/cgroup-driver";
 import { cniPluginsStep } from "./steps/cni-plugins";
 import { containerdStep } from "./steps/containerd";
@@ -31,6 +33,7 @@ export const probes: ReadonlyMap<string, Probe> = new Map(
     modulesPersistedProbe,
     sysctlValuesProbe,
     sysctlPersistedProbe,
+    sysctlAtBootProbe,
     ...hostProbes,
     containerdInstalledProbe,
     runcInstalledProbe,
@@ -40,6 +43,7 @@ export const probes: ReadonlyMap<string, Probe> = new Map(
     systemdCgroupProbe,
     criPluginProbe,
     kubeletCgroupDriverProbe,
+    runcForContainerdProbe,
   ].map((p) => [p.id, p]),
 );
 

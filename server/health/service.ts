@@ -74,23 +74,24 @@ export function createHealthService(deps: HealthDeps) {
 
   const rows = (nodes: MatrixNode[], cols: HealthColumn[]) => matrixRows(nodes, cols, nodeHistories(db, nodes.map((n) => n.id)));
 
-  function matrix(): HealthMatrix {
+  /** The matrix; `onlyNodes` limits it (rows and summary) to those nodes, for a trainee. */
+  function matrix(onlyNodes?: ReadonlySet<string>): HealthMatrix {
     const cols = columns();
     const version = newestCheckId(db);
-    const nodes = rows(deps.listNodes(), cols);
-    return { columns: cols, nodes, summary: summarize(nodes), scan: running ? getScan(db, running.id) : latestScan(db), version };
+    const nodes = rows(deps.listNodes().filter((n) => !onlyNodes || onlyNodes.has(n.id)), cols);
+    return { columns: cols, nodes, summary: summarize(nodes), scan: scanView(running ? getScan(db, running.id) : latestScan(db), onlyNodes), version };
   }
 
-  /** Only the rows of nodes checked after `since` (a poll while a scan runs). */
-  function matrixSince(since: number): HealthMatrixUpdate {
+  /** Only the rows of nodes checked after `since` (a poll while a scan runs); `onlyNodes` as for matrix(). */
+  function matrixSince(since: number, onlyNodes?: ReadonlySet<string>): HealthMatrixUpdate {
     const version = newestCheckId(db);
-    const all = deps.listNodes();
+    const all = deps.listNodes().filter((n) => !onlyNodes || onlyNodes.has(n.id));
     const changed = nodesCheckedAfter(db, since);
     return {
       version,
       order: all.map((n) => n.id),
       nodes: changed.size ? rows(all.filter((n) => changed.has(n.id)), columns()) : [],
-      scan: running ? getScan(db, running.id) : latestScan(db),
+      scan: scanView(running ? getScan(db, running.id) : latestScan(db), onlyNodes),
     };
   }
 
@@ -114,3 +115,9 @@ export function createHealthService(deps: HealthDeps) {
 }
 
 export type HealthService = ReturnType<typeof createHealthService>;
+
+/** A scan as someone limited to some nodes sees it: only their nodes' progress. */
+export function scanView<S extends { nodes: { nodeId: string }[] } | null>(scan: S, onlyNodes?: ReadonlySet<string>): S {
+  if (!scan || !onlyNodes) return scan;
+  return { ...scan, nodes: scan.nodes.filter((n) => onlyNodes.has(n.nodeId)) };
+}

@@ -7,7 +7,9 @@
 //   - without a session -> 401; with each role below the least one -> 403 (unless public);
 //   - a mutating method from another Origin -> 403, even for an admin; a declared 5 MB body -> 413;
 //   - malformed bodies / query strings -> 400 naming the field;
-//   - and after all of that the database is exactly as it was (nothing stored).
+//   - and after all of that the database is exactly as it was (nothing stored);
+//   - a route open to trainees answers a trainee 403 for what belongs to a node that is not theirs
+//     (another node's run, health, check...) and does not for their own node (issue 14).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,9 +19,9 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-routes-"));
 process.env.NODEPREP_DATA_DIR = dataDir;
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-type Access = "public" | "viewer" | "operator" | "admin";
+type Access = "public" | "trainee" | "viewer" | "operator" | "trainer" | "admin";
 const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-const ROLE_ORDER = ["viewer", "operator", "admin"] as const;
+const ROLE_ORDER = ["trainee", "viewer", "operator", "trainer", "admin"] as const;
 
 interface Bad {
   /** What is wrong, for the test's name. */
@@ -34,6 +36,34 @@ interface Bad {
   field?: string;
 }
 
+/** What a trainee sends about some node (theirs or another's). */
+interface Ask {
+  params?: Record<string, string>;
+  body?: unknown;
+  query?: string;
+}
+
+/** Ids the trainee tests use: the test trainee's own practice node and another one, each with a run and a check. */
+interface Fixture {
+  own: string;
+  other: string;
+  ownRun: string;
+  otherRun: string;
+  ownCheck: string;
+  otherCheck: string;
+  /** A health scan of both nodes. */
+  scan: string;
+  /** Scenario attempts: the test trainee's on their node (still being set up), another trainee's on the other. */
+  ownAttempt: string;
+  otherAttempt: string;
+}
+
+type TraineeCase =
+  | { other: (f: Fixture) => Ask; own?: (f: Fixture) => Ask }
+  | { filters: (f: Fixture) => Ask }
+  /** About no node at all (a scenario's text, a self-check): a trainee may, and learns nothing of other nodes. */
+  | { nodeless: (f: Fixture) => Ask };
+
 interface MethodEntry {
   role: Access;
   /**
@@ -47,6 +77,14 @@ interface MethodEntry {
   params?: Record<string, string>;
   /** Malformed inputs that must get a 400; required when the route parses a body or a query. */
   bad?: Bad[];
+  /**
+   * Routes open to trainees that name a node (or a run, a check...): what a trainee sends about
+   * another node (403) and about their own (anything but 403; omitted where that would start work on
+   * a host). Or, for a list, `filters`: what the trainee asks, whose answer must not mention the other
+   * node, its run or its check at all. Required for every route open to trainees with a [segment] in
+   * its path, and for every list open to them.
+   */
+  trainee?: TraineeCase | TraineeCase[];
 }
 
 const HUGE = "x".repeat(200_000);
@@ -72,7 +110,7 @@ const GOOD_NODE = {
 
 const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/nodes": {
-    GET: { role: "viewer" },
+    GET: { role: "trainee", trainee: { filters: () => ({}) } },
     POST: {
       role: "admin",
       good: { ...GOOD_NODE, auth: { method: "password", password: "not-a-real-one" }, privilege: { kind: "sudo-password", password: "pw-of-sudo" } },
@@ -98,7 +136,11 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     },
   },
   "/api/nodes/[id]": {
-    GET: { role: "viewer", bad: [{ why: "$(reboot) as the node id", params: { id: "$(reboot)" }, field: "id" }] },
+    GET: {
+      role: "trainee",
+      bad: [{ why: "$(reboot) as the node id", params: { id: "$(reboot)" }, field: "id" }],
+      trainee: { other: (f) => ({ params: { id: f.other } }), own: (f) => ({ params: { id: f.own } }) },
+    },
     PATCH: {
       role: "admin",
       good: GOOD_NODE,
@@ -128,14 +170,23 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   },
   "/api/nodes/dashboard-key": { GET: { role: "viewer" } },
 
-  "/api/catalog": { GET: { role: "viewer" } },
-  "/api/catalog/progress": { GET: { role: "viewer", goodQuery: "nodeIds=", bad: [{ why: "huge nodeIds", query: `nodeIds=${"a".repeat(20_000)}`, field: "nodeIds" }] } },
+  "/api/catalog": { GET: { role: "trainee" } },
+  "/api/catalog/progress": {
+    GET: {
+      role: "trainee",
+      goodQuery: "nodeIds=",
+      bad: [{ why: "huge nodeIds", query: `nodeIds=${"a".repeat(20_000)}`, field: "nodeIds" }],
+      trainee: { other: (f) => ({ query: `nodeIds=${f.own},${f.other}` }), own: (f) => ({ query: `nodeIds=${f.own}` }) },
+    },
+  },
 
   "/api/runs": {
-    GET: { role: "viewer", goodQuery: "limit=5", bad: [{ why: "limit not a number", query: "limit=lots", field: "limit" }] },
+    GET: { role: "trainee", goodQuery: "limit=5", bad: [{ why: "limit not a number", query: "limit=lots", field: "limit" }], trainee: { filters: () => ({}) } },
     POST: {
-      role: "viewer",
+      role: "trainee",
       good: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "check", delivery: { kind: "mirror", url: "http://mirror.lan/k8s/" }, versions: {} },
+      // Their own node would start a real run: the e2e spec does that.
+      trainee: { other: (f) => ({ body: { stepIds: ["kernel-modules"], nodeIds: [f.own, f.other], mode: "check" } }) },
       bad: [
         { why: "a javascript: mirror", body: { stepIds: ["containerd"], nodeIds: [uuid], mode: "check", delivery: { kind: "mirror", url: "javascript:alert(1)" } }, field: "delivery.url" },
         { why: "a file: mirror", body: { stepIds: ["containerd"], nodeIds: [uuid], mode: "check", delivery: { kind: "mirror", url: "file:///etc/shadow" } }, field: "delivery.url" },
@@ -151,12 +202,26 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
       ],
     },
   },
-  "/api/runs/[id]": { GET: { role: "viewer", bad: [{ why: "$(reboot) as the run id", params: { id: "$(reboot)" }, field: "id" }] } },
-  "/api/runs/[id]/cancel": { POST: { role: "operator", bad: [{ why: "; as the run id", params: { id: "x;reboot" }, field: "id" }] } },
+  "/api/runs/[id]": {
+    GET: {
+      role: "trainee",
+      bad: [{ why: "$(reboot) as the run id", params: { id: "$(reboot)" }, field: "id" }],
+      trainee: { other: (f) => ({ params: { id: f.otherRun } }), own: (f) => ({ params: { id: f.ownRun } }) },
+    },
+  },
+  "/api/runs/[id]/cancel": {
+    POST: {
+      role: "trainee",
+      bad: [{ why: "; as the run id", params: { id: "x;reboot" }, field: "id" }],
+      // Their own run has ended: 409 "not running", not 403.
+      trainee: { other: (f) => ({ params: { id: f.otherRun } }), own: (f) => ({ params: { id: f.ownRun } }) },
+    },
+  },
   "/api/runs/[id]/events": {
     GET: {
-      role: "viewer",
+      role: "trainee",
       goodQuery: "after=0",
+      trainee: { other: (f) => ({ params: { id: f.otherRun } }), own: (f) => ({ params: { id: f.ownRun } }) },
       bad: [
         { why: "after negative", query: "after=-1", field: "after" },
         { why: "run id not an id", params: { id: "not-a-run" }, field: "id" },
@@ -179,7 +244,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     },
   },
   "/api/auth/logout": { POST: { role: "public" } },
-  "/api/auth/me": { GET: { role: "viewer" } },
+  "/api/auth/me": { GET: { role: "trainee" } },
   "/api/auth/setup": {
     POST: {
       role: "public",
@@ -225,7 +290,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     },
     DELETE: { role: "admin", bad: [{ why: "not an id", params: { id: "1 OR 1=1" }, field: "id" }] },
   },
-  "/api/artifacts": { GET: { role: "viewer" } },
+  "/api/artifacts": { GET: { role: "trainee" } },
   "/api/artifacts/fetch": {
     POST: {
       role: "operator",
@@ -374,8 +439,9 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   },
   "/api/health": {
     GET: {
-      role: "viewer",
+      role: "trainee",
       goodQuery: "since=0",
+      trainee: { filters: () => ({}) },
       bad: [
         { why: "since not a number", query: "since=%24(reboot)", field: "since" },
         { why: "an unknown parameter", query: "nodes=all", field: "query" },
@@ -384,8 +450,9 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   },
   "/api/health/scans": {
     POST: {
-      role: "viewer",
+      role: "trainee",
       good: { trigger: "manual", rerunAll: false },
+      trainee: { other: (f) => ({ body: { nodeIds: [f.other] } }) },
       bad: [
         { why: "nodeIds not uuids", body: { nodeIds: ["$(reboot)"] }, field: "nodeIds" },
         { why: "nodeIds empty", body: { nodeIds: [] }, field: "nodeIds" },
@@ -396,11 +463,24 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
       ],
     },
   },
-  "/api/health/scans/[id]": { GET: { role: "viewer", bad: [{ why: "not a scan id", params: { id: "$(reboot)" }, field: "id" }] } },
-  "/api/health/nodes/[nodeId]": { GET: { role: "viewer", bad: [{ why: "a path as the node id", params: { nodeId: "../../etc/passwd" }, field: "nodeId" }] } },
+  "/api/health/scans/[id]": {
+    GET: {
+      role: "trainee",
+      bad: [{ why: "not a scan id", params: { id: "$(reboot)" }, field: "id" }],
+      trainee: { filters: (f) => ({ params: { id: f.scan } }) },
+    },
+  },
+  "/api/health/nodes/[nodeId]": {
+    GET: {
+      role: "trainee",
+      bad: [{ why: "a path as the node id", params: { nodeId: "../../etc/passwd" }, field: "nodeId" }],
+      trainee: { other: (f) => ({ params: { nodeId: f.other } }), own: (f) => ({ params: { nodeId: f.own } }) },
+    },
+  },
   "/api/health/checks/[checkId]": {
     GET: {
-      role: "viewer",
+      role: "trainee",
+      trainee: { other: (f) => ({ params: { checkId: f.otherCheck } }), own: (f) => ({ params: { checkId: f.ownCheck } }) },
       params: { checkId: "1" },
       bad: [
         { why: "not a number", params: { checkId: "1;reboot" }, field: "checkId" },
@@ -410,13 +490,141 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   },
   "/api/health/drift": {
     GET: {
-      role: "viewer",
+      role: "trainee",
       goodQuery: "open=1",
+      trainee: [{ other: (f) => ({ query: `nodeId=${f.other}` }), own: (f) => ({ query: `nodeId=${f.own}` }) }, { filters: () => ({}) }],
       bad: [
         { why: "open not 0/1", query: "open=yes", field: "open" },
         { why: "nodeId with shell characters", query: "nodeId=%24(reboot)", field: "nodeId" },
         { why: "limit too big", query: "limit=100000", field: "limit" },
       ],
+    },
+  },
+
+  // ---- practice nodes and training (issue 14) ----
+  "/api/practice": { GET: { role: "trainee", trainee: { filters: () => ({}) } } },
+  "/api/practice/nodes": { POST: { role: "trainer" } },
+  "/api/practice/nodes/[nodeId]": {
+    POST: {
+      role: "trainee",
+      good: { action: "reset" },
+      bad: [
+        { why: "action unknown", body: { action: "explode" }, field: "action" },
+        { why: "action missing", body: {}, field: "action" },
+        { why: "unknown field", body: { action: "reset", command: "id" } },
+        { why: "not a node id", params: { nodeId: "$(reboot)" }, body: { action: "reset" }, field: "nodeId" },
+      ],
+      // Their own would reset a real VM: the e2e spec does that.
+      trainee: { other: (f) => ({ params: { nodeId: f.other }, body: { action: "reset" } }) },
+    },
+  },
+  "/api/training/scenarios": { GET: { role: "trainee", trainee: { nodeless: () => ({}) } } },
+  "/api/training/scenarios/[scenarioId]": {
+    GET: {
+      role: "trainee",
+      params: { scenarioId: "swap-on" },
+      bad: [{ why: "$(reboot) as the scenario", params: { scenarioId: "$(reboot)" }, field: "scenarioId" }],
+      trainee: { nodeless: () => ({ params: { scenarioId: "swap-on" } }) },
+    },
+  },
+  "/api/training/scenarios/[scenarioId]/attempts": {
+    POST: {
+      role: "trainee",
+      params: { scenarioId: "swap-on" },
+      good: { nodeId: uuid },
+      bad: [
+        { why: "nodeId not an id", body: { nodeId: "practice-1;reboot" }, field: "nodeId" },
+        { why: "unknown field", body: { fault: "rm -rf /" } },
+        { why: "a path as the scenario", params: { scenarioId: "../../etc" }, body: {}, field: "scenarioId" },
+      ],
+      // Their own would reset and break a real VM: the integration and e2e tests do that.
+      trainee: { other: (f) => ({ params: { scenarioId: "swap-on" }, body: { nodeId: f.other } }) },
+    },
+  },
+  "/api/training/attempts/[attemptId]": {
+    GET: {
+      role: "trainee",
+      bad: [{ why: "not an attempt id", params: { attemptId: "x;id" }, field: "attemptId" }],
+      trainee: { other: (f) => ({ params: { attemptId: f.otherAttempt } }), own: (f) => ({ params: { attemptId: f.ownAttempt } }) },
+    },
+  },
+  "/api/training/attempts/[attemptId]/check": {
+    POST: {
+      role: "trainee",
+      bad: [{ why: "not an attempt id", params: { attemptId: "$(reboot)" }, field: "attemptId" }],
+      // Their own is still being set up: 409, not 403.
+      trainee: { other: (f) => ({ params: { attemptId: f.otherAttempt } }), own: (f) => ({ params: { attemptId: f.ownAttempt } }) },
+    },
+  },
+  "/api/training/attempts/[attemptId]/hints": {
+    POST: {
+      role: "trainee",
+      bad: [{ why: "not an attempt id", params: { attemptId: "../x" }, field: "attemptId" }],
+      trainee: { other: (f) => ({ params: { attemptId: f.otherAttempt } }), own: (f) => ({ params: { attemptId: f.ownAttempt } }) },
+    },
+  },
+  "/api/training/attempts/[attemptId]/solution": {
+    POST: {
+      role: "trainee",
+      bad: [{ why: "not an attempt id", params: { attemptId: "1 OR 1=1" }, field: "attemptId" }],
+      trainee: { other: (f) => ({ params: { attemptId: f.otherAttempt } }), own: (f) => ({ params: { attemptId: f.ownAttempt } }) },
+    },
+  },
+  "/api/training/trainees": {
+    GET: { role: "trainer" },
+    POST: {
+      role: "trainer",
+      good: { name: "ann", password: "long-enough-password" },
+      bad: [
+        { why: "fields missing", body: {}, field: "name" },
+        { why: "$(reboot) as the name", body: { name: "$(reboot)", password: "long-enough-password" }, field: "name" },
+        { why: "short password", body: { name: "ann", password: "short" }, field: "password" },
+        { why: "node not an id", body: { name: "ann", password: "long-enough-password", node: "practice-1" }, field: "node" },
+        { why: "unknown field", body: { name: "ann", password: "long-enough-password", role: "admin" } },
+      ],
+    },
+  },
+  "/api/training/trainees/[userId]": {
+    PATCH: {
+      role: "trainer",
+      good: { node: null },
+      bad: [
+        { why: "node missing", body: {}, field: "node" },
+        { why: "node not an id", body: { node: "$(reboot)" }, field: "node" },
+        { why: "not a user id", params: { userId: "../admin" }, body: { node: null }, field: "userId" },
+      ],
+    },
+  },
+  "/api/training/progress": { GET: { role: "trainer" } },
+  "/api/training/progress/export": {
+    GET: {
+      role: "trainer",
+      goodQuery: "format=csv",
+      bad: [
+        { why: "format missing", query: "", field: "format" },
+        { why: "format unknown", query: "format=xlsx", field: "format" },
+      ],
+    },
+  },
+  "/api/training/self-checks/[checkId]": {
+    GET: {
+      role: "trainee",
+      params: { checkId: "kernel-modules" },
+      bad: [{ why: "$(reboot) as the check", params: { checkId: "$(reboot)" }, field: "checkId" }],
+      trainee: { nodeless: () => ({ params: { checkId: "kernel-modules" } }) },
+    },
+    POST: {
+      role: "trainee",
+      params: { checkId: "kernel-modules" },
+      good: { answers: { persist: 0 } },
+      bad: [
+        { why: "answers missing", body: {}, field: "answers" },
+        { why: "an answer not a number", body: { answers: { persist: "a" } }, field: "answers" },
+        { why: "an answer negative", body: { answers: { persist: -1 } }, field: "answers" },
+        { why: "shell in a question id", body: { answers: { "$(reboot)": 0 } }, field: "answers" },
+        { why: "a question that does not exist", body: { answers: { persist: 0, verify: 0, "why-bridge": 1, nope: 0 } }, field: "answers.nope" },
+      ],
+      trainee: { nodeless: () => ({ params: { checkId: "kernel-modules" }, body: { answers: { persist: 0, verify: 0, "why-bridge": 1 } } }) },
     },
   },
 };
@@ -437,14 +645,53 @@ const routes = discoverRoutes();
 
 let t: typeof import("../auth/testing");
 let database: import("../db").Db;
-const cookies: Record<(typeof ROLE_ORDER)[number], string> = { viewer: "", operator: "", admin: "" };
+const cookies: Record<(typeof ROLE_ORDER)[number], string> = { trainee: "", viewer: "", operator: "", trainer: "", admin: "" };
+let fixture: Fixture;
 
 beforeAll(async () => {
   t = await import("../auth/testing");
   const { db } = await import("../db");
   database = db();
   for (const role of ROLE_ORDER) cookies[role] = await t.sessionCookieFor(database, role);
+  fixture = await traineeFixture(database);
 });
+
+/** Two practice nodes, each with a finished run and a health check; the test trainee has the first. */
+async function traineeFixture(db: import("../db").Db): Promise<Fixture> {
+  const { insertNode } = await import("../nodes/repository");
+  const { createRun, finishRun } = await import("../runs/repository");
+  const { createScan } = await import("../health/scans");
+  const { recordCheck } = await import("../health/checks");
+  const { assignNode } = await import("../training/assignments");
+  const { findUserForSignIn } = await import("../auth/users");
+  const node = (name: string) =>
+    insertNode(db, { name, address: "127.0.0.1", port: 1, username: "prep", authMethod: "key", privilege: "sudo-nopasswd", practice: true });
+  const run = (n: { id: string; name: string }) => {
+    const id = createRun(db, { mode: "check", stepIds: ["kernel-modules"], nodes: [n], actor: "test" });
+    finishRun(db, id, "succeeded", "done");
+    return id;
+  };
+  const check = (n: { id: string; name: string }) =>
+    String(recordCheck(db, { scanId: null, nodeId: n.id, nodeName: n.name, at: new Date().toISOString(), outcome: { reach: "unreachable", errorKind: "refused", message: "refused", durationMs: 1 } }));
+  const own = node("practice-97");
+  const other = node("practice-98");
+  assignNode(db, findUserForSignIn(db, "test-trainee")!.id, own.id, "test");
+  // The other node drifts: swap-off was ok, then fails.
+  for (const status of ["ok", "fail"] as const) {
+    const result = { probeId: "swap-off", title: "swap off", status, observed: status, expected: "ok", detail: "", checks: [], data: null, raw: [], fixStepId: null };
+    recordCheck(db, { scanId: null, nodeId: other.id, nodeName: other.name, at: new Date().toISOString(), outcome: { reach: "reachable", results: [result], bootId: null, bootedAt: null, durationMs: 1 } });
+  }
+  const scan = "7d1c0e52-9a43-4b8e-8f0e-3c2b5a6d9e10";
+  createScan(db, { id: scan, trigger: "manual", actor: "test", nodes: [own, other] });
+  const { createAttempt } = await import("../training/attempts");
+  const { createUser } = await import("../auth/users");
+  const someoneElse = await createUser(db, { name: "test-other-trainee", role: "trainee", password: "password-for-other" });
+  assignNode(db, someoneElse.id, other.id, "test");
+  const op = { kind: "start" as const, status: "running" as const, events: [], message: null, startedAt: new Date().toISOString(), finishedAt: null };
+  const ownAttempt = createAttempt(db, { userId: findUserForSignIn(db, "test-trainee")!.id, scenarioId: "swap-on", nodeId: own.id, nodeName: own.name, op });
+  const otherAttempt = createAttempt(db, { userId: someoneElse.id, scenarioId: "swap-on", nodeId: other.id, nodeName: other.name, op });
+  return { own: own.id, other: other.id, ownRun: run(own), otherRun: run(other), ownCheck: check(own), otherCheck: check(other), scan, ownAttempt, otherAttempt };
+}
 
 afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -591,12 +838,53 @@ for (const { urlPath, file } of routes) {
             expect(t.snapshotDb(database), `${c.where}: database changed`).toEqual(before);
           }
         });
+        const scoped = entry.trainee === undefined ? [] : Array.isArray(entry.trainee) ? entry.trainee : [entry.trainee];
+        for (const c of scoped) {
+          if ("nodeless" in c) {
+            it("answers a trainee (it concerns no node) without a word about another node", async () => {
+              const res = await call(handler(), method, urlPath, entry, { cookie: cookies.trainee, ...c.nodeless(fixture) });
+              expect(res.status, await res.clone().text()).toBeLessThan(300);
+              const text = await res.text();
+              for (const id of [fixture.other, fixture.otherRun, fixture.otherAttempt]) expect(text).not.toContain(id);
+            });
+          } else if ("filters" in c) {
+            it("shows a trainee nothing of another node (not its id, its run or its check)", async () => {
+              const res = await call(handler(), method, urlPath, entry, { cookie: cookies.trainee, ...c.filters(fixture) });
+              expect(res.status).toBe(200);
+              const text = await res.text();
+              for (const id of [fixture.other, fixture.otherRun, `"id":${fixture.otherCheck},`, fixture.otherAttempt]) expect(text).not.toContain(id);
+              // ...while the same request by a viewer does show it (so the test can fail).
+              const viewer = await call(handler(), method, urlPath, entry, { cookie: cookies.viewer, ...c.filters(fixture) });
+              expect(await viewer.text()).toMatch(new RegExp(`${fixture.other}|${fixture.otherRun}`));
+            });
+          } else {
+            it("answers a trainee 403 about another node, storing nothing, and not about their own", async () => {
+              const before = t.snapshotDb(database);
+              const other = c.other(fixture);
+              const res = await call(handler(), method, urlPath, entry, { cookie: cookies.trainee, ...other });
+              expect(res.status, JSON.stringify(other)).toBe(403);
+              expect(((await res.json()) as { code: string }).code).toBe("forbidden");
+              expect(t.snapshotDb(database)).toEqual(before);
+              if (c.own) {
+                const ownRes = await call(handler(), method, urlPath, entry, { cookie: cookies.trainee, ...c.own(fixture) });
+                expect(ownRes.status, `own node: ${JSON.stringify(c.own(fixture))}`).not.toBe(403);
+                await ownRes.body?.cancel();
+              }
+            });
+          }
+        }
+        if (entry.role === "trainee" && urlPath.includes("[") && scoped.length === 0) {
+          it("says what a trainee may ask about which node (entry.trainee)", () => {
+            expect.fail(`${method} ${urlPath} is open to trainees and names a node, run or check: add trainee cases to its entry`);
+          });
+        }
 
         it("answers 400 naming the field to malformed input, storing nothing", async () => {
           const spec = handler().spec;
           const cases = [...(spec?.body ? GENERIC_BAD_BODIES : []), ...(entry.bad ?? [])];
           if (!spec?.body && !spec?.query && !spec?.params) return expect(cases, "no parsed input: nothing malformed to send").toEqual([]);
-          const cookie = cookies[entry.role === "public" ? "admin" : entry.role];
+          // A trainee's malformed input is refused like anyone's; the viewer's cookie keeps node scoping out of it.
+          const cookie = cookies[entry.role === "public" ? "admin" : entry.role === "trainee" ? "viewer" : entry.role];
           for (const c of cases) {
             const before = t.snapshotDb(database);
             const res = await call(handler(), method, urlPath, entry, { cookie, body: c.body, query: c.query, params: c.params });

@@ -145,8 +145,19 @@ export function getRun(db: Db, id: string): RunSummary | null {
   return row ? toSummary(db, row) : null;
 }
 
-export function listRuns(db: Db, limit = 100): RunSummary[] {
-  const rows = db.prepare("SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?").all(limit) as RunRow[];
+/** Newest first. With `onlyNodes`, only runs whose every node is among them (a trainee's view). */
+export function listRuns(db: Db, limit = 100, onlyNodes?: readonly string[]): RunSummary[] {
+  const rows = (
+    onlyNodes
+      ? db
+          .prepare(
+            `SELECT * FROM runs r WHERE NOT EXISTS (
+               SELECT 1 FROM run_nodes rn WHERE rn.run_id = r.id AND rn.node_id NOT IN (SELECT value FROM json_each(?)))
+             ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+          )
+          .all(JSON.stringify(onlyNodes), limit)
+      : db.prepare("SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?").all(limit)
+  ) as RunRow[];
   return rows.map((r) => toSummary(db, r));
 }
 

@@ -1,4 +1,4 @@
 import { json, route } from "@/server/http/route";
 import { stepSummaries } from "@/server/catalog";
 
-export const GET = route({ role: "viewer" }, () => json({ steps: stepSummaries() }));
+export const GET = route({ role: "trainee" }, () => json({ steps: stepSummaries() }));

@@ -1,29 +1,37 @@
-import { Marked } from "marked";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { ChapterView } from "@/components/wizard/chapter-view";
 import { Wizard, type WizardStep } from "@/components/wizard/wizard";
-import { stepSummaries } from "@/server/catalog";
+import { explanation, stepSummaries } from "@/server/catalog";
+import { renderMarkdown } from "@/server/content/markdown";
+import { CHAPTERS } from "@/server/training/self-checks";
 
-// The explanations are the project's own Markdown (content/), but raw HTML in them is shown as text
-// anyway: a trainer's edit can never inject markup.
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const markdown = new Marked({ gfm: true, renderer: { html: ({ text }) => escapeHtml(text) } });
+const chapters = CHAPTERS.map((c) => ({ id: c.id, title: c.shortTitle, summary: c.summary }));
 
 export const dynamic = "force-dynamic";
 
 export async function generateMetadata({ params }: { params: Promise<{ stepId: string }> }) {
   const { stepId } = await params;
-  const step = stepSummaries().find((s) => s.id === stepId);
-  return { title: step ? `${step.title} · wizard · nodeprep` : "wizard · nodeprep" };
+  const title = stepSummaries().find((s) => s.id === stepId)?.title ?? CHAPTERS.find((c) => c.id === stepId)?.title;
+  return { title: title ? `${title} · wizard · nodeprep` : "wizard · nodeprep" };
 }
 
 export default async function WizardStepPage({ params }: { params: Promise<{ stepId: string }> }) {
   const { stepId } = await params;
-  const steps: WizardStep[] = stepSummaries().map((s) => ({ ...s, explanationHtml: markdown.parse(s.explanation, { async: false }) }));
+  const chapter = CHAPTERS.find((c) => c.id === stepId);
+  if (chapter) {
+    const steps = stepSummaries().map(({ id, title, order, summary }) => ({ id, title, order, summary }));
+    return (
+      <Suspense>
+        <ChapterView chapter={{ id: chapter.id, title: chapter.title, summary: chapter.summary }} html={renderMarkdown(explanation(chapter.id))} chapters={chapters} steps={steps} />
+      </Suspense>
+    );
+  }
+  const steps: WizardStep[] = stepSummaries().map((s) => ({ ...s, explanationHtml: renderMarkdown(s.explanation) }));
   if (!steps.some((s) => s.id === stepId)) notFound();
   return (
     <Suspense>
-      <Wizard steps={steps} currentStepId={stepId} />
+      <Wizard steps={steps} currentStepId={stepId} chapters={chapters} />
     </Suspense>
   );
 }

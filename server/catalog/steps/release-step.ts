@@ -18,6 +18,8 @@ export interface ReleaseStepSpec {
   present(probe: ProbeResult | undefined, observed: Observed): string[] | null;
   /** Why the upload is needed, given the probe and what the artifact is. */
   reason(probe: ProbeResult | undefined, artifact: string): string;
+  /** Probes verified after the step besides its own (runc: can containerd's PATH find it). */
+  alsoVerify?: string[];
   /** Notes beside the install (a broken binary it replaces, say). */
   installNotes?(probe: ProbeResult | undefined, observed: Observed): string[];
 }
@@ -40,7 +42,7 @@ export function releaseStep(spec: ReleaseStepSpec): Step {
       const action = artifactFor(spec.installs, facts, spec.dest, options?.versions?.[spec.installs]);
       return { actions: [{ ...action, reason: spec.reason(probe, action.reason) }], notes: spec.installNotes?.(probe, observed) ?? [] };
     },
-    verify: [spec.probeId],
+    verify: [spec.probeId, ...(spec.alsoVerify ?? [])],
     installs: spec.installs,
   };
 }

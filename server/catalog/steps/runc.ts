@@ -8,6 +8,7 @@ export const runcStep = releaseStep({
   summary: "the OCI runtime containerd starts containers with, installed as /usr/local/sbin/runc",
   installs: "runc",
   probeId: "runc-installed",
+  alsoVerify: ["runc-for-containerd"],
   dest: { kind: "file", path: RUNC_BIN, mode: "755" },
   present: (probe) => (probe?.status === "ok" ? [`${probe.observed}: already installed.`] : null),
   reason: (probe, artifact) => `${probe?.observed ?? "not checked"}: ${artifact}`,

@@ -133,6 +133,37 @@ describe("sysctl plan", () => {
     expect(plan.actions).toEqual([]);
   });
 
+  // Recorded on a practice node (../probes/scenario-fixtures): another file applied after k8s.conf.
+  const atBoot = (state: string): ProbeResult => {
+    const probe = getProbe("sysctl-at-boot");
+    const read = (k: string) => fs.readFileSync(path.join(import.meta.dirname, "..", "probes", "scenario-fixtures", `debian12-sysctl-boot-${state}-${k}.txt`), "utf8");
+    const outputs = { files: { output: read("files"), exitCode: 0 }, lines: { output: read("lines"), exitCode: 2 } };
+    return { ...probe.parse(outputs), probeId: probe.id, title: probe.title, fixStepId: probe.fixStepId, raw: probe.commands.map((c) => ({ command: c.command, ...outputs[c.key as "files" | "lines"] })) };
+  };
+
+  it("a later file in /etc/sysctl.d sets ip_forward = 0: comments that line out, then applies", () => {
+    const plan = sysctlStep.plan(debianFacts, {
+      files: { [SYSCTL_FILE]: file(SYSCTL_CONTENT) },
+      probes: { "sysctl-values": values("debian12-sysctl-modules-loaded.txt"), "sysctl-at-boot": atBoot("hardening") },
+    });
+    expect(plan.actions).toEqual([
+      expect.objectContaining({
+        kind: "run-command",
+        argv: ["sed", "-i", "-E", "s/^[[:space:]]*-?net[./]ipv4[./]ip_forward[[:space:]]*=.*/# & (commented out: Kubernetes needs 1)/", "/etc/sysctl.d/network-hardening.conf"],
+        reason: expect.stringContaining("/etc/sysctl.d/network-hardening.conf sets net.ipv4.ip_forward = 0 and is applied after /etc/sysctl.d/k8s.conf"),
+      }),
+      expect.objectContaining({ argv: ["sysctl", "--system"] }),
+    ]);
+  });
+
+  it("the same file named 99-zz-hardening.conf sorts before k8s.conf: nothing to comment out", () => {
+    const plan = sysctlStep.plan(debianFacts, {
+      files: { [SYSCTL_FILE]: file(SYSCTL_CONTENT) },
+      probes: { "sysctl-values": values("debian12-sysctl-done.txt"), "sysctl-at-boot": atBoot("zz") },
+    });
+    expect(plan.actions).toEqual([]);
+  });
+
   it("requires br_netfilter, and that probe points at step 1", () => {
     expect(sysctlStep.requires).toEqual(["module-br-netfilter"]);
     expect(getProbe("module-br-netfilter").fixStepId).toBe("kernel-modules");
