@@ -186,6 +186,7 @@ export const DriftQuery = z.object({
 // ---- presentation rules shared by the server and the UI ----
 
 const LAYER_BY_STEP: Record<string, StackLayerId> = {
+  swap: "host",
   "kernel-modules": "kernel-modules",
   sysctl: "sysctl",
   runc: "runc",

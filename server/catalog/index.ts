@@ -7,6 +7,7 @@ import { buildBatch, fileSection, newNonce, parseBatch, parseFileSection, type S
 import { hostProbes } from "./probes/host";
 import { moduleProbe, modulesPersistedProbe } from "./probes/modules";
 import { runtimeProbes } from "./probes/runtime";
+import { swapProbes } from "./probes/swap";
 import { sysctlPersistedProbe, sysctlValuesProbe } from "./probes/sysctl";
 import { cgroupDriverStep } from "./steps/cgroup-driver";
 import { cniPluginsStep } from "./steps/cni-plugins";
@@ -15,6 +16,7 @@ import { containerdServiceStep } from "./steps/containerd-service";
 import { kernelModulesStep } from "./steps/kernel-modules";
 import { kubeletCgroupDriverStep } from "./steps/kubelet-cgroup-driver";
 import { runcStep } from "./steps/runc";
+import { swapStep } from "./steps/swap";
 import { sysctlStep } from "./steps/sysctl";
 import type { FileState, Probe, Step } from "./types";
 
@@ -22,7 +24,7 @@ export type { Action, FileState, Observed, Probe, Step, StepPlan } from "./types
 
 /** Every probe, by id. The wizard's verify phase and the health view read the same entries. */
 export const probes: ReadonlyMap<string, Probe> = new Map(
-  [moduleProbe("overlay"), moduleProbe("br_netfilter"), modulesPersistedProbe, sysctlValuesProbe, sysctlPersistedProbe, ...hostProbes, ...runtimeProbes].map(
+  [moduleProbe("overlay"), moduleProbe("br_netfilter"), modulesPersistedProbe, sysctlValuesProbe, sysctlPersistedProbe, ...hostProbes, ...swapProbes, ...runtimeProbes].map(
     (p) => [p.id, p],
   ),
 );
@@ -37,6 +39,9 @@ export const steps: readonly Step[] = [
   containerdServiceStep,
   cgroupDriverStep,
   kubeletCgroupDriverStep,
+  // Last: like the kubelet's cgroup driver, a requirement of the kubelet (it refuses to start with
+  // swap on), checked by the health view from the start.
+  swapStep,
 ];
 
 export function getStep(id: string): Step | undefined {
@@ -51,12 +56,27 @@ export function getProbe(id: string): Probe {
 
 const CONTENT_DIR = () => path.join(process.cwd(), "content");
 
-export function explanation(stepId: string): string {
+function readContent(...parts: string[]): string | null {
   try {
-    return fs.readFileSync(path.join(CONTENT_DIR(), `${stepId}.md`), "utf8");
+    return fs.readFileSync(path.join(CONTENT_DIR(), ...parts), "utf8");
   } catch {
-    return `_No explanation yet: add content/${stepId}.md._`;
+    return null;
   }
+}
+
+/**
+ * A probe's help (content/probes/<id>.md), for what no step changes (the cgroup version): the health
+ * view shows it with the probe's cell, and a step that looks at the probe shows it after its own text.
+ */
+export function probeHelp(probeId: string): string | null {
+  return readContent("probes", `${probeId}.md`);
+}
+
+export function explanation(stepId: string): string {
+  const own = readContent(`${stepId}.md`) ?? `_No explanation yet: add content/${stepId}.md._`;
+  const step = getStep(stepId);
+  const helps = step ? [...new Set([...step.observe.probes, ...step.verify])].flatMap((id) => probeHelp(id) ?? []) : [];
+  return [own, ...helps].join("\n\n");
 }
 
 export function stepSummaries(): StepSummary[] {

@@ -4,8 +4,9 @@ import { fileContent } from "../inputs";
 import type { CommandOutput, Probe } from "../types";
 
 // Host-level prerequisites the health view checks next to the wizard's probes (issue 6): swap and the
-// cgroup hierarchy. Neither has a wizard step (changing them means editing fstab / the kernel command
-// line and rebooting), so fixStepId is null and the detail says what to do.
+// cgroup hierarchy. The swap step turns swap off (steps/swap.ts). The cgroup hierarchy has no step:
+// changing it means the kernel command line and a reboot (content/cgroup-driver.md says how and why
+// not casually), so its fixStepId is null and the detail says what to do.
 
 const noAnswer = (expected: string): ProbeVerdict => ({
   status: "unknown",
@@ -49,7 +50,7 @@ export function fstabSwapLines(text: string): string[] {
 export const swapOffProbe: Probe = {
   id: "swap-off",
   title: "swap off",
-  fixStepId: null,
+  fixStepId: "swap",
   commands: [
     { key: "swaps", command: "cat /proc/swaps", inputs: fileContent("/proc/swaps") },
     { key: "fstab", command: "grep -E '^[^#]*[[:space:]]swap[[:space:]]' /etc/fstab", inputs: fileContent("/etc/fstab", "swap") },
