@@ -51,7 +51,7 @@ describe("swap-units", () => {
   it("passes with every unit masked or disabled, and with no swap unit at all", () => {
     expect(swapUnitsProbe.parse({ files: { output: fixture("debian12-swaps-off-unit-files.txt"), exitCode: 0 } })).toMatchObject({ status: "ok" });
     // systemctl exits 1 when it lists nothing.
-    expect(swapUnitsProbe.parse({ files: { output: "UNIT FILE STATE PRESET\n\n0 unit files listed.\n", exitCode: 1 } })).toMatchObject({
+    expect(swapUnitsProbe.parse({ files: { output: fixture("debian12-fresh-unit-files.txt"), exitCode: 1 } })).toMatchObject({
       status: "ok",
       observed: "no swap units",
     });

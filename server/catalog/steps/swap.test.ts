@@ -5,6 +5,7 @@
 //     commented-out swap line.
 //   debian12-swaps-off-*: the same host after the step's commands (fstab line commented out,
 //     swapfile.swap masked, var-swap2.swap disabled).
+//   debian12-fresh-*: a fresh practice node (no swap unit; systemctl exits 1 listing nothing).
 // The swap partition (UUID= in fstab, a GPT partition's generated unit) is reconstructed from those
 // recordings with the names systemd gives such units, and labelled so.
 import fs from "node:fs";
@@ -22,7 +23,7 @@ const file = (content: string, mode = "644"): FileState => ({ kind: "file", mode
 const proc = (content: string): FileState => ({ kind: "file", mode: "", content });
 
 const EMPTY_SWAPS = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n";
-const NO_UNITS = "UNIT FILE STATE PRESET\n\n0 unit files listed.\n";
+const NO_UNITS = fixture("debian12-fresh-unit-files.txt");
 
 /** The swap-units probe's result as the engine hands it to plan(): verdict and raw outputs. */
 function unitsResult(files: string, etc: string): ProbeResult {
