@@ -1,13 +1,8 @@
-import { Marked } from "marked";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { Wizard, type WizardStep } from "@/components/wizard/wizard";
 import { stepSummaries } from "@/server/catalog";
-
-// The explanations are the project's own Markdown (content/), but raw HTML in them is shown as text
-// anyway: a trainer's edit can never inject markup.
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const markdown = new Marked({ gfm: true, renderer: { html: ({ text }) => escapeHtml(text) } });
+import { renderMarkdown } from "@/server/content/markdown";
 
 export const dynamic = "force-dynamic";
 
@@ -19,7 +14,7 @@ export async function generateMetadata({ params }: { params: Promise<{ stepId: s
 
 export default async function WizardStepPage({ params }: { params: Promise<{ stepId: string }> }) {
   const { stepId } = await params;
-  const steps: WizardStep[] = stepSummaries().map((s) => ({ ...s, explanationHtml: markdown.parse(s.explanation, { async: false }) }));
+  const steps: WizardStep[] = stepSummaries().map((s) => ({ ...s, explanationHtml: renderMarkdown(s.explanation) }));
   if (!steps.some((s) => s.id === stepId)) notFound();
   return (
     <Suspense>
