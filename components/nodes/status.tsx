@@ -25,6 +25,7 @@ export function HostKeyBadge({ node }: { node: NodeSummary }) {
 }
 
 export function CheckBadge({ node }: { node: NodeSummary }) {
-  if (!node.lastCheck) return <Badge kind="idle">not tested</Badge>;
+  // The last contact of any kind: a connection test, a wizard run or a health scan.
+  if (!node.lastCheck) return <Badge kind="idle">not contacted yet</Badge>;
   return node.lastCheck.ok ? <Badge kind="ok">reachable</Badge> : <Badge kind="bad">{node.lastCheck.kind ?? "failed"}</Badge>;
 }

@@ -134,6 +134,8 @@ export const DriftEvent = z.object({
   rebooted: z.boolean(),
   bootedAt: z.string().nullable(),
   resolvedAt: z.string().nullable(),
+  /** What the check that resolved it observed (null while open). */
+  resolvedObserved: z.string().nullable(),
 });
 export type DriftEvent = z.infer<typeof DriftEvent>;
 

@@ -72,6 +72,14 @@ export function probeHelp(probeId: string): string | null {
   return readContent("probes", `${probeId}.md`);
 }
 
+/** Every probe's help that exists, by probe id (the health view's cells show it). */
+export function probeHelps(): Record<string, string> {
+  return Object.fromEntries([...probes.keys()].flatMap((id) => {
+    const help = probeHelp(id);
+    return help === null ? [] : [[id, help]];
+  }));
+}
+
 export function explanation(stepId: string): string {
   const own = readContent(`${stepId}.md`) ?? `_No explanation yet: add content/${stepId}.md._`;
   const step = getStep(stepId);

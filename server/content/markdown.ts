@@ -1,4 +1,6 @@
 import "server-only";
+import fs from "node:fs";
+import path from "node:path";
 import { Marked } from "marked";
 
 // The project's Markdown (content/) as HTML for components/ui/trusted-markdown.tsx. It is our own
@@ -8,4 +10,19 @@ const markdown = new Marked({ gfm: true, renderer: { html: ({ text }) => escapeH
 
 export function renderMarkdown(text: string): string {
   return markdown.parse(text, { async: false });
+}
+
+/** Markdown values rendered, keys kept (a probe's help by its id). */
+export function renderAll(texts: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(texts).map(([k, v]) => [k, renderMarkdown(v)]));
+}
+
+/** content/<name>.md as HTML, or null when the file is missing. */
+export function contentHtml(name: string): string | null {
+  if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(name)) throw new Error(`content name ${name} is not a plain path`);
+  try {
+    return renderMarkdown(fs.readFileSync(path.join(process.cwd(), "content", `${name}.md`), "utf8"));
+  } catch {
+    return null;
+  }
 }

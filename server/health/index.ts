@@ -1,9 +1,10 @@
 import "server-only";
 import { observeHost, probes } from "../catalog";
 import { db } from "../db";
-import { getFacts, listNodes } from "../nodes/repository";
+import { getFacts, listNodes, recordCheck as recordNodeCheck } from "../nodes/repository";
+import { factsWithAudit } from "../nodes/service";
 import { loadTarget } from "../nodes/targets";
-import { connectTarget, getRemoteHost } from "../ssh";
+import { connectTarget, getRemoteHost, SshError } from "../ssh";
 import { previousOutputs } from "./repository";
 import { BOOT_FILES } from "./scanner";
 import { createHealthService, type HealthService } from "./service";
@@ -17,6 +18,17 @@ const g = globalThis as unknown as { nodeprepHealth?: HealthService };
 export function health(): HealthService {
   if (!g.nodeprepHealth) {
     const database = db();
+    // The node page's "reachable" / "not tested" follows the scans too: what the last contact found.
+    const noteReach = async <T,>(nodeId: string, work: () => Promise<T>): Promise<T> => {
+      try {
+        const result = await work();
+        recordNodeCheck(database, nodeId, { ok: true, kind: null, message: null });
+        return result;
+      } catch (error) {
+        if (error instanceof SshError) recordNodeCheck(database, nodeId, { ok: false, kind: error.kind, message: error.message });
+        throw error;
+      }
+    };
     g.nodeprepHealth = createHealthService({
       db: database,
       listNodes: () => listNodes(database).map((n) => ({ id: n.id, name: n.name, address: n.address, port: n.port, practice: n.practice })),
@@ -24,14 +36,17 @@ export function health(): HealthService {
       facts: (nodeId) => getFacts(database, nodeId),
       connect: async (nodeId, signal) => {
         const target = loadTarget(database, nodeId);
-        await connectTarget(target, signal);
+        await noteReach(nodeId, () => connectTarget(target, signal));
         return getRemoteHost(target);
       },
-      observe: async (host, { nodeId, rerunAll, signal, timeoutMs }) => {
-        const previous = rerunAll ? undefined : previousOutputs(database, nodeId);
-        const { probes: results, files } = await observeHost(host, [...probes.keys()], { files: BOOT_FILES, previous, signal, timeoutMs });
-        return { probes: results, files };
-      },
+      observe: (host, { nodeId, rerunAll, signal, timeoutMs }) =>
+        noteReach(nodeId, async () => {
+          const previous = rerunAll ? undefined : previousOutputs(database, nodeId);
+          const { probes: results, files } = await observeHost(host, [...probes.keys()], { files: BOOT_FILES, previous, signal, timeoutMs });
+          // A node added and scanned but never tested has no facts: the node page would say "No facts yet".
+          if (!getFacts(database, nodeId)) await factsWithAudit(database, nodeId, host, "system", signal);
+          return { probes: results, files };
+        }),
     });
   }
   return g.nodeprepHealth;

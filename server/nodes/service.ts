@@ -209,7 +209,8 @@ export async function checkNode(db: Db, nodeId: string, actor: string | null, si
   }
 }
 
-async function factsWithAudit(db: Db, nodeId: string, host: ReturnType<typeof getRemoteHost>, actor: string | null, signal?: AbortSignal): Promise<HostFacts> {
+/** Gather the node's facts over a connected host, keep them, and audit the command (also for health scans). */
+export async function factsWithAudit(db: Db, nodeId: string, host: ReturnType<typeof getRemoteHost>, actor: string | null, signal?: AbortSignal): Promise<HostFacts> {
   const started = Date.now();
   const facts = await gatherFacts(host, { signal });
   recordAudit(db, {

@@ -34,7 +34,8 @@ export interface EngineDeps {
   /** Name the node (for messages and the runs list); null when it does not exist. */
   describeNode(nodeId: string): { id: string; name: string } | null;
   connect(nodeId: string, signal: AbortSignal): Promise<Connection>;
-  gatherFacts(host: RemoteHost, opts: { signal: AbortSignal; timeoutMs: number }): Promise<HostFacts>;
+  /** Gather (and keep: the node page shows what the last contact learnt) the node's facts. */
+  gatherFacts(host: RemoteHost, opts: { nodeId: string; signal: AbortSignal; timeoutMs: number }): Promise<HostFacts>;
   applyArtifact?(
     host: RemoteHost,
     action: UploadArtifactAction,
@@ -269,7 +270,7 @@ export function createEngine(deps: EngineDeps) {
 
       checkCancel();
       setPhase("facts", null);
-      const facts = await deps.gatherFacts(host, { signal, timeoutMs: timeouts.factsMs });
+      const facts = await deps.gatherFacts(host, { nodeId: node.id, signal, timeoutMs: timeouts.factsMs });
       ev({
         type: "facts",
         nodeId: node.id,

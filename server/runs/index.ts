@@ -4,7 +4,7 @@ import { getProbe, steps } from "../catalog";
 import { db } from "../db";
 import { gatherFacts } from "../facts/gather";
 import { loadTarget } from "../nodes/targets";
-import { getNode } from "../nodes/repository";
+import { getNode, recordCheck, saveFacts } from "../nodes/repository";
 import { getRemoteHost, targetSecrets } from "../ssh";
 import { createEngine, type Engine } from "./engine";
 
@@ -28,7 +28,13 @@ export function engine(): Engine {
         const target = loadTarget(database, nodeId);
         return { host: getRemoteHost(target), secrets: targetSecrets(target) };
       },
-      gatherFacts: (host, opts) => gatherFacts(host, opts),
+      gatherFacts: async (host, { nodeId, ...opts }) => {
+        const facts = await gatherFacts(host, opts);
+        // A run reached the host and learnt its facts: the node page says so ("reachable", the facts).
+        saveFacts(database, nodeId, facts);
+        recordCheck(database, nodeId, { ok: true, kind: null, message: null });
+        return facts;
+      },
       applyArtifact: (host, action, opts) => applyArtifactAction(host, action, opts),
     });
   }
