@@ -1,4 +1,4 @@
-import { test as base, expect, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
+import { test as base, expect, request as playwrightRequest, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -64,6 +64,12 @@ export class UserMenu {
   }
 }
 
+// ---- Console errors (issue 13): a page that logs an error, or throws one nobody caught (React's
+// hydration error #418 is one), fails the test that showed it, after the test's own steps. A test
+// that provokes an error on purpose (a refused sign-in answers 401, which the browser logs) lists it:
+//   test.use({ allowedConsoleErrors: [/status of 401/] })
+type ConsoleWatch = { watch(context: BrowserContext): void };
+
 export const test = base.extend<{
   nodesPage: NodesPage;
   loginPage: LoginPage;
@@ -71,15 +77,39 @@ export const test = base.extend<{
   pageAs: (role: E2eRole) => Promise<Page>;
   apiAs: (role: E2eRole) => Promise<APIRequestContext>;
   keepScreenshot: (name: string) => Promise<void>;
+  allowedConsoleErrors: RegExp[];
+  failOnConsoleErrors: ConsoleWatch;
 }>({
   // Signed in as the admin by default (override with test.use({ storageState: ... })).
   storageState: async ({}, use) => use(authState("admin")),
+  allowedConsoleErrors: [[], { option: true }],
+  failOnConsoleErrors: [
+    async ({ context, allowedConsoleErrors }, use, testInfo) => {
+      const errors: string[] = [];
+      const note = (where: string, text: string) => {
+        if (!allowedConsoleErrors.some((re) => re.test(text))) errors.push(`${where}: ${text}`);
+      };
+      const watch = (c: BrowserContext) => {
+        c.on("console", (m) => {
+          if (m.type() === "error") note(`console.error on ${m.page()?.url() ?? "?"}`, m.text());
+        });
+        c.on("weberror", (e) => note(`uncaught on ${e.page()?.url() ?? "?"}`, e.error().message));
+      };
+      watch(context);
+      await use({ watch });
+      if (errors.length && testInfo.status === testInfo.expectedStatus) {
+        throw new Error(`the browser reported ${errors.length} error(s):\n${errors.join("\n")}`);
+      }
+    },
+    { auto: true },
+  ],
   loginPage: async ({ page }, use) => use(new LoginPage(page)),
   userMenu: async ({ page }, use) => use(new UserMenu(page)),
-  pageAs: async ({ browser, baseURL }, use) => {
+  pageAs: async ({ browser, baseURL, failOnConsoleErrors }, use) => {
     const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
     await use(async (role) => {
       const context = await browser.newContext({ baseURL, storageState: authState(role) });
+      failOnConsoleErrors.watch(context);
       contexts.push(context);
       return context.newPage();
     });
@@ -149,6 +179,20 @@ export class WizardPage {
   }
   rawOutput(nodeName: string, probeTitle: string) {
     return this.verification(nodeName).getByLabel(`Raw output of ${probeTitle}`);
+  }
+  /** A verification card by its probe's title and verdict ("swap off", "ok"). */
+  card(nodeName: string, probeTitle: string, status: "ok" | "warn" | "fail" | "unknown") {
+    return this.verification(nodeName).getByRole("listitem", { name: `${probeTitle}: ${status}` });
+  }
+  /** A run of several steps: one row per step, one cell per node. */
+  stepsOfRun() {
+    return this.runStatus().getByRole("table", { name: "Every step of this run" });
+  }
+  explanation() {
+    return this.page.getByRole("article", { name: "Explanation" });
+  }
+  needsFirst() {
+    return this.page.getByRole("note", { name: "Needs first" });
   }
 }
 

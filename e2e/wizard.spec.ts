@@ -17,6 +17,8 @@ test.beforeAll(async () => {
 test("sysctl before kernel modules is blocked, with a link to step 1", async ({ wizard, page, keepScreenshot }) => {
   await wizard.open("sysctl");
   await wizard.selectNode(NODE);
+  // Step 1 is not done on this node: the box says what is needed first, with a link.
+  await expect(wizard.needsFirst()).toContainText("br_netfilter module (step 1: Kernel modules)");
   const status = await wizard.run("Check");
   await expect(status).toHaveAttribute("data-state", "failed");
   await expect(status).toContainText("blocked");
@@ -39,9 +41,10 @@ test("both steps from the browser: plan, live output, verification; a second run
   await expect(page.getByRole("article", { name: "Explanation" })).toContainText("built into the kernel");
   await wizard.selectNode(NODE);
 
-  // Check: the plan, nothing changed yet.
+  // Check: the plan, nothing changed yet; the badge is amber "changes to make", not green "succeeded".
   let status = await wizard.run("Check");
   await expect(status).toContainText("changes to make");
+  await expect(status.getByText("succeeded", { exact: true })).toHaveCount(0);
   const plan = wizard.plan(NODE);
   await expect(plan).toContainText("Create /etc/modules-load.d/k8s.conf (mode 644)");
   await expect(plan.getByLabel("File diff")).toContainText("+br_netfilter");

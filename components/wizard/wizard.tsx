@@ -77,7 +77,9 @@ export function Wizard({ steps, currentStepId }: { steps: WizardStep[]; currentS
     },
   });
   const applyAll = () => (selected.length > 1 ? start.mutate({ mode: "check", all: true, confirm: true }) : start.mutate({ mode: "apply", all: true }));
-  const confirming = confirmRunId !== null && confirmRunId === runId && view.mode === "check" && view.status === "succeeded";
+  // A Check on a fresh node ends "failed": it stops at the first step that needs an earlier one
+  // applied (blocked). The confirmation says where each node stopped.
+  const confirming = confirmRunId !== null && confirmRunId === runId && view.mode === "check" && (view.status === "succeeded" || view.status === "failed");
   const cancel = useMutation({ mutationFn: () => runsApi.cancel(runId!) });
 
   const checkDisabled = selected.length === 0 || running || start.isPending;
