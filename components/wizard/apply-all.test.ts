@@ -16,6 +16,8 @@ describe("changesFound", () => {
       "kernel-modules": { plan: { actions: [], notes: [] }, requires: [], verify: [], end: { status: "unchanged", message: "", fixStepId: null } },
       sysctl: { plan: { actions: [action(["sysctl", "--system"])], notes: [] }, requires: [], verify: [], end: { status: "pending-changes", message: "", fixStepId: null } },
     });
+    const lost = { ...node("lost", {}), status: "failed" as const };
+    expect(changesFound({ stepIds: ["kernel-modules", "sysctl"], nodes: [lost] }).nodes[0].stoppedAt).toEqual({ stepId: "kernel-modules", status: "failed" });
     expect(changesFound({ stepIds: ["kernel-modules", "sysctl"], nodes: [fresh, done] })).toEqual({
       total: 3,
       nodes: [

@@ -24,6 +24,10 @@ export function changesFound(view: Pick<RunView, "nodes" | "stepIds">): { total:
       const status = s?.end?.status;
       if (!stoppedAt && status && status !== "pending-changes" && status !== "unchanged") stoppedAt = { stepId, status };
     }
+    // A node that failed outside any step (it could not be reached) has no step results at all.
+    if (!stoppedAt && n.status !== "pending-changes" && n.status !== "unchanged") {
+      stoppedAt = { stepId: view.stepIds.find((id) => !n.steps[id]?.end) ?? view.stepIds[0], status: n.status };
+    }
     return { nodeId: n.nodeId, name: n.name, changes, stoppedAt };
   });
   return { total: nodes.reduce((t, n) => t + n.changes, 0), nodes };
