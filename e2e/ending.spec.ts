@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import { NodeReport } from "../lib/contracts/report";
 import { execOn, getNode, resetNode } from "../lab";
-import { expect, wizardTest as test } from "./fixtures";
+import { badge, expect, wizardTest as test } from "./fixtures";
 
 const [NODE_N, OTHER_N] = (process.env.NODEPREP_E2E_NODES ?? "1,2").split(",").map(Number);
 const NODE = `practice-${NODE_N}`;
@@ -54,8 +54,8 @@ test("swap: a Check is amber with the fstab diff; Apply turns swap off, commente
 
   let status = await wizard.run("Check");
   // Changes to make: amber, never the green "succeeded" above the red cards.
-  await expect(status.getByText("changes to make", { exact: true }).first()).toBeVisible();
-  await expect(status.getByText("succeeded", { exact: true })).toHaveCount(0);
+  await expect(badge(status, "changes to make").first()).toBeVisible();
+  await expect(badge(status, "succeeded")).toHaveCount(0);
   await expect(status).toContainText("A Check changes nothing");
   // The explanation stays open: starting a run does not fold it away.
   await expect(wizard.explanation()).toBeVisible();

@@ -1,4 +1,4 @@
-import { test as base, expect, request as playwrightRequest, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
+import { test as base, expect, request as playwrightRequest, type APIRequestContext, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -194,6 +194,11 @@ export class WizardPage {
   needsFirst() {
     return this.page.getByRole("note", { name: "Needs first" });
   }
+}
+
+/** A status badge by its words (its symbol, hidden from screen readers, comes first: "✓ succeeded"). */
+export function badge(scope: Locator, label: string) {
+  return scope.getByText(new RegExp(`^[^a-z]*${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
 }
 
 export const wizardTest = test.extend<{ wizard: WizardPage }>({
