@@ -3,7 +3,7 @@
 // the right cells red, with the raw output and a drift event; the cell's link opens the wizard step
 // with the node selected, Apply fixes it, and a scan shows green again with the drift resolved. Node B
 // frozen (lab pauseNode) ends "unreachable" while node A's result still lands. Screenshots kept.
-import { execOn, getNode, pauseNode, resumeNode } from "../lab";
+import { execOn, getNode, pauseNode, resetNode, resumeNode } from "../lab";
 import { expect, healthTest as test } from "./fixtures";
 
 const [A_N, B_N] = (process.env.NODEPREP_E2E_NODES ?? "1,2").split(",").map(Number);
@@ -12,6 +12,11 @@ const B = `practice-${B_N}`;
 const WIZARD_PROBES = ["overlay module", "br_netfilter module", "modules loaded at boot", "kernel parameters (live)", "parameters set at boot"];
 
 test.describe.configure({ mode: "serial" });
+
+// Fresh nodes whatever an earlier spec did to them (ending.spec prepares node A completely).
+test.beforeAll(async () => {
+  await Promise.all([resetNode(A_N), ...(B_N === undefined ? [] : [resetNode(B_N)])]);
+});
 
 test("a prepared node is green; broken it turns the right cells red with raw output and drift; the wizard link fixes it", async ({
   health,
