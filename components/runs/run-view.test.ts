@@ -37,4 +37,9 @@ describe("runBadgeStatus", () => {
     expect(runBadgeStatus({ status: "failed", mode: "check", nodes })).toBe("failed");
     expect(runBadgeStatus({ status: "running", mode: "check", nodes })).toBe("running");
   });
+
+  it("a run that only stopped at a step needing an earlier one is 'blocked', not 'failed'", () => {
+    expect(runBadgeStatus({ status: "failed", mode: "check", nodes: [{ status: "pending-changes" }, { status: "blocked" }] })).toBe("blocked");
+    expect(runBadgeStatus({ status: "failed", mode: "apply", nodes: [{ status: "blocked" }, { status: "failed" }] })).toBe("failed");
+  });
 });

@@ -5,10 +5,13 @@ export type Status = NodeRunStatus | RunStatus | StepProgressState | "ok" | "war
 
 /**
  * What a run's badge says. A Check that found changes to make ended well, but "succeeded" in green above
- * red verification cards reads as if the host were ready: it says "changes to make" (amber) instead.
+ * red verification cards reads as if the host were ready: it says "changes to make" (amber) instead. A
+ * run whose only unfinished nodes wait for an earlier step is "blocked", not "failed": nothing broke.
  */
 export function runBadgeStatus(run: { status: RunStatus | "starting"; mode: RunMode | null; nodes: readonly { status: NodeRunStatus }[] }): Status {
   if (run.status === "succeeded" && run.mode === "check" && run.nodes.some((n) => n.status === "pending-changes")) return "pending-changes";
+  const unfinished = run.nodes.filter((n) => !["unchanged", "changed", "pending-changes"].includes(n.status));
+  if (run.status === "failed" && unfinished.length > 0 && unfinished.every((n) => n.status === "blocked")) return "blocked";
   return run.status;
 }
 

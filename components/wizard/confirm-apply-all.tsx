@@ -31,7 +31,7 @@ export function ConfirmApplyAll({ view, stepCount, onApply, onCancel }: { view: 
           {found.nodes.map((n, i) => (
             <span key={n.nodeId}>
               {i > 0 && ", "}
-              <span className="font-mono">{n.name}</span> {n.changes}
+              <span className="font-mono">{n.name}</span>: {n.changes}
             </span>
           ))}
           .
@@ -45,7 +45,8 @@ export function ConfirmApplyAll({ view, stepCount, onApply, onCancel }: { view: 
       </div>
       <div className="flex gap-2">
         <button type="button" onClick={onApply} className="rounded bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 focus:outline-2 focus:outline-blue-600">
-          Apply {many(found.total, "change")} now
+          {/* With a node stopped early the count is a floor: the steps after it plan their changes when Apply gets there. */}
+          {stopped.length ? "Apply all steps now" : `Apply ${many(found.total, "change")} now`}
         </button>
         <button type="button" onClick={onCancel} className="rounded border border-slate-400 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-100 focus:outline-2 focus:outline-blue-600">
           Do not apply
