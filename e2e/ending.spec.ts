@@ -41,9 +41,9 @@ test("the home page lists the wizard's steps, from the catalog", async ({ page, 
   await expect(list).toHaveCount(STEP_COUNT);
   await expect(list.first()).toContainText("Kernel modules");
   await expect(list.last()).toContainText("Swap off");
+  await keepScreenshot("home-steps-from-catalog");
   await list.last().getByRole("link", { name: "Swap off" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Swap off");
-  await keepScreenshot("home-steps-from-catalog");
 });
 
 test("swap: a Check is amber with the fstab diff; Apply turns swap off, commented out and masked, verified", async ({ wizard, page, keepScreenshot }) => {
