@@ -158,6 +158,7 @@ test("Apply all steps shows every step's result; the ending: 9 of 9 verified, wh
   // The node page knows what the runs learnt: reachable, and the facts.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Nodes" }).click();
   await page.getByRole("link", { name: NODE, exact: true }).click();
+  await expect(page.getByRole("heading", { name: NODE, level: 1 })).toBeVisible();
   await expect(page.getByText("reachable", { exact: true })).toBeVisible();
   const facts = page.getByRole("region", { name: "Host facts" });
   await expect(facts).not.toContainText("No facts yet");

@@ -126,6 +126,7 @@ test("a prepared node is green; broken it turns the right cells red with raw out
   // B was only ever scanned (no connection test, no run): its node page knows it anyway.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Nodes" }).click();
   await page.getByRole("link", { name: B, exact: true }).click();
+  await expect(page.getByRole("heading", { name: B, level: 1 })).toBeVisible();
   await expect(page.getByText("reachable", { exact: true })).toBeVisible();
   await expect(page.getByRole("region", { name: "Host facts" })).toContainText(`Host name${B}`);
   await keepScreenshot("node-facts-after-scans");
