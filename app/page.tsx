@@ -1,14 +1,5 @@
 import Link from "next/link";
-
-const steps = [
-  ["Kernel modules", "overlay and br_netfilter, loaded now and at every boot"],
-  ["sysctl", "bridged traffic through iptables, IPv4 forwarding"],
-  ["containerd", "the release tarball, sha256-verified, into /usr/local"],
-  ["runc", "the low-level runtime, into /usr/local/sbin/runc"],
-  ["CNI plugins", "bridge, host-local, loopback, portmap ... into /opt/cni/bin"],
-  ["containerd.service", "enabled and running under systemd"],
-  ["cgroup driver", "systemd for containerd and the kubelet, the same on both"],
-];
+import { steps } from "@/server/catalog";
 
 export default function HomePage() {
   return (
@@ -34,10 +25,14 @@ export default function HomePage() {
           The steps
         </h2>
         <ol className="grid gap-2 sm:grid-cols-2">
-          {steps.map(([title, what], i) => (
-            <li key={title} className="rounded border border-slate-200 bg-white p-3">
-              <span className="font-mono text-xs text-slate-500">{i + 1}.</span> <span className="font-medium">{title}</span>
-              <p className="text-sm text-slate-600">{what}</p>
+          {/* The wizard's own catalog: the same steps, titles and order as the wizard. */}
+          {steps.map((s, i) => (
+            <li key={s.id} className="rounded border border-slate-200 bg-white p-3">
+              <span className="font-mono text-xs text-slate-500">{i + 1}.</span>{" "}
+              <Link href={`/wizard/${s.id}`} className="font-medium underline-offset-2 hover:underline">
+                {s.title}
+              </Link>
+              <p className="text-sm text-slate-600">{s.summary}</p>
             </li>
           ))}
         </ol>

@@ -4,7 +4,9 @@ import fs from "node:fs";
 import { e2eUser, expect, SIGNED_OUT, test } from "./fixtures";
 
 test.describe("signed out", () => {
-  test.use({ storageState: SIGNED_OUT });
+  // Signed out, the header's "who am I" (/api/auth/me) and a wrong password answer 401, which the
+  // browser logs as an error: that is what these tests provoke.
+  test.use({ storageState: SIGNED_OUT, allowedConsoleErrors: [/the server responded with a status of 401 \(Unauthorized\)/] });
 
   test("a page visit goes to sign-in, and signing in goes back to it", async ({ page, loginPage, userMenu, keepScreenshot }) => {
     await page.goto("/nodes");

@@ -1,4 +1,4 @@
-import { test as base, expect, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
+import { test as base, expect, request as playwrightRequest, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -68,6 +68,7 @@ export class UserMenu {
 // error or any console error, in every page it opens. A test that provokes an error on purpose (a
 // refused request shows as "Failed to load resource: ... status of 403") says so first:
 //   allowConsoleErrors(/status of 403/)
+// or, for a whole file or describe: test.use({ allowedConsoleErrors: [/status of 401/] })
 async function watchPage(page: Page, problems: string[]) {
   // CSP violations also reach the console as errors; the event says which directive and what it blocked.
   await page.addInitScript(() => {
@@ -88,13 +89,15 @@ export const test = base.extend<{
   pageAs: (role: E2eRole) => Promise<Page>;
   apiAs: (role: E2eRole) => Promise<APIRequestContext>;
   keepScreenshot: (name: string) => Promise<void>;
+  allowedConsoleErrors: RegExp[];
 }>({
   // Signed in as the admin by default (override with test.use({ storageState: ... })).
   storageState: async ({}, use) => use(authState("admin")),
+  allowedConsoleErrors: [[], { option: true }],
   browserProblems: async ({}, use) => use([]),
   allowConsoleErrors: [
-    async ({ browserProblems }, use) => {
-      const allowed: RegExp[] = [];
+    async ({ browserProblems, allowedConsoleErrors }, use) => {
+      const allowed: RegExp[] = [...allowedConsoleErrors];
       await use((pattern) => allowed.push(pattern));
       const left = browserProblems.filter((p) => !allowed.some((a) => a.test(p)));
       expect(left, "CSP violations, script errors or console errors in the browser").toEqual([]);
@@ -183,6 +186,25 @@ export class WizardPage {
   rawOutput(nodeName: string, probeTitle: string) {
     return this.verification(nodeName).getByLabel(`Raw output of ${probeTitle}`);
   }
+  /** A verification card by its probe's title and verdict ("swap off", "ok"). */
+  card(nodeName: string, probeTitle: string, status: "ok" | "warn" | "fail" | "unknown") {
+    return this.verification(nodeName).getByRole("listitem", { name: `${probeTitle}: ${status}` });
+  }
+  /** A run of several steps: one row per step, one cell per node. */
+  stepsOfRun() {
+    return this.runStatus().getByRole("table", { name: "Every step of this run" });
+  }
+  explanation() {
+    return this.page.getByRole("article", { name: "Explanation" });
+  }
+  needsFirst() {
+    return this.page.getByRole("note", { name: "Needs first" });
+  }
+}
+
+/** A status badge by its words (its symbol, hidden from screen readers, comes first: "✓ succeeded"). */
+export function badge(scope: Locator, label: string) {
+  return scope.getByText(new RegExp(`^[^a-z]*${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
 }
 
 export const wizardTest = test.extend<{ wizard: WizardPage }>({

@@ -3,7 +3,7 @@
 // the right cells red, with the raw output and a drift event; the cell's link opens the wizard step
 // with the node selected, Apply fixes it, and a scan shows green again with the drift resolved. Node B
 // frozen (lab pauseNode) ends "unreachable" while node A's result still lands. Screenshots kept.
-import { execOn, getNode, pauseNode, resumeNode } from "../lab";
+import { execOn, getNode, pauseNode, resetNode, resumeNode } from "../lab";
 import { expect, healthTest as test } from "./fixtures";
 
 const [A_N, B_N] = (process.env.NODEPREP_E2E_NODES ?? "1,2").split(",").map(Number);
@@ -12,6 +12,11 @@ const B = `practice-${B_N}`;
 const WIZARD_PROBES = ["overlay module", "br_netfilter module", "modules loaded at boot", "kernel parameters (live)", "parameters set at boot"];
 
 test.describe.configure({ mode: "serial" });
+
+// Fresh nodes whatever an earlier spec did to them (ending.spec prepares node A completely).
+test.beforeAll(async () => {
+  await Promise.all([resetNode(A_N), ...(B_N === undefined ? [] : [resetNode(B_N)])]);
+});
 
 test("a prepared node is green; broken it turns the right cells red with raw output and drift; the wizard link fixes it", async ({
   health,
@@ -43,6 +48,15 @@ test("a prepared node is green; broken it turns the right cells red with raw out
   await health.cell(A, "kernel parameters (live)").focus();
   await expect(page.getByRole("tooltip")).toContainText("expected net.bridge.bridge-nf-call-iptables = 1");
   await keepScreenshot("health-prepared");
+  // No step changes the cgroup version: the cell's help says what v1 and v2 are, how to switch, why not casually.
+  await health.cell(A, "cgroup version").click();
+  const cgroup = health.detail(A, "cgroup version");
+  await cgroup.getByText("About this check: cgroup version").click();
+  const help = cgroup.getByRole("article", { name: "About cgroup version" });
+  await expect(help).toContainText("cgroup v1 and cgroup v2");
+  await expect(help).toContainText("systemd.unified_cgroup_hierarchy=1");
+  await expect(help).toContainText("Why not casually");
+  await keepScreenshot("health-cgroup-help");
 
   // Break it through the lab.
   const node = getNode(A_N)!;
@@ -76,6 +90,8 @@ test("a prepared node is green; broken it turns the right cells red with raw out
   await health.scan();
   for (const probe of WIZARD_PROBES) await expect(health.cell(A, probe)).toHaveAttribute("data-state", "ok");
   await expect(drift).toContainText("resolved at");
+  // Resolved: the bad value is what it was, next to what it is now.
+  await expect(drift).toContainText(/was: not loaded, now: loaded \(lsmod: size \d+/);
   await keepScreenshot("health-fixed");
 
   // Keyboard: one tab stop in the matrix, arrows move between cells, Enter opens one.
@@ -106,6 +122,14 @@ test("a prepared node is green; broken it turns the right cells red with raw out
   await page.getByRole("button", { name: "Gather facts" }).click();
   await expect(page.getByRole("region", { name: "Facts" })).toContainText("Debian GNU/Linux 12");
   await keepScreenshot("health-node");
+
+  // B was only ever scanned (no connection test, no run): its node page knows it anyway.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Nodes" }).click();
+  await page.getByRole("link", { name: B, exact: true }).click();
+  await expect(page.getByRole("heading", { name: B, level: 1 })).toBeVisible();
+  await expect(page.getByText("reachable", { exact: true })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Host facts" })).toContainText(`Host name${B}`);
+  await keepScreenshot("node-facts-after-scans");
 });
 
 test("a frozen node shows unreachable while the other node still updates", async ({ health, page, keepScreenshot }) => {

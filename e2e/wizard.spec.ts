@@ -2,7 +2,7 @@
 // and links to step 1; both steps apply with live output and verify with the raw output; a second
 // run changes nothing; a node that freezes mid-run fails clearly and the retry succeeds.
 import { execOn, getNode, pauseNode, resetNode, resumeNode } from "../lab";
-import { expect, wizardTest as test } from "./fixtures";
+import { badge, expect, wizardTest as test } from "./fixtures";
 
 const NODE_N = Number((process.env.NODEPREP_E2E_NODES ?? "1").split(",")[0]);
 const NODE = `practice-${NODE_N}`;
@@ -39,9 +39,11 @@ test("both steps from the browser: plan, live output, verification; a second run
   await expect(page.getByRole("article", { name: "Explanation" })).toContainText("built into the kernel");
   await wizard.selectNode(NODE);
 
-  // Check: the plan, nothing changed yet.
+  // Check: the plan, nothing changed yet; the badge is amber "changes to make", not green "succeeded".
   let status = await wizard.run("Check");
   await expect(status).toContainText("changes to make");
+  await expect(badge(status, "changes to make").first()).toBeVisible();
+  await expect(badge(status, "succeeded")).toHaveCount(0);
   const plan = wizard.plan(NODE);
   await expect(plan).toContainText("Create /etc/modules-load.d/k8s.conf (mode 644)");
   await expect(plan.getByLabel("File diff")).toContainText("+br_netfilter");

@@ -4,6 +4,8 @@ export const queryKeys = {
     all: ["nodes"] as const,
     list: () => ["nodes", "list"] as const,
     detail: (id: string) => ["nodes", "detail", id] as const,
+    /** The node's report (wizard ending); under "nodes", so a run's end refreshes it. */
+    report: (id: string) => ["nodes", "report", id] as const,
   },
   /** Node groups (issue 16); invalidated with the nodes after an inventory import. */
   groups: {

@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { usePathname } from "next/navigation";
 import { authApi } from "@/lib/api/auth";
 import { ApiError } from "@/lib/api-error";
-import { hasRole, type Role } from "@/lib/contracts/auth";
+import { hasRole, type Me, type Role } from "@/lib/contracts/auth";
 import { queryKeys } from "@/lib/queries";
 import { useHydrated } from "../use-hydrated";
 
@@ -19,7 +19,7 @@ export function isPublicPath(pathname: string): boolean {
  * and a part of the page that hydrates later (a Suspense boundary streamed after it) must still render
  * what the server did first.
  */
-export function useMe() {
+export function useMe(): { data: Me | undefined; error: Error | null } {
   const pathname = usePathname();
   const hydrated = useHydrated();
   const query = useQuery({

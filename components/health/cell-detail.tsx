@@ -2,12 +2,16 @@
 import Link from "next/link";
 import { wizardStepHref } from "@/lib/api/health";
 import type { HealthCell, HealthColumn, HealthNodeRow } from "@/lib/contracts/health";
+import { TrustedMarkdown } from "../ui/trusted-markdown";
 import { StateBadge } from "./state-icon";
 import { formatTime } from "./time";
 import { useCheck } from "./use-health";
 
-/** A cell opened: verdict, observed vs expected, every command's raw output as text, and the fixing step. */
-export function CellDetail({ row, column, cell, onClose }: { row: HealthNodeRow; column: HealthColumn; cell: HealthCell; onClose?: () => void }) {
+/** Rendered help per probe id (content/probes/<id>.md, rendered on the server). */
+export type ProbeHelp = Record<string, string>;
+
+/** A cell opened: verdict, observed vs expected, every command's raw output as text, the fixing step, and the probe's help. */
+export function CellDetail({ row, column, cell, help, onClose }: { row: HealthNodeRow; column: HealthColumn; cell: HealthCell; help?: string; onClose?: () => void }) {
   const check = useCheck(cell.checkId);
   const result = check.data?.results.find((r) => r.probeId === cell.probeId);
   return (
@@ -112,7 +116,13 @@ export function CellDetail({ row, column, cell, onClose }: { row: HealthNodeRow;
           </Link>
         </p>
       ) : (
-        <p className="text-sm text-slate-600">No wizard step changes this: the detail above says what to do on the host.</p>
+        <p className="text-sm text-slate-600">No wizard step changes this: the detail above{help ? " and the help below say" : " says"} what to do on the host.</p>
+      )}
+      {help && (
+        <details className="text-sm">
+          <summary className="cursor-pointer font-semibold">About this check: {column.title}</summary>
+          <TrustedMarkdown html={help} label={`About ${column.title}`} className="mt-2" />
+        </details>
       )}
     </section>
   );

@@ -35,7 +35,19 @@ export function DriftList({ events, showNode = true }: { events: DriftEvent[]; s
               )}
               .
             </p>
-            <p className="font-mono text-xs text-slate-700">{e.observed}</p>
+            {e.resolvedAt ? (
+              // Resolved: the bad value beside a green mark read as if it still held.
+              <p className="font-mono text-xs text-slate-700">
+                <span className="font-sans text-slate-500">was:</span> {e.observed}
+                {e.resolvedObserved && (
+                  <>
+                    , <span className="font-sans text-slate-500">now:</span> {e.resolvedObserved}
+                  </>
+                )}
+              </p>
+            ) : (
+              <p className="font-mono text-xs text-slate-700">{e.observed}</p>
+            )}
             <p className="text-xs">
               {e.resolvedAt ? (
                 <span className="text-emerald-800">resolved at {formatTime(e.resolvedAt)}</span>

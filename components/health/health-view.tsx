@@ -2,7 +2,7 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useDeferredValue, useMemo, useState } from "react";
 import type { HealthMatrix as Matrix, ScanView } from "@/lib/contracts/health";
-import { CellDetail } from "./cell-detail";
+import { CellDetail, type ProbeHelp } from "./cell-detail";
 import { DriftList } from "./drift-list";
 import { GroupSelect } from "../groups/group-select";
 import { useGroups } from "../groups/use-groups";
@@ -22,7 +22,7 @@ export const REFRESH_CHOICES = [
 ];
 
 /** The on-call screen: summary, scan controls with per-node progress, the matrix, a cell's raw output, drift. */
-export function HealthView() {
+export function HealthView({ help = {} }: { help?: ProbeHelp }) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -164,7 +164,7 @@ export function HealthView() {
           />
         </>
       )}
-      {open && <CellDetail key={`${open.row.nodeId}/${open.column.probeId}/${open.cell.checkId}`} {...open} onClose={() => setSelected(null)} />}
+      {open && <CellDetail key={`${open.row.nodeId}/${open.column.probeId}/${open.cell.checkId}`} {...open} help={help[open.column.probeId]} onClose={() => setSelected(null)} />}
       <section aria-labelledby="drift-heading" className="space-y-2">
         <h2 id="drift-heading" className="text-lg font-semibold">
           Drift

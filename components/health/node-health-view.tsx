@@ -7,7 +7,7 @@ import type { HostFacts } from "@/lib/contracts/facts";
 import type { CheckSummary } from "@/lib/contracts/health";
 import { queryKeys } from "@/lib/queries";
 import { useCan } from "../auth/use-me";
-import { CellDetail } from "./cell-detail";
+import { CellDetail, type ProbeHelp } from "./cell-detail";
 import { DriftList } from "./drift-list";
 import { StackPicture } from "./stack-picture";
 import { StateBadge, StateIcon } from "./state-icon";
@@ -15,12 +15,12 @@ import { formatTime } from "./time";
 import { useNodeHealth, useRefreshWhenScanEnds, useStartScan } from "./use-health";
 
 /** One node: its runtime stack lit by status, each probe (openable), facts, drift and health history. */
-export function NodeHealthView({ nodeId }: { nodeId: string }) {
+export function NodeHealthView({ nodeId, help = {} }: { nodeId: string; help?: ProbeHelp }) {
   const q = useNodeHealth(nodeId);
   const start = useStartScan();
   const qc = useQueryClient();
   const canGather = useCan("operator");
-  // Facts are one more round trip (server/facts), so a scan does not gather them: this button does.
+  // Facts are one more round trip (server/facts): a scan gathers them only for a node that has none; this button does.
   const gather = useMutation({
     mutationFn: () => nodesApi.refreshFacts(nodeId),
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.health.node(nodeId) }),
@@ -98,7 +98,7 @@ export function NodeHealthView({ nodeId }: { nodeId: string }) {
             </li>
           ))}
         </ul>
-        {openIndex >= 0 && <CellDetail row={row} column={columns[openIndex]} cell={row.cells[openIndex]} onClose={() => setProbeId(null)} />}
+        {openIndex >= 0 && <CellDetail row={row} column={columns[openIndex]} cell={row.cells[openIndex]} help={help[columns[openIndex].probeId]} onClose={() => setProbeId(null)} />}
       </section>
 
       <section aria-labelledby="drift-heading" className="space-y-2">

@@ -10,7 +10,7 @@ export function FactsView({ facts }: { facts: HostFacts | null }) {
         Host facts
       </h2>
       {!facts ? (
-        <p className="text-sm text-slate-700">No facts yet: test the connection to gather them.</p>
+        <p className="text-sm text-slate-700">No facts yet: a connection test, a wizard run or a health scan gathers them.</p>
       ) : (
         <>
           <dl className="grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
@@ -37,7 +37,7 @@ export function FactsView({ facts }: { facts: HostFacts | null }) {
               </div>
             ))}
           </dl>
-          <p className="text-xs text-slate-600">Gathered {new Date(facts.gatheredAt).toLocaleString()} in one SSH round trip.</p>
+          <p className="text-xs text-slate-600">Gathered {new Date(facts.gatheredAt).toLocaleString()} in one SSH round trip (a connection test, a wizard run or a health scan).</p>
         </>
       )}
     </section>

@@ -25,6 +25,7 @@ export function HostKeyBadge({ node }: { node: NodeSummary }) {
 }
 
 export function ContactBadge({ node }: { node: NodeSummary }) {
-  if (!node.lastContact) return <Badge kind="idle">not tested</Badge>;
+  // The last contact of any kind: a connection test, a wizard run or a health scan.
+  if (!node.lastContact) return <Badge kind="idle">not contacted yet</Badge>;
   return node.lastContact.ok ? <Badge kind="ok">reachable</Badge> : <Badge kind="bad">{node.lastContact.kind ?? "failed"}</Badge>;
 }

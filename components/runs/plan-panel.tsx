@@ -1,5 +1,6 @@
 "use client";
 import type { PlannedAction } from "@/lib/contracts/catalog";
+import { actionTitle } from "@/lib/plan";
 import { CopyButton } from "./copy-button";
 import type { NodeView } from "./run-view";
 
@@ -32,15 +33,7 @@ function ActionItem({ action }: { action: PlannedAction }) {
   return (
     <li className="space-y-1 rounded border border-slate-200 bg-white p-2">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <span className="text-sm font-medium">
-          {action.kind === "write-file"
-            ? `${action.previous.exists ? "Change" : "Create"} ${action.path} (mode ${action.mode})`
-            : action.kind === "run-command"
-              ? `Run ${action.argv.join(" ")}`
-              : action.kind === "enable-unit"
-                ? `Enable ${action.unit}`
-                : `Install ${action.artifactId}`}
-        </span>
+        <span className="text-sm font-medium">{actionTitle(action)}</span>
         <CopyButton text={action.script} label="Copy command" />
       </div>
       <p className="text-xs text-slate-600">Why: {action.reason}</p>

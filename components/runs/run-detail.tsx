@@ -6,7 +6,7 @@ import { useCan, useMe } from "../auth/use-me";
 import { formatDuration, formatTime } from "./format";
 import { PlanPanel } from "./plan-panel";
 import { RunLog } from "./run-log";
-import { StatusBadge } from "./status-badge";
+import { runBadgeStatus, StatusBadge } from "./status-badge";
 import { useRun } from "./use-runs";
 import { useRunEvents } from "./use-run-events";
 import { VerificationPanel } from "./verification-panel";
@@ -32,7 +32,7 @@ export function RunDetail({ runId }: { runId: string }) {
           Run: {r.stepIds.join(", ")} <span className="text-base font-normal text-slate-600">({r.mode})</span>
         </h1>
         <div className="flex flex-wrap items-center gap-2 text-sm" role="status" aria-label="Run status">
-          <StatusBadge status={status} />
+          <StatusBadge status={runBadgeStatus({ status, mode: r.mode, nodes: view.nodes.length ? view.nodes : r.nodes })} />
           <span>started {formatTime(r.createdAt)}</span>
           <span>by {r.actor ?? "—"}</span>
           <span>duration {formatDuration(r.durationMs)}</span>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "@/lib/contracts/runs";
 import { reduceRunEvents } from "./run-view";
+import { runBadgeStatus } from "./status-badge";
 
 const at = "2026-01-01T00:00:00.000Z";
 
@@ -24,5 +25,21 @@ describe("reduceRunEvents", () => {
     expect(n.log.map((l) => l.kind)).toEqual(["phase", "command", "stdout", "exit", "note"]);
     expect(n.log[2]).toMatchObject({ kind: "stdout", text: "<b>not html</b>" });
     expect(n.steps.sysctl.end?.status).toBe("changed");
+  });
+});
+
+describe("runBadgeStatus", () => {
+  it("a Check that found changes to make is amber 'changes to make', never green 'succeeded'", () => {
+    const nodes = [{ status: "unchanged" as const }, { status: "pending-changes" as const }];
+    expect(runBadgeStatus({ status: "succeeded", mode: "check", nodes })).toBe("pending-changes");
+    expect(runBadgeStatus({ status: "succeeded", mode: "check", nodes: [nodes[0]] })).toBe("succeeded");
+    expect(runBadgeStatus({ status: "succeeded", mode: "apply", nodes: [{ status: "changed" }] })).toBe("succeeded");
+    expect(runBadgeStatus({ status: "failed", mode: "check", nodes })).toBe("failed");
+    expect(runBadgeStatus({ status: "running", mode: "check", nodes })).toBe("running");
+  });
+
+  it("a run that only stopped at a step needing an earlier one is 'blocked', not 'failed'", () => {
+    expect(runBadgeStatus({ status: "failed", mode: "check", nodes: [{ status: "pending-changes" }, { status: "blocked" }] })).toBe("blocked");
+    expect(runBadgeStatus({ status: "failed", mode: "apply", nodes: [{ status: "blocked" }, { status: "failed" }] })).toBe("failed");
   });
 });

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { formatDuration, formatTime } from "./format";
-import { StatusBadge } from "./status-badge";
+import { runBadgeStatus, StatusBadge } from "./status-badge";
 import { useRuns } from "./use-runs";
 
 export function RunsTable() {
@@ -49,7 +49,7 @@ export function RunsTable() {
               </ul>
             </td>
             <td className="p-2">
-              <StatusBadge status={r.status} />
+              <StatusBadge status={runBadgeStatus(r)} />
             </td>
             <td className="p-2">{formatDuration(r.durationMs)}</td>
             <td className="p-2">{r.actor ?? "—"}</td>

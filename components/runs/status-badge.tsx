@@ -1,7 +1,19 @@
 import type { StepProgressState } from "@/lib/contracts/catalog";
-import type { NodeRunStatus, RunStatus } from "@/lib/contracts/runs";
+import type { NodeRunStatus, RunMode, RunStatus } from "@/lib/contracts/runs";
 
-type Status = NodeRunStatus | RunStatus | StepProgressState | "ok" | "warn" | "fail" | "unknown" | "starting";
+export type Status = NodeRunStatus | RunStatus | StepProgressState | "ok" | "warn" | "fail" | "unknown" | "starting";
+
+/**
+ * What a run's badge says. A Check that found changes to make ended well, but "succeeded" in green above
+ * red verification cards reads as if the host were ready: it says "changes to make" (amber) instead. A
+ * run whose only unfinished nodes wait for an earlier step is "blocked", not "failed": nothing broke.
+ */
+export function runBadgeStatus(run: { status: RunStatus | "starting"; mode: RunMode | null; nodes: readonly { status: NodeRunStatus }[] }): Status {
+  if (run.status === "succeeded" && run.mode === "check" && run.nodes.some((n) => n.status === "pending-changes")) return "pending-changes";
+  const unfinished = run.nodes.filter((n) => !["unchanged", "changed", "pending-changes"].includes(n.status));
+  if (run.status === "failed" && unfinished.length > 0 && unfinished.every((n) => n.status === "blocked")) return "blocked";
+  return run.status;
+}
 
 // Each status has a word and a symbol as well as a colour, so it still reads in greyscale.
 const LOOK: Record<Status, { label: string; icon: string; cls: string }> = {

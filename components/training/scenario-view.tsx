@@ -8,7 +8,7 @@ import { queryKeys } from "@/lib/queries";
 import { useCan, useMe } from "../auth/use-me";
 import { OpProgress } from "../practice/op-progress";
 import { StatusBadge } from "../runs/status-badge";
-import { ProjectMarkdown } from "../ui/project-markdown";
+import { TrustedMarkdown } from "../ui/trusted-markdown";
 import { GradePanel } from "./grade-panel";
 import { formatDuration } from "./format";
 import { opRunning, useAttempt, useAttemptActions, useScenario } from "./use-training";
@@ -44,7 +44,7 @@ export function ScenarioView({ scenarioId }: { scenarioId: string }) {
           <h1 className="text-2xl font-bold">{scenario.title}</h1>
           <p className="text-slate-700">{scenario.summary}</p>
         </header>
-        <ProjectMarkdown html={scenario.introHtml} label="The situation" className="rounded border border-slate-200 bg-white p-4" />
+        <TrustedMarkdown framed={false} html={scenario.introHtml} label="The situation" className="rounded border border-slate-200 bg-white p-4" />
         <section aria-labelledby="objectives-heading" className="space-y-2">
           <h2 id="objectives-heading" className="text-lg font-semibold">
             Objectives
@@ -196,7 +196,7 @@ function HelpSection({ attempt, onHint, onSolution, busy }: { attempt: AttemptVi
         <ol className="space-y-2" aria-label="Hints">
           {attempt.hints.map((html, i) => (
             <li key={i} className="rounded border border-amber-200 bg-amber-50 p-3">
-              <ProjectMarkdown html={html} label={`Hint ${i + 1}`} />
+              <TrustedMarkdown framed={false} html={html} label={`Hint ${i + 1}`} />
             </li>
           ))}
         </ol>
@@ -214,7 +214,7 @@ function HelpSection({ attempt, onHint, onSolution, busy }: { attempt: AttemptVi
       </div>
       {attempt.solution && (
         <div className="space-y-2 rounded border border-slate-300 bg-white p-4" aria-label="Solution">
-          <ProjectMarkdown html={attempt.solution.html} label="Solution" />
+          <TrustedMarkdown framed={false} html={attempt.solution.html} label="Solution" />
           {attempt.solution.steps.length > 0 && (
             <p className="text-sm">
               Wizard:{" "}

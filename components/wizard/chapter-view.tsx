@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import type { StepSummary } from "@/lib/contracts/catalog";
 import { SelfCheck } from "../training/self-check";
-import { ProjectMarkdown } from "../ui/project-markdown";
+import { TrustedMarkdown } from "../ui/trusted-markdown";
 import { StepList, type Chapter } from "./step-list";
 
 /** A chapter before the steps (chapter 0): reading and a self-check; it runs nothing on hosts. */
@@ -21,7 +21,7 @@ export function ChapterView({ chapter, html, chapters, steps }: { chapter: Chapt
           <p className="font-mono text-xs text-slate-500">Before step 1</p>
           <h1 className="text-2xl font-bold">{chapter.title}</h1>
         </header>
-        <ProjectMarkdown html={html} label="Chapter" className="rounded border border-slate-200 bg-white p-4" />
+        <TrustedMarkdown framed={false} html={html} label="Chapter" className="rounded border border-slate-200 bg-white p-4" />
         <SelfCheck checkId={chapter.id} />
         {first && (
           <div className="border-t border-slate-200 pt-4">

@@ -13,21 +13,25 @@ const FILTER_FROM = 12;
  * Nodes, and groups of nodes: a ticked group selects every node in it (and in its children); those
  * nodes show ticked and cannot be unticked one by one while the group is.
  */
+const NO_GROUPS: GroupSummary[] = [];
+const NO_GROUPS_SELECTED: readonly string[] = [];
+
 export function NodePicker({
   nodes,
-  groups,
+  groups = NO_GROUPS,
   selected,
-  selectedGroups,
+  selectedGroups = NO_GROUPS_SELECTED,
   onChange,
-  onChangeGroups,
+  onChangeGroups = () => {},
   loading,
 }: {
   nodes: NodeSummary[];
-  groups: GroupSummary[];
+  /** Without groups (the wizard's summary page): nodes only. */
+  groups?: GroupSummary[];
   selected: readonly string[];
-  selectedGroups: readonly string[];
+  selectedGroups?: readonly string[];
   onChange: (ids: string[]) => void;
-  onChangeGroups: (ids: string[]) => void;
+  onChangeGroups?: (ids: string[]) => void;
   loading: boolean;
 }) {
   const [filter, setFilter] = useState("");

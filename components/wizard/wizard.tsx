@@ -11,13 +11,17 @@ import { useGroups } from "../groups/use-groups";
 import { useNodes } from "../nodes/use-nodes";
 import { PlanPanel } from "../runs/plan-panel";
 import { RunLog } from "../runs/run-log";
-import { StatusBadge } from "../runs/status-badge";
 import { useRunEvents } from "../runs/use-run-events";
 import { VerificationPanel } from "../runs/verification-panel";
 import { SelfCheck } from "../training/self-check";
 import { AnsibleExport } from "./ansible-export";
+import { ConfirmApplyAll } from "./confirm-apply-all";
+import { Explanation } from "./explanation";
+import { NeedsFirst } from "./needs-first";
 import { NodePicker } from "./node-picker";
+import { RunStatus } from "./run-status";
 import { StepList, type Chapter } from "./step-list";
+import { useProgress } from "./use-progress";
 import { useQueryUpdater } from "./use-query-updater";
 import { VersionPicker } from "./version-picker";
 
@@ -68,17 +72,22 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
   const selectedNodes = allNodes.filter((n) => selected.includes(n.id));
   const { view, error: streamError } = useRunEvents(runId);
   const running = runId !== null && (view.status === "running" || view.status === "starting");
+  const progress = useProgress(selected);
 
   const setQuery = useQueryUpdater();
-  const hrefFor = (stepId: string) => {
+  const hrefFor = (stepId: string, extra: Record<string, string> = {}) => {
     const q = new URLSearchParams();
     if (picked.length) q.set("nodes", picked.join(","));
     if (selectedGroups.length) q.set("groups", selectedGroups.join(","));
+    for (const [k, v] of Object.entries(extra)) q.set(k, v);
     return `/wizard/${stepId}${q.size ? `?${q.toString().replace(/%2C/g, ",")}` : ""}`;
   };
 
+  // "Apply all steps" on several nodes runs a Check of every step first; this is that Check's run id
+  // until the operator confirms (or not) with the number of changes it found.
+  const [confirmRunId, setConfirmRunId] = useState<string | null>(null);
   const start = useMutation({
-    mutationFn: ({ mode, all }: { mode: RunMode; all?: boolean }) =>
+    mutationFn: ({ mode, all }: { mode: RunMode; all?: boolean; confirm?: boolean }) =>
       runsApi.start({
         stepIds: all ? steps.map((s) => s.id) : [step.id],
         nodeIds: picked,
@@ -86,8 +95,15 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
         mode,
         ...(step.installs && version ? { versions: { [step.installs]: version } } : {}),
       }),
-    onSuccess: ({ runId: id }) => setQuery({ run: id }),
+    onSuccess: ({ runId: id }, { confirm }) => {
+      setConfirmRunId(confirm ? id : null);
+      setQuery({ run: id });
+    },
   });
+  const applyAll = () => (selected.length > 1 ? start.mutate({ mode: "check", all: true, confirm: true }) : start.mutate({ mode: "apply", all: true }));
+  // A Check on a fresh node ends "failed": it stops at the first step that needs an earlier one
+  // applied (blocked). The confirmation says where each node stopped.
+  const confirming = confirmRunId !== null && confirmRunId === runId && view.mode === "check" && (view.status === "succeeded" || view.status === "failed");
   const cancel = useMutation({ mutationFn: () => runsApi.cancel(runId!) });
 
   const checkDisabled = selected.length === 0 || running || start.isPending;
@@ -117,35 +133,10 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
           )}
         </header>
 
-        {/* Open to read before a run; folded once a run is on screen, so the controls and log stay near. */}
-        <details open={!runId} className="group max-w-3xl">
-          <summary className="cursor-pointer text-sm font-semibold text-slate-800 focus:outline-2 focus:outline-blue-600">
-            What this step does, why, and what goes wrong without it
-          </summary>
-        <article
-          aria-label="Explanation"
-          className="mt-2 rounded border border-slate-200 bg-white p-4 text-sm leading-6 [&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_code]:font-mono [&_h2]:mt-4 [&_h2]:mb-1 [&_h2]:text-base [&_h2]:font-semibold [&_h2:first-child]:mt-0 [&_li]:my-1 [&_p]:my-2 [&_pre]:my-2 [&_pre]:overflow-auto [&_pre]:rounded [&_pre]:bg-slate-900 [&_pre]:p-2 [&_pre]:text-slate-100 [&_pre_code]:bg-transparent [&_pre_code]:p-0 [&_table]:my-2 [&_td]:border [&_td]:border-slate-200 [&_td]:p-1 [&_th]:border [&_th]:border-slate-200 [&_th]:p-1 [&_th]:text-left [&_ul]:list-disc [&_ul]:pl-5"
-          dangerouslySetInnerHTML={{ __html: step.explanationHtml }}
-        />
-        </details>
+        {/* Open to read when the page opens without a run, then as the user leaves it (per step). */}
+        <Explanation key={step.id} html={step.explanationHtml} initiallyOpen={!runId} />
 
-        {step.requires.length > 0 && (
-          <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
-            <span className="font-semibold">Needs first: </span>
-            {step.requires.map((r, i) => (
-              <span key={r.probeId}>
-                {i > 0 && ", "}
-                {r.title}
-                {r.fixStepId && (
-                  <>
-                    {" "}
-                    (<Link className="underline" href={hrefFor(r.fixStepId)}>step {steps.find((s) => s.id === r.fixStepId)?.order}: {steps.find((s) => s.id === r.fixStepId)?.title}</Link>)
-                  </>
-                )}
-              </span>
-            ))}
-          </div>
-        )}
+        <NeedsFirst step={step} steps={steps} nodeIds={selected} progress={progress.data?.progress} hrefFor={hrefFor} />
 
         <section aria-labelledby="run-heading" className="space-y-3">
           <h2 id="run-heading" className="text-lg font-semibold">
@@ -196,7 +187,7 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
             <button
               type="button"
               disabled={applyDisabled}
-              onClick={() => start.mutate({ mode: "apply", all: true })}
+              onClick={applyAll}
               className="rounded px-2 py-2 text-sm font-medium underline hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 disabled:opacity-50"
             >
               Apply all steps
@@ -230,35 +221,14 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
               {streamError}
             </p>
           )}
-          {runId && (
-            <div role="status" aria-label="Run status" data-run-id={runId} data-state={view.status} className="space-y-1 rounded border border-slate-200 bg-white p-3 text-sm">
-              <div className="flex flex-wrap items-center gap-2">
-                <span className="font-semibold">{view.mode === "check" ? "Check" : view.mode === "apply" ? "Apply" : "Run"}</span>
-                <StatusBadge status={view.status} />
-                <Link className="text-xs underline" href={`/runs/${runId}`}>
-                  run details
-                </Link>
-                {view.message && <span className="text-slate-700">{view.message}</span>}
-              </div>
-              <ul className="space-y-1">
-                {view.nodes.map((n) => {
-                  const end = n.steps[step.id]?.end;
-                  return (
-                    <li key={n.nodeId} className="flex flex-wrap items-center gap-2">
-                      <span className="font-mono">{n.name}</span>
-                      <StatusBadge status={n.status} />
-                      {n.phase && <span className="text-xs text-slate-600">{n.phase}…</span>}
-                      {n.message && <span className="text-slate-800">{n.message}</span>}
-                      {end?.fixStepId && (
-                        <Link className="underline" href={hrefFor(end.fixStepId)}>
-                          Go to step {steps.find((s) => s.id === end.fixStepId)?.order}: {steps.find((s) => s.id === end.fixStepId)?.title}
-                        </Link>
-                      )}
-                    </li>
-                  );
-                })}
-              </ul>
-            </div>
+          {runId && <RunStatus runId={runId} view={view} step={step} steps={steps} hrefFor={hrefFor} />}
+          {confirming && (
+            <ConfirmApplyAll
+              view={view}
+              stepCount={steps.length}
+              onApply={() => start.mutate({ mode: "apply", all: true })}
+              onCancel={() => setConfirmRunId(null)}
+            />
           )}
         </section>
 
@@ -294,13 +264,17 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
 
         <SelfCheck checkId={step.id} />
 
-        {next && (
-          <div className="border-t border-slate-200 pt-4">
+        <div className="border-t border-slate-200 pt-4">
+          {next ? (
             <Link href={hrefFor(next.id)} className="font-semibold underline focus:outline-2 focus:outline-blue-600">
               Next: step {next.order}, {next.title} →
             </Link>
-          </div>
-        )}
+          ) : (
+            <Link href={`/wizard/summary${selected.length ? `?nodes=${selected.join(",")}` : ""}`} className="font-semibold underline focus:outline-2 focus:outline-blue-600">
+              Finish: where your nodes stand, and what comes next →
+            </Link>
+          )}
+        </div>
       </div>
     </div>
   );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ContactResult, DashboardKey, NodeDetail, NodeList, NodeSummary, type HostKeyDecision, type NodeInput } from "../contracts/nodes";
+import { NodeReport } from "../contracts/report";
 import { fetchJson } from "../fetcher";
 
 const NodeAnswer = z.object({ node: NodeSummary });
@@ -16,4 +17,7 @@ export const nodesApi = {
   decideHostKey: (id: string, decision: HostKeyDecision) =>
     fetchJson(NodeAnswer, `/api/nodes/${encodeURIComponent(id)}/host-key`, { method: "POST", body: body(decision) }),
   dashboardKey: () => fetchJson(DashboardKey, "/api/nodes/dashboard-key"),
+  report: (id: string) => fetchJson(NodeReport, `/api/nodes/${encodeURIComponent(id)}/report`),
+  /** The same report as a Markdown file (a download link, not a fetch). */
+  reportUrl: (id: string, format: "json" | "md") => `/api/nodes/${encodeURIComponent(id)}/report?format=${format}`,
 };

@@ -173,6 +173,8 @@ export const DriftEvent = z.object({
   rebooted: z.boolean(),
   bootedAt: z.string().nullable(),
   resolvedAt: z.string().nullable(),
+  /** What the check that resolved it observed (null while open). */
+  resolvedObserved: z.string().nullable(),
 });
 export type DriftEvent = z.infer<typeof DriftEvent>;
 
@@ -225,6 +227,7 @@ export const DriftQuery = z.object({
 // ---- presentation rules shared by the server and the UI ----
 
 const LAYER_BY_STEP: Record<string, StackLayerId> = {
+  swap: "host",
   "kernel-modules": "kernel-modules",
   sysctl: "sysctl",
   runc: "runc",

@@ -11,6 +11,7 @@ import { kubeletCgroupDriverProbe, systemdCgroupProbe } from "./probes/cgroup-dr
 import { cniPluginsProbe } from "./probes/cni";
 import { containerdActiveProbe, criPluginProbe, ctrVersionProbe } from "./probes/daemon";
 import { runcForContainerdProbe } from "./probes/runc-path";
+import { swapProbes } from "./probes/swap";
 import { sysctlPersistedProbe, sysctlValuesProbe } from "./probes/sysctl";
 import { sysctlAtBootProbe } from "./probes/sysctl-boot";
 import { cgroupDriverStep } from "./steps/cgroup-driver";
@@ -20,6 +21,7 @@ import { containerdServiceStep } from "./steps/containerd-service";
 import { kernelModulesStep } from "./steps/kernel-modules";
 import { kubeletCgroupDriverStep } from "./steps/kubelet-cgroup-driver";
 import { runcStep } from "./steps/runc";
+import { swapStep } from "./steps/swap";
 import { sysctlStep } from "./steps/sysctl";
 import type { FileState, Probe, Step } from "./types";
 
@@ -35,6 +37,7 @@ export const probes: ReadonlyMap<string, Probe> = new Map(
     sysctlPersistedProbe,
     sysctlAtBootProbe,
     ...hostProbes,
+    ...swapProbes,
     containerdInstalledProbe,
     runcInstalledProbe,
     cniPluginsProbe,
@@ -57,6 +60,9 @@ export const steps: readonly Step[] = [
   containerdServiceStep,
   cgroupDriverStep,
   kubeletCgroupDriverStep,
+  // Last: like the kubelet's cgroup driver, a requirement of the kubelet (it refuses to start with
+  // swap on), checked by the health view from the start.
+  swapStep,
 ];
 
 export function getStep(id: string): Step | undefined {
@@ -71,12 +77,35 @@ export function getProbe(id: string): Probe {
 
 const CONTENT_DIR = () => path.join(process.cwd(), "content");
 
-export function explanation(stepId: string): string {
+function readContent(...parts: string[]): string | null {
   try {
-    return fs.readFileSync(path.join(CONTENT_DIR(), `${stepId}.md`), "utf8");
+    return fs.readFileSync(path.join(CONTENT_DIR(), ...parts), "utf8");
   } catch {
-    return `_No explanation yet: add content/${stepId}.md._`;
+    return null;
   }
+}
+
+/**
+ * A probe's help (content/probes/<id>.md), for what no step changes (the cgroup version): the health
+ * view shows it with the probe's cell, and a step that looks at the probe shows it after its own text.
+ */
+export function probeHelp(probeId: string): string | null {
+  return readContent("probes", `${probeId}.md`);
+}
+
+/** Every probe's help that exists, by probe id (the health view's cells show it). */
+export function probeHelps(): Record<string, string> {
+  return Object.fromEntries([...probes.keys()].flatMap((id) => {
+    const help = probeHelp(id);
+    return help === null ? [] : [[id, help]];
+  }));
+}
+
+export function explanation(stepId: string): string {
+  const own = readContent(`${stepId}.md`) ?? `_No explanation yet: add content/${stepId}.md._`;
+  const step = getStep(stepId);
+  const helps = step ? [...new Set([...step.observe.probes, ...step.verify])].flatMap((id) => probeHelp(id) ?? []) : [];
+  return [own, ...helps].join("\n\n");
 }
 
 export function stepSummaries(): StepSummary[] {

@@ -55,7 +55,7 @@ export function runWhenPresent(paths: readonly string[]): string {
 }
 
 // Where systemd looks for unit files (systemd.unit(5), "System Unit Search Path").
-const UNIT_DIRS = [
+export const UNIT_DIRS = [
   "/etc/systemd/system.control",
   "/run/systemd/system.control",
   "/run/systemd/transient",
@@ -105,6 +105,15 @@ export function runningBinary(binary: string, unit: string, procs = serviceCgrou
       `np_st=\${np_st##*) }; set -- $np_st; np_pin="$np_pid@\${20}"; fi; done < "$np_f"; fi; done`,
     `if [ -n "$np_pin" ]; then np_in="$np_in<run by $np_pin>$np_bin;"; elif [ -n "$np_bin" ] && { [ -e "$np_bin" ] || [ -L "$np_bin" ]; }; then np_run=1; else np_in="$np_in<absent>"; fi`,
   ].join("\n");
+}
+
+/**
+ * Run the command when any path matching these globs exists (a glob that matches nothing stays as
+ * written, so the test fails). For listings that print the same while nothing matches.
+ */
+export function anyExists(globs: readonly string[]): string {
+  for (const g of globs) if (!/^\/[A-Za-z0-9/._*-]+$/.test(g)) throw new Error(`${g} is not a plain glob`);
+  return `for np_f in ${globs.join(" ")}; do if [ -e "$np_f" ] || [ -L "$np_f" ]; then np_run=1; fi; done`;
 }
 
 /** Run the command when what was read so far mentions `word` (something these inputs do not follow). */

@@ -102,4 +102,9 @@ export interface Step {
   verify: string[];
   /** The release component this step installs: the wizard offers its versions (PlanOptions.versions). */
   installs?: keyof RuntimeVersions;
+  /**
+   * Why the Ansible export cannot write this step as tasks (it edits each host's own file, say) and what
+   * to do instead: the export then carries this note in place of tasks.
+   */
+  notExported?: string;
 }

@@ -152,18 +152,24 @@ interface DriftRow {
   rebooted: number;
   booted_at: string | null;
   resolved_at: string | null;
+  resolved_observed: string | null;
 }
 
 export function listDrift(db: Db, filter: { open?: boolean; nodeId?: string; limit?: number } = {}): DriftEvent[] {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (filter.open) where.push("resolved_at IS NULL");
+  if (filter.open) where.push("d.resolved_at IS NULL");
   if (filter.nodeId) {
-    where.push("node_id = ?");
+    where.push("d.node_id = ?");
     args.push(filter.nodeId);
   }
   const rows = db
-    .prepare(`SELECT * FROM health_drift ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`)
+    // What the check that resolved it saw (pruning keeps that check): "was: ..., now: ...".
+    .prepare(
+      `SELECT d.*, r.observed AS resolved_observed FROM health_drift d
+       LEFT JOIN health_results r ON r.check_id = d.resolved_check_id AND r.probe_id = d.probe_id
+       ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY d.id DESC LIMIT ?`,
+    )
     .all(...args, filter.limit ?? 200) as DriftRow[];
   return rows.map((r) => ({
     id: r.id,
@@ -182,6 +188,7 @@ export function listDrift(db: Db, filter: { open?: boolean; nodeId?: string; lim
     rebooted: r.rebooted === 1,
     bootedAt: r.booted_at,
     resolvedAt: r.resolved_at,
+    resolvedObserved: r.resolved_observed,
   }));
 }
 

@@ -167,6 +167,7 @@ describe("drift through the service", () => {
     let drift = listDrift(db);
     expect(drift).toHaveLength(1);
     expect(drift[0]).toMatchObject({ nodeName: "node-1", probeId: "module-br-netfilter", toStatus: "fail", rebooted: true, resolvedAt: null, fixStepId: "kernel-modules" });
+    expect(drift[0]).toMatchObject({ observed: "not loaded", resolvedObserved: null });
     expect(drift[0].bootedAt).not.toBeNull();
     expect(service.matrix().nodes[0]).toMatchObject({ ready: false, openDrift: 1 });
     // The failing cell links to the check with its raw output.
@@ -181,6 +182,8 @@ describe("drift through the service", () => {
     await scan();
     drift = listDrift(db);
     expect(drift[0].resolvedAt).not.toBeNull();
+    // Resolved: what it was when it drifted, and what the resolving check saw.
+    expect(drift[0]).toMatchObject({ observed: "not loaded", resolvedObserved: "loaded" });
     expect(listDrift(db, { open: true })).toEqual([]);
     expect(service.matrix().nodes[0]).toMatchObject({ ready: true, openDrift: 0 });
     expect(service.nodeHealth(nodes[0].id)!.history.map((h) => h.counts.fail)).toEqual([0, 1, 1, 0]);

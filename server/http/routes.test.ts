@@ -155,6 +155,17 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     DELETE: { role: "admin", bad: [{ why: "not a node id", params: { id: "x;reboot" }, field: "id" }] },
   },
   "/api/nodes/[id]/facts": { POST: { role: "operator", bad: [{ why: "not a node id", params: { id: "`id`" }, field: "id" }] } },
+  "/api/nodes/[id]/report": {
+    GET: {
+      role: "viewer",
+      goodQuery: "format=md",
+      bad: [
+        { why: "not a node id", params: { id: "$(reboot)" }, field: "id" },
+        { why: "an unknown format", query: "format=pdf", field: "format" },
+        { why: "an unknown query field", query: "format=md&x=1" },
+      ],
+    },
+  },
   "/api/nodes/[id]/test": { POST: { role: "operator", bad: [{ why: "not a node id", params: { id: "$(reboot)" }, field: "id" }] } },
   "/api/nodes/[id]/host-key": {
     POST: {

@@ -4,9 +4,10 @@ import type { HostFacts } from "@/lib/contracts/facts";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import { gatherFacts } from "../facts/gather";
-import { openHost, type TrackedHost } from "../hosts";
+import { openHost } from "../hosts";
 import { conflict, HttpError, notFound } from "../http/errors";
 import { retireConnection, SshError, type OfferedHostKey } from "../ssh";
+import type { RemoteHost } from "../ssh/types";
 import {
   clearHostKey,
   deleteNode,
@@ -202,7 +203,7 @@ export async function testConnection(db: Db, nodeId: string, actor: string | nul
       recordContact(db, nodeId, { ok: false, kind: "command-failed", message });
       return { ok: false, kind: "command-failed", message, offered: null, expected: null };
     }
-    const facts = await factsOf(db, nodeId, host, signal);
+    const facts = await gatherAndKeepFacts(db, nodeId, host, signal);
     recordContact(db, nodeId, { ok: true, kind: null, message: null });
     return { ok: true, loginUser: target.username, rootUser: root.stdout.trim(), durationMs: Date.now() - started, facts };
   } catch (error) {
@@ -210,7 +211,8 @@ export async function testConnection(db: Db, nodeId: string, actor: string | nul
   }
 }
 
-async function factsOf(db: Db, nodeId: string, host: TrackedHost, signal?: AbortSignal): Promise<HostFacts> {
+/** Gather the node's facts over its tracked host and keep them (the connection test, Refresh facts, a scan of a node without facts). */
+export async function gatherAndKeepFacts(db: Db, nodeId: string, host: RemoteHost, signal?: AbortSignal): Promise<HostFacts> {
   const facts = await gatherFacts(host, { signal });
   saveFacts(db, nodeId, facts);
   return facts;
@@ -222,7 +224,7 @@ export async function refreshFacts(db: Db, nodeId: string, actor: string | null,
   const host = openHost(db, nodeId, { actor: actor ?? "system" });
   const started = Date.now();
   try {
-    const facts = await factsOf(db, nodeId, host, signal);
+    const facts = await gatherAndKeepFacts(db, nodeId, host, signal);
     recordContact(db, nodeId, { ok: true, kind: null, message: null });
     return { ok: true, loginUser: target.username, rootUser: "not checked", durationMs: Date.now() - started, facts };
   } catch (error) {

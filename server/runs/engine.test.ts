@@ -329,6 +329,29 @@ describe("the run engine", () => {
     expect(() => engine.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: null })).not.toThrow();
   });
 
+  it("gathers the facts again at the end of a run that changed something, so the node page shows what it installed", async () => {
+    const gathered: string[] = [];
+    const counting = createEngine({
+      db,
+      catalog: fakeCatalog(dir).catalog,
+      describeNode: (id) => ({ id, name: "node-one" }),
+      openHost: (nodeId, work) => trackHost(host, { ...work, db, node: { id: nodeId, name: "node-one" }, secrets: [] }),
+      gatherFacts: async (_h, { nodeId }) => {
+        gathered.push(nodeId);
+        if (gathered.length === 2) throw new Error("the second look failed");
+        return debianFacts;
+      },
+    });
+    const first = counting.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: null });
+    await first.done;
+    // Before the steps and after the change; a failing second look leaves the verdict alone.
+    expect(gathered).toEqual(["n1", "n1"]);
+    expect(getRun(db, first.runId)!.nodes[0]).toMatchObject({ status: "changed", message: "changed and verified" });
+    const again = counting.start({ stepIds: ["make-marker"], nodeIds: ["n1"], mode: "apply", actor: null });
+    await again.done;
+    expect(gathered).toHaveLength(3); // nothing changed: no second look
+  });
+
   it("fails a node whose connection cannot be made with the SSH layer's message", async () => {
     const failing = createEngine({
       db,

@@ -28,7 +28,8 @@ export interface EngineDeps {
   describeNode(nodeId: string): { id: string; name: string } | null;
   /** The tracked path to the node (server/hosts openHost): every command audited, streamed, redacted. */
   openHost(nodeId: string, work: HostWork): TrackedHost | Promise<TrackedHost>;
-  gatherFacts(host: RemoteHost, opts: { signal: AbortSignal; timeoutMs: number }): Promise<HostFacts>;
+  /** Gather (and keep: the node page shows what the last contact learnt) the node's facts. */
+  gatherFacts(host: RemoteHost, opts: { nodeId: string; signal: AbortSignal; timeoutMs: number }): Promise<HostFacts>;
   applyArtifact?(
     host: RemoteHost,
     action: UploadArtifactAction,

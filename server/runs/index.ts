@@ -4,7 +4,7 @@ import { getProbe, steps } from "../catalog";
 import { db } from "../db";
 import { gatherFacts } from "../facts/gather";
 import { openHost } from "../hosts";
-import { getNode } from "../nodes/repository";
+import { getNode, recordContact, saveFacts } from "../nodes/repository";
 import { createEngine, type Engine } from "./engine";
 
 export { RunConflictError } from "./repository";
@@ -24,7 +24,13 @@ export function engine(): Engine {
         return n ? { id: n.id, name: n.name } : null;
       },
       openHost: (nodeId, work) => openHost(database, nodeId, work),
-      gatherFacts: (host, opts) => gatherFacts(host, opts),
+      gatherFacts: async (host, { nodeId, ...opts }) => {
+        const facts = await gatherFacts(host, opts);
+        // A run reached the host and learnt its facts: the node page says so ("reachable", the facts).
+        saveFacts(database, nodeId, facts);
+        recordContact(database, nodeId, { ok: true, kind: null, message: null });
+        return facts;
+      },
       applyArtifact: (host, action, opts) => applyArtifactAction(host, action, opts),
     });
   }

@@ -100,7 +100,7 @@ export async function runNode({ deps, timeouts, runId, run, node, steps, input, 
 
     state.checkCancel();
     state.setPhase("facts", null);
-    const facts = await deps.gatherFacts(host, { signal, timeoutMs: timeouts.factsMs });
+    const facts = await deps.gatherFacts(host, { nodeId: node.id, signal, timeoutMs: timeouts.factsMs });
     ev({
       type: "facts",
       nodeId: node.id,
@@ -127,6 +127,18 @@ export async function runNode({ deps, timeouts, runId, run, node, steps, input, 
         return endNode(outcome.status, `${step.title}: ${outcome.message}`);
       }
       // A check run goes on to show every step's plan; an apply run only continues on success.
+    }
+    // What this run installed belongs in the facts the node page and its report read (they were
+    // gathered before the first step): one more round trip, only when something changed.
+    if (outcomes.includes("changed")) {
+      state.checkCancel();
+      state.setPhase("facts", null);
+      try {
+        await deps.gatherFacts(host, { nodeId: node.id, signal, timeoutMs: timeouts.factsMs });
+      } catch (error) {
+        // The steps' verdicts stand; the node keeps the facts from the start of the run.
+        if (signal.aborted) throw error;
+      }
     }
     const final: NodeRunStatus = outcomes.includes("pending-changes") ? "pending-changes" : outcomes.includes("changed") ? "changed" : "unchanged";
     const msg =

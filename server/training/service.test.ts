@@ -133,7 +133,7 @@ describe("a scenario from start to passed", () => {
     node.status.set("cni-plugins", "fail");
     const first = service.start(alice, "cni-loopback-missing");
     await first.done;
-    expect(applied).toEqual([["kernel-modules", "sysctl", "containerd", "runc", "cni-plugins", "containerd-service", "cgroup-driver", "kubelet-cgroup-driver"]]);
+    expect(applied).toEqual([["kernel-modules", "sysctl", "containerd", "runc", "cni-plugins", "containerd-service", "cgroup-driver", "kubelet-cgroup-driver", "swap"]]);
     expect(node.ran).toEqual(["rm -f /opt/cni/bin/loopback"]);
     expect(practice.lab.commands).toEqual(["start 1", "reset 1", "save-base 1 runtime-test", "start 1 --base runtime-test"]);
     expect(getAttempt(db, first.attemptId)!.state).toBe("ready");

@@ -20,6 +20,7 @@ let m: {
   engine: typeof import("../../server/runs").engine;
   closeAllConnections: typeof import("../../server/ssh").closeAllConnections;
   db: typeof import("../../server/db").db;
+  nodes: typeof import("../../server/nodes/repository");
 };
 
 beforeAll(async () => {
@@ -32,7 +33,8 @@ beforeAll(async () => {
   const health = await import("../../server/health");
   const runs = await import("../../server/runs");
   const ssh = await import("../../server/ssh");
-  m = { health: health.health, listDrift: health.listDrift, getCheck: health.getCheck, engine: runs.engine, closeAllConnections: ssh.closeAllConnections, db };
+  const nodesRepo = await import("../../server/nodes/repository");
+  m = { health: health.health, listDrift: health.listDrift, getCheck: health.getCheck, engine: runs.engine, closeAllConnections: ssh.closeAllConnections, db, nodes: nodesRepo };
 });
 
 afterAll(async () => {
@@ -81,6 +83,9 @@ describe("health scans on practice nodes", () => {
     expect(fstype).toMatchObject({ command: "stat -fc %T /sys/fs/cgroup", output: "cgroup2fs\n", exitCode: 0 });
     expect(fstype.inputs).toMatch(/cgroup2 \/sys\/fs\/cgroup cgroup2 /);
     expect(matrix.summary).toMatchObject({ ready: 0, total: 2 });
+    // Never tested, only scanned: the node page still knows it is reachable, and its facts.
+    expect(m.nodes.getNode(m.db(), ids.b)!.lastContact).toMatchObject({ ok: true, kind: null });
+    expect(m.nodes.getFacts(m.db(), ids.b)).toMatchObject({ hostname: `practice-${B}`, swapActive: false });
   });
 
   it("a second scan reuses the outputs whose inputs are unchanged (with when they ran); rerunAll runs every command", async () => {
@@ -93,6 +98,9 @@ describe("health scans on practice nodes", () => {
       ["module-br-netfilter", "lsmod | grep -E '^(overlay|br_netfilter) '"],
       ["sysctl-values", "sysctl net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables net.ipv4.ip_forward"],
       ["containerd-active", "systemctl show -p ActiveState -p UnitFileState -p FragmentPath containerd"],
+      // No swap and no swap unit: the swap probes start nothing either.
+      ["swapon-show", "swapon --show"],
+      ["swap-units", "systemctl list-unit-files --type=swap"],
     ]) {
       const before = raw(probeId, first.id).find((r) => r.command === command)!;
       const after = raw(probeId, second.lastCheck!.id).find((r) => r.command === command)!;

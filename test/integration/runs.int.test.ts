@@ -1,6 +1,7 @@
 // The wizard's engine on a real practice node, through the real SSH layer, facts, catalog and
 // SQLite: both steps apply and verify, a second run changes nothing (mtimes unchanged), a node that
-// freezes mid-run ends failed with a clear message and a retry succeeds, and a reboot keeps it all.
+// freezes mid-run ends failed with a clear message and a retry succeeds; the swap step turns off swap
+// that systemd brought up from /etc/fstab and from an admin's own unit; and one reboot keeps it all.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -106,10 +107,50 @@ describe("the wizard's first two steps on a practice node", () => {
     expect(probes(retry.events)["sysctl-values"].checks.map((c) => c.observed)).toEqual(["1", "1", "1"]);
   });
 
-  it("after a reboot both steps still verify, with nothing to change (persistence)", async () => {
+  it("swap on from /etc/fstab and from an admin's own unit: Apply turns it off, comments out fstab, masks and disables the units; again changes nothing", async () => {
+    // What a boot does with swap: systemd's fstab generator makes swapfile.swap from the fstab line,
+    // var-swap2.swap is enabled into swap.target, and swap.target starts both (the reboot below then
+    // proves that nothing turns them on again).
+    const setup = await execOn(
+      node,
+      "sudo -n sh -c 'set -e; fallocate -l 32M /swapfile; chmod 600 /swapfile; /sbin/mkswap /swapfile >/dev/null; " +
+        'echo "/swapfile none swap sw 0 0" >> /etc/fstab; fallocate -l 16M /var/swap2; chmod 600 /var/swap2; /sbin/mkswap /var/swap2 >/dev/null; ' +
+        'printf "[Swap]\\nWhat=/var/swap2\\n\\n[Install]\\nWantedBy=swap.target\\n" > /etc/systemd/system/var-swap2.swap; ' +
+        "systemctl daemon-reload; systemctl enable var-swap2.swap 2>/dev/null; systemctl start swap.target'",
+    );
+    expect(setup.code).toBe(0);
+    expect((await execOn(node, "systemctl is-active swapfile.swap var-swap2.swap")).stdout).toBe("active\nactive\n");
+    const fstabBefore = (await execOn(node, "cat /etc/fstab")).stdout;
+
+    const { run, events } = await apply(["swap"]);
+    expect(run.nodes[0]).toMatchObject({ status: "changed", message: "changed and verified" });
+    const plan = events.find((e) => e.type === "plan");
+    expect(plan?.type === "plan" && plan.actions.map((a) => a.command.split(" && ")[0])).toEqual([
+      "swapoff -a",
+      "mkdir -p /etc",
+      "systemctl disable --now var-swap2.swap",
+      "systemctl mask swapfile.swap",
+      "systemctl daemon-reload",
+    ]);
+    const file = plan?.type === "plan" ? plan.actions.find((a) => a.kind === "write-file") : undefined;
+    expect(file?.kind === "write-file" && file.diff).toContain("-/swapfile none swap sw 0 0\n+#/swapfile none swap sw 0 0");
+    expect(Object.values(probes(events)).map((r) => [r.probeId, r.status])).toEqual([
+      ["swap-off", "ok"],
+      ["swapon-show", "ok"],
+      ["swap-units", "ok"],
+    ]);
+    expect(probes(events)["swapon-show"].raw[0]).toMatchObject({ command: "swapon --show", output: "", exitCode: 0 });
+    expect((await execOn(node, "cat /etc/fstab")).stdout).toBe(fstabBefore.replace("\n/swapfile none swap", "\n#/swapfile none swap"));
+
+    const again = await apply(["swap"]);
+    expect(again.run.nodes[0].status).toBe("unchanged");
+    expect(again.events.some((e) => e.type === "command-started")).toBe(false);
+  }, 120_000);
+
+  it("after a reboot every step still verifies, with nothing to change, and swap stays off (persistence)", async () => {
     mods.closeAllConnections();
     await rebootNode(node);
-    const { run, events } = await apply(["kernel-modules", "sysctl"], "check");
+    const { run, events } = await apply(["kernel-modules", "sysctl", "swap"], "check");
     expect(run.nodes[0].status).toBe("unchanged");
     const p = probes(events);
     expect(Object.values(p).map((r) => [r.probeId, r.status])).toEqual([
@@ -118,6 +159,11 @@ describe("the wizard's first two steps on a practice node", () => {
       ["modules-persisted", "ok"],
       ["sysctl-values", "ok"],
       ["sysctl-persisted", "ok"],
+      ["swap-off", "ok"],
+      ["swapon-show", "ok"],
+      ["swap-units", "ok"],
     ]);
+    expect(p["swap-off"].raw[0].output).toMatch(/^Filename\s+Type\s+Size\s+Used\s+Priority\n$/);
+    expect((await execOn(node, "systemctl is-enabled swapfile.swap var-swap2.swap; true")).stdout).toBe("masked\ndisabled\n");
   }, 400_000);
 });

@@ -5,9 +5,10 @@ import { fileContent } from "../inputs";
 import type { CommandOutput, Probe, Verdict } from "../types";
 import { noAnswer } from "./verdicts";
 
-// Host-level prerequisites the health view checks next to the wizard's probes: swap and the
-// cgroup hierarchy. Neither has a wizard step (changing them means editing fstab / the kernel command
-// line and rebooting), so fixStepId is null and the detail says what to do.
+// Host-level prerequisites the health view checks next to the wizard's probes (issue 6): swap and the
+// cgroup hierarchy. The swap step turns swap off (steps/swap.ts). The cgroup hierarchy has no step:
+// changing it means the kernel command line and a reboot (content/cgroup-driver.md says how and why
+// not casually), so its fixStepId is null and the detail says what to do.
 
 
 export const SwapEntry = z.object({ filename: z.string(), type: z.string(), sizeKiB: z.number().int() });
@@ -49,7 +50,7 @@ export function fstabSwapLines(text: string): string[] {
 export const swapOffProbe: Probe<SwapData> = {
   id: "swap-off",
   title: "swap off",
-  fixStepId: null,
+  fixStepId: "swap",
   data: SwapData,
   commands: [
     { key: "swaps", command: "cat /proc/swaps", inputs: fileContent("/proc/swaps") },

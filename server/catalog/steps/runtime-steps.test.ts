@@ -55,8 +55,8 @@ afterEach(() => {
 });
 
 describe("the catalog", () => {
-  it("registers the six runtime steps in the seed's order, with their probes", () => {
-    expect(steps.map((s) => s.id)).toEqual(["kernel-modules", "sysctl", "containerd", "runc", "cni-plugins", "containerd-service", "cgroup-driver", "kubelet-cgroup-driver"]);
+  it("registers the six runtime steps in the seed's order, then swap (the kubelet's), with their probes", () => {
+    expect(steps.map((s) => s.id)).toEqual(["kernel-modules", "sysctl", "containerd", "runc", "cni-plugins", "containerd-service", "cgroup-driver", "kubelet-cgroup-driver", "swap"]);
     for (const s of steps) for (const id of [...s.requires, ...s.observe.probes, ...s.verify]) expect(() => getProbe(id)).not.toThrow();
   });
 

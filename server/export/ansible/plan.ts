@@ -77,6 +77,7 @@ export function planForExport(opts: ExportPlanOptions): ExportStep[] {
   return all
     .filter((s) => opts.stepIds.includes(s.id))
     .map((step) => {
+      if (step.notExported) return { step, actions: [], notes: [step.notExported] };
       const scene = step.id === "containerd" ? before : observed;
       try {
         const plan = step.plan(facts, scene, { versions: opts.versions });
