@@ -3,19 +3,30 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ensureImage, type LabImage } from "./image";
+import { makeIdentity, identityScript } from "./identity";
+import { ensureImage, shapeVm, type LabImage } from "./image";
 import { nodeDir, nodesDir } from "./paths";
 import { allocatePort } from "./ports";
 import { Qmp } from "./qmp";
 import { sshExec, waitForSsh, type ExecResult } from "./ssh";
+import { shapeOf, type ShapeName } from "./shapes";
 import { describe, getNode, listNodes, qmpPath, readState, statePath, type NodeState, type PracticeNode } from "./state";
 import { killVm, startVm } from "./vm";
 
-/** Start node n from the snapshot (a no-op if it already runs). Builds the image on first use. */
-export async function startNode(n: number, opts: { image?: LabImage } = {}): Promise<PracticeNode> {
+/**
+ * Start node n from the snapshot of its shape (default bookworm; a no-op if it already runs), as a
+ * machine of its own: new SSH host keys, machine-id and hostname (lab/identity.ts). Builds the image
+ * on first use.
+ */
+export async function startNode(n: number, opts: { image?: LabImage; shape?: ShapeName } = {}): Promise<PracticeNode> {
   const running = getNode(n);
   if (running) return running;
-  const image = opts.image ?? (await ensureImage());
+  const image = opts.image ?? (await ensureImage({ shape: opts.shape }));
+  const name = `practice-${n}`;
+  // Made on this machine while QEMU restores the VM: no time on the node's path (ssh-keygen of an
+  // RSA key takes up to ~1.5 s here).
+  const identity = makeIdentity(name);
+  identity.catch(() => undefined);
   const dir = nodeDir(n);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -32,10 +43,10 @@ export async function startNode(n: number, opts: { image?: LabImage } = {}): Pro
     qmpSocket: qmpPath(n),
     pidFile: path.join(dir, "qemu.pid"),
     consoleLog: path.join(dir, "console.log"),
-    accel: image.accel,
+    ...shapeVm(shapeOf(image.shape), image.accel),
     incomingState: image.goldenState,
   });
-  const state: NodeState = { n, pid, port, imageDir: image.dir, startedAt: new Date().toISOString() };
+  const state: NodeState = { n, pid, port, imageDir: image.dir, startedAt: new Date().toISOString(), shape: image.shape };
   fs.writeFileSync(statePath(n), JSON.stringify(state) + "\n");
   // A restored VM waits for `cont` (or autostarts when the stream ends); make sure it runs before
   // the first SSH attempt, or connections pile up against a paused guest.
@@ -46,17 +57,22 @@ export async function startNode(n: number, opts: { image?: LabImage } = {}): Pro
   } finally {
     qmp.close();
   }
-  const node = describe(state, image);
-  await waitForSsh(target(node), 60_000);
-  // The restored guest believes it is still the snapshot's moment: give it the host's clock. And a
-  // name of its own (every node is restored from one snapshot), so facts and health tell them apart.
-  const name = `practice-${n}`;
-  await sshExec(
-    target(node),
-    `sudo -n sh -c 'date -s @${Math.floor(Date.now() / 1000)} > /dev/null && hostname ${name} && echo ${name} > /etc/hostname && sed -i "s/^127.0.1.1 .*/127.0.1.1 ${name}/" /etc/hosts'`,
+  const restoring = describe(state, image);
+  await waitForSsh(target(restoring), image.arch === "arm64" ? 120_000 : 60_000);
+  const reachable = Date.now();
+  // The restored guest believes it is still the snapshot's moment: give it the host's clock, and
+  // its own identity. Recorded before it is applied, so a failure leaves no node with unknown keys.
+  const id = await identity;
+  const own: NodeState = { ...state, hostKeys: id.hostKeys.map((k) => k.publicKey), machineId: id.machineId };
+  fs.writeFileSync(statePath(n), JSON.stringify(own) + "\n");
+  const script = identityScript(id, Date.now() / 1000);
+  const r = await sshExec(target(restoring), `sudo -n sh -c '${script.replace(/'/g, `'\\''`)}'`);
+  if (r.code !== 0) throw new Error(`${name}: giving the node its own host keys, machine-id and hostname failed (exit ${r.code}): ${r.stderr.trim()}`);
+  const node = describe(own, image);
+  const secs = (ms: number) => (ms / 1000).toFixed(1);
+  console.log(
+    `[lab] ${name} (${image.shape}) up on 127.0.0.1:${port} in ${secs(Date.now() - started)} s (restore to SSH ${secs(reachable - started)} s, identity ${secs(Date.now() - reachable)} s)`,
   );
-  node.pid = pid;
-  console.log(`[lab] practice-${n} up on 127.0.0.1:${port} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return node;
 }
 
@@ -75,10 +91,11 @@ export async function stopAll(): Promise<void> {
   }
 }
 
-/** Discard everything the node changed and restore it from the snapshot. */
+/** Discard everything the node changed and restore it from the snapshot of the same shape. */
 export async function resetNode(n: number): Promise<PracticeNode> {
+  const shape = readState(n)?.shape;
   await stopNode(n);
-  return startNode(n);
+  return startNode(n, { shape: shape ? shapeOf(shape).name : undefined });
 }
 
 /** Freeze the VM (its TCP peers see silence: a dropped connection, for fault-injection tests). */
@@ -116,7 +133,11 @@ export async function rebootNode(node: PracticeNode): Promise<void> {
   await waitForSsh(target(node), 180_000);
 }
 
-/** Give the node its own SSH host keys and machine-id (nodes from one snapshot share them). */
+/**
+ * Regenerate the node's SSH host keys and machine-id INSIDE the guest, unknown to the lab: what a host
+ * whose key changed behind the dashboard's back looks like (tests of the changed-key refusal). Nodes
+ * already get their own known identity at start (startNode).
+ */
 export async function regenerateHostKeys(node: PracticeNode): Promise<void> {
   const r = await execOn(
     node,

@@ -3,6 +3,9 @@ import { formatArtifactId, type ArtifactCatalogueView, type ReleaseView } from "
 import { findCached, type CacheOptions } from "./cache";
 import { catalogue, compareVersions, defaultRelease, type LoadedCatalogue } from "./catalogue";
 
+const newestGlibc = (mins: (string | null)[]) =>
+  mins.reduce<string | null>((best, m) => (m && (!best || compareVersions(m, best) > 0) ? m : best), null);
+
 /** The catalogue as the artifacts panel shows it: every release, which file is cached, which is the default. */
 export function catalogueView(opts: CacheOptions & { catalogue?: LoadedCatalogue } = {}): ArtifactCatalogueView {
   const cat = opts.catalogue ?? catalogue();
@@ -10,7 +13,7 @@ export function catalogueView(opts: CacheOptions & { catalogue?: LoadedCatalogue
     (["containerd", "runc", "cni-plugins", "containerd-service"] as const).flatMap((c) => {
       try {
         const r = defaultRelease(c, { catalogue: cat });
-        return [`${r.component} ${r.version} ${r.source} ${r.variant}`];
+        return [`${r.component} ${r.version} ${r.source} ${r.variant} ${r.build ?? ""}`];
       } catch {
         return [];
       }
@@ -23,25 +26,28 @@ export function catalogueView(opts: CacheOptions & { catalogue?: LoadedCatalogue
         order.indexOf(a.component) - order.indexOf(b.component) ||
         (a.source === b.source ? 0 : a.source === "local" ? -1 : 1) ||
         compareVersions(b.version, a.version) ||
-        a.variant.localeCompare(b.variant),
+        a.variant.localeCompare(b.variant) ||
+        (b.build ?? "").localeCompare(a.build ?? ""),
     )
     .map((r) => ({
       component: r.component,
       version: r.version,
       source: r.source,
       variant: r.variant,
-      isDefault: defaults.has(`${r.component} ${r.version} ${r.source} ${r.variant}`),
-      glibcMin: r.libc.glibcMin,
+      isDefault: defaults.has(`${r.component} ${r.version} ${r.source} ${r.variant} ${r.build ?? ""}`),
+      build: r.build ?? null,
+      // Per-arch builds can differ (read from each file's ELF): the view shows the newest need.
+      glibcMin: newestGlibc(Object.values(r.files).map((f) => (f!.libc ?? r.libc).glibcMin)),
       musl: r.libc.musl,
       files: Object.entries(r.files).map(([arch, f]) => {
-        const resolved = { component: r.component, version: r.version, source: r.source, variant: r.variant, arch: arch as "amd64" | "arm64" | "any" };
+        const resolved = { component: r.component, version: r.version, source: r.source, variant: r.variant, build: r.build, arch: arch as "amd64" | "arm64" | "any" };
         return {
           artifactId: formatArtifactId(resolved),
           arch: resolved.arch,
           file: f!.file,
           url: f!.url,
           sha256: f!.sha256,
-          cached: findCached({ ...resolved, file: f!.file, url: f!.url, sha256: f!.sha256, sumsUrl: f!.sumsUrl, libc: r.libc }, { ...opts, localDir: cat.localDir }) !== null,
+          cached: findCached({ ...resolved, file: f!.file, url: f!.url, sha256: f!.sha256, sumsUrl: f!.sumsUrl, libc: f!.libc ?? r.libc }, { ...opts, localDir: cat.localDir }) !== null,
         };
       }),
     }));

@@ -96,9 +96,11 @@ describe("containerd plan", () => {
     expect(plan.actions[0]).toMatchObject({ artifactId: "containerd@2.2.1:arm64", sha256: "dac15a0d412a24be8bfe6a40cec8f51829062725169f1e72ac7d120a891ef5b6" });
   });
 
-  it("glibc too old (2.31 < 2.35): refused with the reason and the static build named", () => {
-    expect(() => containerdStep.plan(facts({ libc: { kind: "glibc", version: "2.31" } }), obs([containerdFresh()]))).toThrow(
-      /refusing containerd-2\.2\.1-linux-amd64\.tar\.gz on this host: .*needs glibc 2\.35 or newer; the host has glibc 2\.31.*containerd-static-2\.2\.1-linux-amd64\.tar\.gz/,
+  it("glibc 2.31: the default is the newest release that runs there (2.1.6); 2.2.1 asked for is refused, naming the static build", () => {
+    const old = facts({ libc: { kind: "glibc", version: "2.31" } });
+    expect(containerdStep.plan(old, obs([containerdFresh()])).actions[0]).toMatchObject({ artifactId: "containerd@2.1.6:amd64" });
+    expect(() => containerdStep.plan(old, obs([containerdFresh()]), { versions: { containerd: "2.2.1" } })).toThrow(
+      /refusing containerd-2\.2\.1-linux-amd64\.tar\.gz on this host: .*needs glibc >= 2\.35, the host has 2\.31.*containerd-static-2\.2\.1-linux-amd64\.tar\.gz/,
     );
   });
 
@@ -130,7 +132,7 @@ describe("containerd plan", () => {
     vi.stubEnv("NODEPREP_LOCAL_RELEASES", LOCAL_RELEASES);
     const plan = containerdStep.plan(debianFacts, obs([containerdFresh()]));
     expect(plan.actions[0]).toMatchObject({ artifactId: "containerd@1.6.20~local:amd64", sha256: "a7fac0d6f203a575e5209cc6cb1320f7e62c1cd36c44c0c10d28d1d4d145dcf0" });
-    expect(() => containerdStep.plan(facts({ libc: { kind: "glibc", version: "2.31" } }), obs([containerdFresh()]))).toThrow(/needs glibc 2\.36 or newer; the host has glibc 2\.31/);
+    expect(() => containerdStep.plan(facts({ libc: { kind: "glibc", version: "2.31" } }), obs([containerdFresh()]))).toThrow(/needs glibc >= 2\.36, the host has 2\.31/);
     expect(() => containerdStep.plan(facts({ arch: "arm64" }), obs([containerdFresh()]))).toThrow(/not available for arm64/);
   });
 });
