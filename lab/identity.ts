@@ -69,9 +69,9 @@ const b64 = (s: string) => Buffer.from(s).toString("base64");
 
 /**
  * The root shell script that gives the guest this identity and the host's clock (a restored guest
- * believes it is still the snapshot's moment). One SSH round trip; sshd is reloaded, so the session
- * that runs this keeps its connection while every new one sees the new key. Only base64, hex digits
- * and the checked hostname go into it: nothing needs quoting.
+ * believes it is still the snapshot's moment). One SSH round trip; sshd is reloaded (OpenSSH 9.8 and
+ * later load host keys only in the listener), so every new connection sees the new key. Only base64,
+ * hex digits and the checked hostname go into it: nothing needs quoting.
  */
 export function identityScript(identity: NodeIdentity, epochSeconds: number): string {
   const { hostname, machineId } = identity;
@@ -88,7 +88,8 @@ export function identityScript(identity: NodeIdentity, epochSeconds: number): st
       `echo ${b64(k.privateKey)} | base64 -d > /etc/ssh/${k.name} && chmod 600 /etc/ssh/${k.name}`,
       `echo ${b64(k.publicKey + "\n")} | base64 -d > /etc/ssh/${k.name}.pub`,
     ]),
-    "systemctl reload ssh",
+    // Not waiting for it: the lab's next connection checks that the new key answers.
+    "systemctl reload --no-block ssh",
   ];
   return lines.join("\n");
 }

@@ -58,20 +58,23 @@ export async function startNode(n: number, opts: { image?: LabImage; shape?: Sha
     qmp.close();
   }
   const restoring = describe(state, image);
-  await waitForSsh(target(restoring), image.arch === "arm64" ? 120_000 : 60_000);
-  const reachable = Date.now();
-  // The restored guest believes it is still the snapshot's moment: give it the host's clock, and
-  // its own identity. Recorded before it is applied, so a failure leaves no node with unknown keys.
+  // The restored guest believes it is still the snapshot's moment: give it the host's clock, and its
+  // own identity, with the first connection that gets through (the script is rebuilt per attempt so
+  // the clock is current). Recorded before it is applied, so no node runs with keys the lab lost.
   const id = await identity;
   const own: NodeState = { ...state, hostKeys: id.hostKeys.map((k) => k.publicKey), machineId: id.machineId };
   fs.writeFileSync(statePath(n), JSON.stringify(own) + "\n");
-  const script = identityScript(id, Date.now() / 1000);
-  const r = await sshExec(target(restoring), `sudo -n sh -c '${script.replace(/'/g, `'\\''`)}'`);
-  if (r.code !== 0) throw new Error(`${name}: giving the node its own host keys, machine-id and hostname failed (exit ${r.code}): ${r.stderr.trim()}`);
+  const timeout = image.arch === "arm64" ? 120_000 : 60_000;
+  await waitForSsh(target(restoring), timeout, () => `sudo -n sh -c '${identityScript(id, Date.now() / 1000).replace(/'/g, `'\\''`)}'`).catch((error: Error) => {
+    throw new Error(`${name}: giving the node its own host keys, machine-id and hostname failed: ${error.message}`);
+  });
+  const reachable = Date.now();
   const node = describe(own, image);
+  // sshd re-executes on the reload: done when a new connection gets through and shows the new key.
+  await waitForSsh({ ...target(node), hostKeys: node.hostKeys }, 30_000);
   const secs = (ms: number) => (ms / 1000).toFixed(1);
   console.log(
-    `[lab] ${name} (${image.shape}) up on 127.0.0.1:${port} in ${secs(Date.now() - started)} s (restore to SSH ${secs(reachable - started)} s, identity ${secs(Date.now() - reachable)} s)`,
+    `[lab] ${name} (${image.shape}) up on 127.0.0.1:${port} in ${secs(Date.now() - started)} s (restored with its identity ${secs(reachable - started)} s, new host key answering ${secs(Date.now() - reachable)} s)`,
   );
   return node;
 }

@@ -10,12 +10,11 @@
 // subtracts the guest-clock offset measured just before (NTP-style, best of several round trips), so
 // both paths carry the same offset error. Prints latencies and RATIOS; asserts nothing.
 import http from "node:http";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Client } from "ssh2";
 import { getNode, startNode, stopNode, type PracticeNode } from "../../lab";
 import { openDb } from "../../server/db";
-import { practiceHostKey } from "../../server/practice/sync";
+import { pinnedKeyOf } from "../../server/practice/sync";
 import { createEngine } from "../../server/runs/engine";
 import { runEventStream } from "../../server/runs/stream";
 import { closeAllConnections, getRemoteHost, targetSecrets, type NodeTarget } from "../../server/ssh";
@@ -95,7 +94,6 @@ async function baseline(c: Client, offset: bigint): Promise<number[]> {
 
 async function product(node: PracticeNode, offset: bigint): Promise<number[]> {
   const db = openDb(":memory:");
-  const imageDir = path.dirname(node.privateKeyPath);
   const target: NodeTarget = {
     nodeId: "bench",
     name: node.name,
@@ -104,7 +102,7 @@ async function product(node: PracticeNode, offset: bigint): Promise<number[]> {
     username: node.user,
     auth: { kind: "key", privateKey: node.privateKey },
     privilege: { kind: "sudo-nopasswd" },
-    hostKey: practiceHostKey(imageDir),
+    hostKey: pinnedKeyOf(node.hostKeys),
   };
   const step: Step = {
     id: "stream-bench",

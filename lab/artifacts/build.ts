@@ -87,6 +87,25 @@ function downloadDebs(work: string, source: ArtifactSource, packages: string[]):
   }
 }
 
+/**
+ * One file out of one Debian package of a release and architecture, copied to `out` (tests take an
+ * arm64 busybox-static this way for the arm64 node's container image).
+ */
+export function debianFile(source: ArtifactSource, pkg: string, fileInPackage: string, out: string): string {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-deb-"));
+  try {
+    downloadDebs(work, source, [pkg]);
+    const deb = fs.readdirSync(work).find((f) => f.startsWith(`${pkg}_`) && f.endsWith(".deb"));
+    if (!deb) throw new Error(`apt-get download did not fetch ${pkg}`);
+    run("dpkg-deb", ["-x", path.join(work, deb), path.join(work, "x")]);
+    fs.copyFileSync(path.join(work, "x", fileInPackage), out);
+    fs.chmodSync(out, 0o755);
+    return out;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** The glibc these binaries need, and a check that they are for the architecture the build claims. */
 function inspect(files: string[], arch: "amd64" | "arm64"): string | null {
   const infos = files.map((f) => {

@@ -44,12 +44,12 @@ packages=$( (grep -v -E '^\s*(#|$)' "$here/packages.txt"; echo "linux-image-$arc
 # debootstrap prints hundreds of lines: keep them in a log and say which stage it is in (and how
 # many packages it got through), on every change and every 20 s.
 debootstrap_progress() {
-  local stage="" last="" count=0 line
+  local stage="" last="" count=0 line said=$SECONDS
   while :; do
     if IFS= read -r -t 20 line; then
       printf '%s\n' "$line" >> "$work/debootstrap.log"
       case $line in
-        "I: Retrieving Release"*|"I: Retrieving Packages"*|"I: Checking Release"*|"I: Validating Packages"*) stage="reading the package index" ;;
+        "I: Retrieving InRelease"*|"I: Retrieving Release"*|"I: Retrieving Packages"*|"I: Checking Release"*|"I: Validating Packages"*) stage="reading the package index" ;;
         "I: Resolving dependencies"*|"I: Found "*) stage="resolving dependencies" ;;
         "I: Retrieving "*) stage="downloading packages" ;;
         "I: Validating "*) continue ;;
@@ -61,11 +61,13 @@ debootstrap_progress() {
       esac
       if [ "$stage" != "$last" ]; then
         [ -z "$last" ] || [ "$count" -le 1 ] || phase "debootstrap: $last: $count"
-        phase "debootstrap: $stage"; last=$stage; count=0
+        phase "debootstrap: $stage"; last=$stage; count=0; said=$SECONDS
       fi
       count=$((count + 1))
+      # Lines keep coming while it unpacks or configures: still say something every 20 s.
+      if [ $((SECONDS - said)) -ge 20 ]; then phase "debootstrap: still $last ($count so far)"; said=$SECONDS; fi
     elif [ $? -gt 128 ]; then
-      phase "debootstrap: still ${last:-starting} ($count so far)"
+      phase "debootstrap: still ${last:-starting} ($count so far)"; said=$SECONDS
     else
       break
     fi
@@ -103,7 +105,7 @@ rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$ro
   "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/* "$rootfs"/tmp/*
 
 phase "mkfs.ext4 -d + qcow2"
-mkfs.ext4 -q -F -L root -d "$rootfs" "$work/root.img" 3G
+mkfs.ext4 -q -F -L root -d "$rootfs" "$work/root.img" 3G > "$work/mkfs.log" 2>&1 || { cat "$work/mkfs.log" >&2; exit 1; }
 qemu-img convert -O qcow2 "$work/root.img" "$out/base.qcow2"
 chmod 0444 "$out/base.qcow2"
 phase "disk image done"

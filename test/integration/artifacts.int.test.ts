@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureImage, execOn, imageHostKeys, startNode, stopNode, type LabImage, type PracticeNode } from "../../lab";
+import { ensureImage, execOn, startNode, stopNode, type LabImage, type PracticeNode } from "../../lab";
 import { applyArtifactAction, buildCatalogue, ChecksumMismatchError, planArtifactAction, type LoadedCatalogue } from "../../server/artifacts";
 import { closeAllConnections, getRemoteHost, parsePublicKeyLine, type NodeTarget, type RemoteHost } from "../../server/ssh";
 
@@ -29,8 +29,8 @@ const stagedLeftovers = () => sh("ls -d /tmp/nodeprep-artifact.* 2>/dev/null || 
 beforeAll(async () => {
   image = await ensureImage();
   node = await startNode(N, { image });
-  const ed25519 = imageHostKeys(image.dir).find((k) => k.startsWith("ssh-ed25519 "));
-  if (!ed25519) throw new Error("the lab image has no ed25519 host key");
+  const ed25519 = node.hostKeys.find((k) => k.startsWith("ssh-ed25519 "));
+  if (!ed25519) throw new Error("the practice node has no ed25519 host key");
   const target: NodeTarget = {
     nodeId: `practice-${N}`,
     name: node.name,

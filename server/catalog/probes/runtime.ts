@@ -15,6 +15,7 @@ import {
 } from "../parsers/runtime";
 import { allOf, dirNames, fileContent, runningBinary, runWhenPresent, runWhenRead, unitPresence } from "../inputs";
 import type { CommandOutput, Probe, ProbeCommand } from "../types";
+import { CGROUP_FSTYPE, cgroupDriverShort, cgroupLayout } from "./host";
 
 // The container runtime (issue 5): containerd, runc, the CNI plugins, the service, the cgroup driver.
 // Every command below is a constant (no outside value is spliced in); the wizard's verify phase and
@@ -399,6 +400,8 @@ export const systemdCgroupProbe: Probe = {
       // Only while containerd listens (three processes otherwise spent on a host without it).
       command: `[ -S ${CONTAINERD_SOCKET} ] && t=$(systemctl show -p ActiveEnterTimestamp --value containerd) && [ -n "$t" ] && echo "$(stat -c %Y ${CONTAINERD_CONFIG}) $(date -d "$t" +%s)"`,
     },
+    // Which cgroup version the driver works on, so the cell says what it means on this host.
+    CGROUP_FSTYPE,
   ],
   parse(outputs): ProbeVerdict {
     const expected = "SystemdCgroup = true in containerd's effective config, CRI enabled, running with it";
@@ -435,15 +438,17 @@ export const systemdCgroupProbe: Probe = {
     ];
     const bad = checks.filter((c) => c.status === "fail");
     const status = bad.length ? "fail" : stale ? "warn" : "ok";
+    const fstype = outputs.fstype;
+    const host = fstype ? ` (${cgroupDriverShort(cgroupLayout(fstype.exitCode === 0 ? fstype.output : "", ""))})` : "";
     return {
       status,
       observed: `SystemdCgroup = ${dump.systemdCgroup ?? "not set"} (containerd ${dump.major}.x schema)${dump.criDisabled.length ? ", CRI disabled" : ""}${stale ? ", not restarted since the config changed" : ""}`,
       expected,
       detail: bad.length
-        ? `Wrong: ${bad.map((c) => `${c.name} is ${c.observed}`).join("; ")}. The cgroup driver step fixes ${CONTAINERD_CONFIG}.`
+        ? `Wrong: ${bad.map((c) => `${c.name} is ${c.observed}`).join("; ")}. The cgroup driver step fixes ${CONTAINERD_CONFIG}${host}.`
         : stale
           ? `${CONTAINERD_CONFIG} changed after containerd started: restart containerd to apply it.`
-          : "containerd uses the systemd cgroup driver.",
+          : `containerd uses the systemd cgroup driver${host}.`,
       checks,
     };
   },

@@ -282,7 +282,7 @@ describe("cgroup-driver plan", () => {
     expect(write.content).toContain("version = 2\n");
     expect(write.content).toContain('[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\nSystemdCgroup = true');
     expect(plan.actions[1]).toMatchObject({ argv: ["systemctl", "restart", "containerd"] });
-    expect(plan.notes[0]).toBe("cgroup hierarchy: v2 (cgroup2fs).");
+    expect(plan.notes[0]).toMatch(/^This host runs cgroup v2 \(cgroup2fs\)\. Unified cgroup v2 hierarchy\. On cgroup v2 systemd manages the one unified hierarchy: .*use the systemd driver/);
   });
 
   it("containerd 2.x: the version 3 paths", () => {
@@ -334,7 +334,14 @@ describe("cgroup-driver plan", () => {
     expect(dump(dumpFixture("containerd-1.6.20-config-dump-default.toml")).checks[0]).toMatchObject({ name: "SystemdCgroup", status: "fail", observed: "false" });
     const v1 = result("cgroup-version", { fstype: out("tmpfs\n"), mounts: out("cgroup /sys/fs/cgroup/memory cgroup rw 0 0\n") });
     const plan = cgroupDriverStep.plan(facts({ cgroup: "v1" }), obs([...base, v1, missing()], { [CONTAINERD_CONFIG]: { kind: "absent" } }));
-    expect(plan.notes[0]).toMatch(/^cgroup hierarchy: v1 \(tmpfs\)\. cgroup v1 only/);
+    expect(plan.notes[0]).toMatch(/^This host runs cgroup v1 \(tmpfs\)\. cgroup v1 only \(legacy hierarchy\)\. On cgroup v1 the systemd driver still applies: /);
+  });
+
+  it("the health cell says which cgroup version the driver runs on and what it means there", () => {
+    const cell = (fstype: string) =>
+      result("containerd-systemd-cgroup", { dump: out(dumpFixture("containerd-1.6.20-config-dump-systemd.toml")), restart: out("1795886939 1795886940\n"), fstype: out(fstype) });
+    expect(cell("tmpfs\n")).toMatchObject({ status: "ok", detail: "containerd uses the systemd cgroup driver (this host runs cgroup v1: the systemd driver still applies on v1)." });
+    expect(cell("cgroup2fs\n").detail).toBe("containerd uses the systemd cgroup driver (this host runs cgroup v2: the systemd driver is the one to use).");
   });
 
   it("refuses a host without systemd, and an unreadable config.toml, with the reason", () => {
