@@ -25,7 +25,17 @@ npm run --silent lab -- build
 phase_end
 
 phase_start "integration tests (real practice nodes)"
-npx vitest run --project integration
+npx vitest run --project integration --exclude test/integration/shapes.int.test.ts
+phase_end
+
+# The other host shapes (issue 17): their images are built once per machine (cached like bookworm's),
+# here and only here, then one table of integration tests over them.
+phase_start "host shapes: images (cached after the first build)"
+for shape in bullseye trixie bookworm-cgroup1 bookworm-arm64; do npm run --silent lab -- build --shape "$shape"; done
+phase_end
+
+phase_start "host shapes: integration tests (bullseye, trixie, bookworm-cgroup1, bookworm-arm64)"
+npx vitest run --project integration test/integration/shapes.int.test.ts
 phase_end
 
 phase_start "build the dashboard"

@@ -85,7 +85,7 @@ describe("release artifacts on a practice node", () => {
     const progress: number[] = [];
     const lines: string[] = [];
     const action = planArtifactAction("containerd", null, "amd64", { kind: "extract", dir: "/usr/local" }, { catalogue: cat });
-    expect(action.artifactId).toBe("containerd@1.6.20~local:amd64");
+    expect(action.artifactId).toBe("containerd@1.6.20~local-debian12:amd64");
     const done = await applyArtifactAction(host, action, {
       delivery: { kind: "cache" },
       cache: { dir: path.join(work, "empty-cache"), localDir: image.artifactsDir },
