@@ -65,6 +65,10 @@ test("an admin adds a host, trusts its key on first contact and sees its facts",
   await expect(facts).toContainText("Debian GNU/Linux 12 (bookworm)");
   await expect(facts).toContainText(/x86_64 → amd64/);
   await expect(facts).toContainText("systemd");
+  // The host's shape, at the top of the page: what decides which build it takes and how.
+  await expect(page.getByLabel("Host shape")).toContainText("Debian GNU/Linux 12 (bookworm)");
+  await expect(page.getByLabel("Host shape")).toContainText("glibc 2.36");
+  await expect(page.getByLabel("Host shape")).toContainText("cgroup v2");
   await keepScreenshot("node-facts");
 });
 
