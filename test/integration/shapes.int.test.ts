@@ -93,6 +93,8 @@ type PlanEvent = Extract<RunEvent, { type: "plan" }>;
 const plans = (events: RunEvent[]): Record<string, PlanEvent> => Object.fromEntries(events.flatMap((e) => (e.type === "plan" ? [[e.stepId, e]] : [])));
 
 describe.each(rows)("a $shape practice node", (row) => {
+  // An emulated arm64 guest runs every command several times slower (README "Practice-node shapes").
+  const budget = (ms: number) => (row.arch === "arm64" ? ms * 6 : ms);
   let node: PracticeNode;
   let nodeId: string;
   const sh = async (command: string, timeoutMs?: number) => {
@@ -115,7 +117,7 @@ describe.each(rows)("a $shape practice node", (row) => {
   beforeAll(async () => {
     node = await startNode(row.n, { image: images.get(row.shape)! });
     nodeId = mods.nodeIdOf(node.name);
-  });
+  }, budget(120_000));
 
   it("is the shape it claims: release, C library, architecture and cgroup version in its facts", async () => {
     const facts: HostFacts = await mods.gatherFacts(mods.remoteHost(nodeId));
@@ -128,7 +130,7 @@ describe.each(rows)("a $shape practice node", (row) => {
     });
     expect(facts.hostname).toBe(node.name);
     expect(facts.machineId).toBe(node.machineId);
-  });
+  }, budget(120_000));
 
   if (row.shape === "bullseye") {
     it("refuses Debian 12's containerd (glibc >= 2.34) on glibc 2.31 before copying anything, and names the Debian 11 build", async () => {
@@ -142,7 +144,7 @@ describe.each(rows)("a $shape practice node", (row) => {
       // Refused in the plan: no command ran, nothing was staged or copied.
       expect(events.filter((e) => e.type === "command-started")).toEqual([]);
       expect(await sh("sudo -n find /usr/local /tmp -printf '%p %s %T@\\n' | sort")).toBe(before);
-    });
+    }, budget(180_000));
   }
 
   it("goes through every wizard step: check, apply, verification; the pick is its own release's build", async () => {
@@ -157,7 +159,7 @@ describe.each(rows)("a $shape practice node", (row) => {
     // A second run changes nothing.
     const again = await run(ALL);
     expect(again.run.nodes[0].status).toBe("unchanged");
-  });
+  }, budget(600_000));
 
   it("runs a container: busybox of its architecture imported with ctr, run with runc and the systemd cgroup driver", async () => {
     const busybox =
@@ -177,7 +179,7 @@ describe.each(rows)("a $shape practice node", (row) => {
     // In the transient systemd scope runc asked systemd for: on v2 one line, on v1 one per controller.
     if (row.cgroup === "v2") expect(cgroups).toEqual(["0::/system.slice/nodeprep-shape.scope"]);
     else expect(cgroups.find((l) => /:name=systemd:/.test(l))).toMatch(/:name=systemd:\/system\.slice\/nodeprep-shape\.scope$/);
-  });
+  }, budget(300_000));
 
   it.runIf(row.reboot)("after a reboot, every step verifies again (modules, sysctls and containerd come back by themselves)", async () => {
     mods.closeAllConnections();
@@ -185,5 +187,5 @@ describe.each(rows)("a $shape practice node", (row) => {
     const { run: r, events } = await run(ALL, "check");
     allVerified(events);
     expect(r.nodes[0].status).toBe("unchanged");
-  });
+  }, 400_000);
 });
