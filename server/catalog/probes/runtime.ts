@@ -371,10 +371,36 @@ export const criPluginProbe: Probe = {
 // ---- the cgroup driver ----
 
 /** `containerd config dump` (the merged config) as the cgroup probes read it. */
-export function readDump(out: CommandOutput | undefined):
+/** config.toml as written, for what containerd 1.4's dump cannot show (its runtime options). */
+const CONFIG_FILE: ProbeCommand = { key: "file", command: `cat ${CONTAINERD_CONFIG}`, inputs: fileContent(CONTAINERD_CONFIG) };
+
+/**
+ * containerd before 1.5 keeps a runtime's `options` as a raw TOML value (`*toml.Primitive` in the CRI
+ * plugin's config), which `containerd config dump` prints as an empty table: SystemdCgroup cannot be
+ * read from the dump there (Debian 11's containerd 1.4.13). Then the value containerd runs with is the
+ * file's, read with the same parser, as long as containerd started after the file last changed (the
+ * "running with this config" check). Null when the dump does show the options or the file says nothing.
+ */
+function hiddenOptionsFromFile(dumpText: string, file: CommandOutput | undefined): boolean | null {
+  const config = parseContainerdConfig(dumpText);
+  if (config.version === 3) return null;
+  let runc: unknown = config;
+  for (const key of ["plugins", "io.containerd.grpc.v1.cri", "containerd", "runtimes", "runc"]) runc = runc && typeof runc === "object" ? (runc as Record<string, unknown>)[key] : undefined;
+  if (!runc || typeof runc !== "object") return null;
+  const options = (runc as Record<string, unknown>).options;
+  if (options !== undefined && (typeof options !== "object" || options === null || Object.keys(options).length > 0)) return null;
+  if (!file || file.exitCode !== 0) return null;
+  try {
+    return effectiveSystemdCgroup(file.output, 1);
+  } catch {
+    return null;
+  }
+}
+
+export function readDump(out: CommandOutput | undefined, file?: CommandOutput):
   | { kind: "missing" }
   | { kind: "error"; message: string }
-  | { kind: "ok"; major: 1 | 2; systemdCgroup: boolean | null; criDisabled: string[] } {
+  | { kind: "ok"; major: 1 | 2; systemdCgroup: boolean | null; criDisabled: string[]; fromFile: boolean } {
   if (!out) return { kind: "error", message: "no answer" };
   if (configMissing(out.output)) return { kind: "missing" };
   if (out.exitCode !== 0) return { kind: "error", message: out.output.trim().split("\n").slice(-2).join(" / ") || `exit ${out.exitCode}` };
@@ -383,7 +409,15 @@ export function readDump(out: CommandOutput | undefined):
     const config = parseContainerdConfig(text);
     const major = config.version === 3 ? 2 : 1;
     const disabled = Array.isArray(config.disabled_plugins) ? (config.disabled_plugins as unknown[]).filter((p): p is string => typeof p === "string") : [];
-    return { kind: "ok", major, systemdCgroup: effectiveSystemdCgroup(text, major), criDisabled: disabled.filter((p) => CRI_PLUGIN_IDS.includes(p)) };
+    const dumped = effectiveSystemdCgroup(text, major);
+    const fromFile = dumped === null ? hiddenOptionsFromFile(text, file) : null;
+    return {
+      kind: "ok",
+      major,
+      systemdCgroup: dumped ?? fromFile,
+      criDisabled: disabled.filter((p) => CRI_PLUGIN_IDS.includes(p)),
+      fromFile: fromFile !== null,
+    };
   } catch (error) {
     return { kind: "error", message: (error as Error).message };
   }
@@ -402,10 +436,11 @@ export const systemdCgroupProbe: Probe = {
     },
     // Which cgroup version the driver works on, so the cell says what it means on this host.
     CGROUP_FSTYPE,
+    CONFIG_FILE,
   ],
   parse(outputs): ProbeVerdict {
     const expected = "SystemdCgroup = true in containerd's effective config, CRI enabled, running with it";
-    const dump = readDump(outputs.dump);
+    const dump = readDump(outputs.dump, outputs.file);
     if (!outputs.dump) return noAnswer(expected);
     if (dump.kind === "missing") {
       return {
@@ -442,7 +477,7 @@ export const systemdCgroupProbe: Probe = {
     const host = fstype ? ` (${cgroupDriverShort(cgroupLayout(fstype.exitCode === 0 ? fstype.output : "", ""))})` : "";
     return {
       status,
-      observed: `SystemdCgroup = ${dump.systemdCgroup ?? "not set"} (containerd ${dump.major}.x schema)${dump.criDisabled.length ? ", CRI disabled" : ""}${stale ? ", not restarted since the config changed" : ""}`,
+      observed: `SystemdCgroup = ${dump.systemdCgroup ?? "not set"} (containerd ${dump.major}.x schema${dump.fromFile ? `; from ${CONTAINERD_CONFIG}: this containerd's config dump does not print runtime options` : ""})${dump.criDisabled.length ? ", CRI disabled" : ""}${stale ? ", not restarted since the config changed" : ""}`,
       expected,
       detail: bad.length
         ? `Wrong: ${bad.map((c) => `${c.name} is ${c.observed}`).join("; ")}. The cgroup driver step fixes ${CONTAINERD_CONFIG}${host}.`
@@ -465,12 +500,13 @@ export const kubeletCgroupDriverProbe: Probe = {
   commands: [
     { key: "kubelet", command: `cat ${KUBELET_CONFIG}`, inputs: fileContent(KUBELET_CONFIG) },
     CONFIG_DUMP,
+    CONFIG_FILE,
   ],
   parse(outputs): ProbeVerdict {
     const expected = "the same driver (systemd) on both sides";
     const kubelet = outputs.kubelet;
     if (!kubelet) return noAnswer(expected);
-    const dump = readDump(outputs.dump);
+    const dump = readDump(outputs.dump, outputs.file);
     const containerd =
       dump.kind === "ok" ? (dump.systemdCgroup ? "systemd" : "cgroupfs") : dump.kind === "missing" ? "cgroupfs" : "unknown";
     const absent = kubelet.exitCode !== 0 && /No such file or directory/.test(kubelet.output);

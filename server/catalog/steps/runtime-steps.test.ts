@@ -337,6 +337,20 @@ describe("cgroup-driver plan", () => {
     expect(plan.notes[0]).toMatch(/^This host runs cgroup v1 \(tmpfs\)\. cgroup v1 only \(legacy hierarchy\)\. On cgroup v1 the systemd driver still applies: /);
   });
 
+  it("containerd 1.4 (Debian 11): its config dump prints runtime options as an empty table, so the value is read from config.toml", () => {
+    const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, "..", "..", "runtime", "fixtures", name), "utf8");
+    const dump14 = out(fixture("containerd-1.4.13-config-dump-systemd.toml"));
+    const cell = (file: string) => result("containerd-systemd-cgroup", { dump: dump14, restart: out("1795886939 1795886940\n"), fstype: out("cgroup2fs\n"), file: out(file) });
+    expect(cell(fixture("containerd-1.4.13-config-systemd.toml"))).toMatchObject({
+      status: "ok",
+      observed: "SystemdCgroup = true (containerd 1.x schema; from /etc/containerd/config.toml: this containerd's config dump does not print runtime options)",
+    });
+    expect(cell("version = 2\n").status).toBe("fail");
+    // containerd 1.6 prints the options: the dump is the truth, whatever the file says.
+    const dump16 = result("containerd-systemd-cgroup", { dump: out(dumpFixture("containerd-1.6.20-config-dump-default.toml")), restart: out(""), file: out(fixture("containerd-1.4.13-config-systemd.toml")) });
+    expect(dump16.checks[0]).toMatchObject({ name: "SystemdCgroup", status: "fail", observed: "false" });
+  });
+
   it("the health cell says which cgroup version the driver runs on and what it means there", () => {
     const cell = (fstype: string) =>
       result("containerd-systemd-cgroup", { dump: out(dumpFixture("containerd-1.6.20-config-dump-systemd.toml")), restart: out("1795886939 1795886940\n"), fstype: out(fstype) });
