@@ -24,16 +24,12 @@ export async function main(args: string[]) {
   const lab = await import("../lab");
   const { getRemoteHost, closeAllConnections, parsePublicKeyLine } = await import("../server/ssh");
   const { gatherFacts } = await import("../server/facts/gather");
-  const { imageHostKeys } = await import("../lab/state");
 
   const nodes: Awaited<ReturnType<typeof lab.startNode>>[] = [];
   for (const n of NODE_NUMBERS.slice(0, maxNodes)) nodes.push(await lab.startNode(n));
   const bare: Client[] = [];
   try {
-    const image = lab.findImage();
-    if (!image) throw new Error("no practice image");
-    // The practice image's host key, pinned as the dashboard would (known out of band).
-    const { type, keyBase64 } = parsePublicKeyLine(imageHostKeys(image.dir).find((k) => k.startsWith("ssh-ed25519 "))!);
+    // Each node's own host key, pinned as the dashboard would (the lab made it: known out of band).
     const targets = nodes.map((node) => ({
       nodeId: `bench-${node.n}`,
       name: node.name,
@@ -42,7 +38,7 @@ export async function main(args: string[]) {
       username: node.user,
       auth: { kind: "key" as const, privateKey: node.privateKey },
       privilege: { kind: "sudo-nopasswd" as const },
-      hostKey: { type, keyBase64 },
+      hostKey: (({ type, keyBase64 }) => ({ type, keyBase64 }))(parsePublicKeyLine(node.hostKeys.find((k) => k.startsWith("ssh-ed25519 "))!)),
     }));
     for (const node of nodes) bare.push(await connectBare(node));
     // Warm both paths (connections open, guest caches filled) before measuring.

@@ -5,8 +5,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { findImage } from "../lab/image";
-import { imageHostKeys, listNodes } from "../lab/state";
+import { listNodes } from "../lab/state";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 
@@ -38,9 +37,8 @@ async function addOpsNode(page: Page, n: { name: string; address: string; port: 
 test("an admin adds a host, trusts its key on first contact and sees its facts", async ({ page, keepScreenshot }) => {
   const practice = listNodes()[0];
   expect(practice, "the e2e setup starts at least one practice node").toBeTruthy();
-  const image = findImage();
-  expect(image).not.toBeNull();
-  const expectedKeys = keygenLines(imageHostKeys(image!.dir));
+  // The practice node's own keys, made by the lab when it started the node.
+  const expectedKeys = keygenLines(practice.hostKeys);
 
   await page.goto("/nodes/new");
   await expect(page.getByRole("heading", { name: "Add a node" })).toBeVisible();
@@ -67,6 +65,10 @@ test("an admin adds a host, trusts its key on first contact and sees its facts",
   await expect(facts).toContainText("Debian GNU/Linux 12 (bookworm)");
   await expect(facts).toContainText(/x86_64 → amd64/);
   await expect(facts).toContainText("systemd");
+  // The host's shape, at the top of the page: what decides which build it takes and how.
+  await expect(page.getByLabel("Host shape")).toContainText("Debian GNU/Linux 12 (bookworm)");
+  await expect(page.getByLabel("Host shape")).toContainText("glibc 2.36");
+  await expect(page.getByLabel("Host shape")).toContainText("cgroup v2");
   await keepScreenshot("node-facts");
 });
 

@@ -49,7 +49,7 @@ test("a corrupted containerd tarball is refused: the sums are named and /usr/loc
     await expect(status).toHaveAttribute("data-state", "failed");
     await expect(status).toContainText(`sha256 mismatch for ${containerd.file}`);
     await expect(status).toContainText(`expected ${containerd.sha256}`);
-    await expect(wizard.log(NODE)).toContainText("containerd@1.6.20~local:amd64");
+    await expect(wizard.log(NODE)).toContainText("containerd@1.6.20~local-debian12:amd64");
     // The log says why the upload ended without an exit code.
     await expect(wizard.log(NODE)).toContainText(`sha256 mismatch for ${containerd.file}`);
     await keepScreenshot("runtime-containerd-corrupted-refused");
@@ -83,7 +83,7 @@ test("each runtime step from the browser: plan, live output, verification with t
   await wizard.selectNode(NODE);
   let status = await wizard.run("Check");
   await expect(status).toContainText("changes to make");
-  await expect(wizard.plan(NODE)).toContainText("Install containerd@1.6.20~local:amd64");
+  await expect(wizard.plan(NODE)).toContainText("Install containerd@1.6.20~local-debian12:amd64");
   await expect(wizard.plan(NODE)).toContainText("extract into /usr/local");
   await keepScreenshot("runtime-containerd-plan");
   status = await wizard.run("Apply", {
@@ -119,7 +119,7 @@ test("each runtime step from the browser: plan, live output, verification with t
     },
   });
   await expect(status).toHaveAttribute("data-state", "succeeded");
-  await expect(wizard.plan(NODE)).toContainText("Install containerd-service@1.6.20~local:any");
+  await expect(wizard.plan(NODE)).toContainText("Install containerd-service@1.6.20~local-debian12:any");
   await expect(wizard.plan(NODE)).toContainText("Run systemctl daemon-reload");
   await expect(wizard.rawOutput(NODE, "containerd service")).toContainText("active");
   const ctr = wizard.rawOutput(NODE, "containerd answers (ctr version)");

@@ -1,6 +1,7 @@
 // The lab's API for tests, benchmarks and the demo.
 export { dropBases, findBase, saveBase, type LabBase } from "./bases";
 export { ensureImage, findImage, type LabImage } from "./image";
+export { DEFAULT_SHAPE, SHAPE_NAMES, SHAPES, shapeOf, type Shape, type ShapeName } from "./shapes";
 export {
   execOn,
   pauseNode,

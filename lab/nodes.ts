@@ -4,11 +4,13 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { findBase } from "./bases";
-import { ensureImage, type LabImage } from "./image";
+import { makeIdentity, identityScript } from "./identity";
+import { ensureImage, shapeVm, type LabImage } from "./image";
 import { nodeDir, nodesDir } from "./paths";
 import { allocatePort } from "./ports";
 import { Qmp } from "./qmp";
 import { sshExec, waitForSsh, type ExecResult } from "./ssh";
+import { shapeOf, type ShapeName } from "./shapes";
 import { describe, getNode, listNodes, qmpPath, readState, statePath, type NodeState, type PracticeNode } from "./state";
 import { killVm, startVm } from "./vm";
 
@@ -16,18 +18,27 @@ import { killVm, startVm } from "./vm";
 export type LabProgress = (message: string) => void;
 
 /**
- * Start node n from the snapshot (a no-op if it already runs). Builds the image on first use. With
- * `base`, from that saved node instead of the golden snapshot (lab/bases.ts).
+ * Start node n from the snapshot of its shape (default bookworm; a no-op if it already runs), as a
+ * machine of its own: new SSH host keys, machine-id and hostname (lab/identity.ts). Builds the image
+ * on first use. With `base`, from that saved node instead of the golden snapshot (lab/bases.ts).
  */
-export async function startNode(n: number, opts: { image?: LabImage; onProgress?: LabProgress; base?: string } = {}): Promise<PracticeNode> {
+export async function startNode(
+  n: number,
+  opts: { image?: LabImage; shape?: ShapeName; onProgress?: LabProgress; base?: string } = {},
+): Promise<PracticeNode> {
   const running = getNode(n);
   if (running) return running;
   const progress = opts.onProgress ?? (() => undefined);
   if (!opts.image) progress("finding the practice-node image");
-  const image = opts.image ?? (await ensureImage());
+  const image = opts.image ?? (await ensureImage({ shape: opts.shape }));
   const base = opts.base === undefined ? null : findBase(opts.base);
   if (opts.base !== undefined && !base) throw new Error(`no base named ${opts.base}: save one with \`npm run lab -- save-base N ${opts.base}\``);
   if (base && path.resolve(base.imageDir) !== path.resolve(image.dir)) throw new Error(`base ${base.name} was saved from another image (${base.imageDir}): save it again`);
+  const name = `practice-${n}`;
+  // Made on this machine while QEMU restores the VM: no time on the node's path (ssh-keygen of an
+  // RSA key takes up to ~1.5 s here).
+  const identity = makeIdentity(name);
+  identity.catch(() => undefined);
   progress(base ? `creating the node's disk on base ${base.name}` : "creating the node's disk on the golden image");
   const dir = nodeDir(n);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -46,10 +57,10 @@ export async function startNode(n: number, opts: { image?: LabImage; onProgress?
     qmpSocket: qmpPath(n),
     pidFile: path.join(dir, "qemu.pid"),
     consoleLog: path.join(dir, "console.log"),
-    accel: image.accel,
+    ...shapeVm(shapeOf(image.shape), image.accel),
     incomingState: base?.state ?? image.goldenState,
   });
-  const state: NodeState = { n, pid, port, imageDir: image.dir, startedAt: new Date().toISOString() };
+  const state: NodeState = { n, pid, port, imageDir: image.dir, startedAt: new Date().toISOString(), shape: image.shape };
   fs.writeFileSync(statePath(n), JSON.stringify(state) + "\n");
   // A restored VM waits for `cont` (or autostarts when the stream ends); make sure it runs before
   // the first SSH attempt, or connections pile up against a paused guest.
@@ -60,19 +71,26 @@ export async function startNode(n: number, opts: { image?: LabImage; onProgress?
   } finally {
     qmp.close();
   }
-  const node = describe(state, image);
-  progress("waiting for SSH");
-  await waitForSsh(target(node), 60_000);
-  progress("setting the clock and the host name");
-  // The restored guest believes it is still the snapshot's moment: give it the host's clock. And a
-  // name of its own (every node is restored from one snapshot), so facts and health tell them apart.
-  const name = `practice-${n}`;
-  await sshExec(
-    target(node),
-    `sudo -n sh -c 'date -s @${Math.floor(Date.now() / 1000)} > /dev/null && hostname ${name} && echo ${name} > /etc/hostname && sed -i "s/^127.0.1.1 .*/127.0.1.1 ${name}/" /etc/hosts'`,
+  const restoring = describe(state, image);
+  progress("waiting for SSH, then setting the clock, host keys, machine-id and host name");
+  // The restored guest believes it is still the snapshot's moment: give it the host's clock, and its
+  // own identity, with the first connection that gets through (the script is rebuilt per attempt so
+  // the clock is current). Recorded before it is applied, so no node runs with keys the lab lost.
+  const id = await identity;
+  const own: NodeState = { ...state, hostKeys: id.hostKeys.map((k) => k.publicKey), machineId: id.machineId };
+  fs.writeFileSync(statePath(n), JSON.stringify(own) + "\n");
+  const timeout = image.arch === "arm64" ? 120_000 : 60_000;
+  await waitForSsh(target(restoring), timeout, () => `sudo -n sh -c '${identityScript(id, Date.now() / 1000).replace(/'/g, `'\\''`)}'`).catch((error: Error) => {
+    throw new Error(`${name}: giving the node its own host keys, machine-id and hostname failed: ${error.message}`);
+  });
+  const reachable = Date.now();
+  const node = describe(own, image);
+  // sshd re-executes on the reload: done when a new connection gets through and shows the new key.
+  await waitForSsh({ ...target(node), hostKeys: node.hostKeys }, 30_000);
+  const secs = (ms: number) => (ms / 1000).toFixed(1);
+  console.log(
+    `[lab] ${name} (${image.shape}) up on 127.0.0.1:${port} in ${secs(Date.now() - started)} s (restored with its identity ${secs(reachable - started)} s, new host key answering ${secs(Date.now() - reachable)} s)`,
   );
-  node.pid = pid;
-  console.log(`[lab] practice-${n} up on 127.0.0.1:${port} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return node;
 }
 
@@ -95,10 +113,11 @@ export async function stopAll(): Promise<void> {
   }
 }
 
-/** Discard everything the node changed and restore it from the snapshot. */
+/** Discard everything the node changed and restore it from the snapshot of the same shape (or from `base`). */
 export async function resetNode(n: number, opts: { onProgress?: LabProgress; base?: string } = {}): Promise<PracticeNode> {
+  const shape = readState(n)?.shape;
   await stopNode(n, opts);
-  return startNode(n, opts);
+  return startNode(n, { ...opts, shape: shape ? shapeOf(shape).name : undefined });
 }
 
 /** Freeze the VM (its TCP peers see silence: a dropped connection, for fault-injection tests). */
@@ -136,7 +155,11 @@ export async function rebootNode(node: PracticeNode): Promise<void> {
   await waitForSsh(target(node), 180_000);
 }
 
-/** Give the node its own SSH host keys and machine-id (nodes from one snapshot share them). */
+/**
+ * Regenerate the node's SSH host keys and machine-id INSIDE the guest, unknown to the lab: what a host
+ * whose key changed behind the dashboard's back looks like (tests of the changed-key refusal). Nodes
+ * already get their own known identity at start (startNode).
+ */
 export async function regenerateHostKeys(node: PracticeNode): Promise<void> {
   const r = await execOn(
     node,

@@ -15,8 +15,8 @@ function blob(dir: string, data: Buffer): { digest: string; size: number } {
   return { digest: `sha256:${hex}`, size: data.length };
 }
 
-/** Build the image archive at `out` from /bin/busybox (package busybox-static). */
-export function buildBusyboxImage(out: string, busybox = "/bin/busybox"): string {
+/** Build the image archive at `out` from /bin/busybox (package busybox-static), or another arch's busybox. */
+export function buildBusyboxImage(out: string, busybox = "/bin/busybox", arch: "amd64" | "arm64" = "amd64"): string {
   if (!fs.existsSync(busybox)) throw new Error(`${busybox} not found: apt-get install busybox-static`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-oci-"));
   try {
@@ -36,7 +36,7 @@ export function buildBusyboxImage(out: string, busybox = "/bin/busybox"): string
       oci,
       Buffer.from(
         JSON.stringify({
-          architecture: "amd64",
+          architecture: arch,
           os: "linux",
           config: { Cmd: ["/bin/sh"], Env: ["PATH=/bin"] },
           rootfs: { type: "layers", diff_ids: [layer.digest] },

@@ -7,6 +7,8 @@ export interface SshTarget {
   port: number;
   username: string;
   privateKey: string;
+  /** Accept only a host presenting one of these keys (.pub lines); absent: any key (the lab's own VMs). */
+  hostKeys?: string[];
 }
 
 export interface ExecResult {
@@ -45,19 +47,30 @@ export function sshExec(target: SshTarget, command: string, timeoutMs = 60_000):
         clearTimeout(timer);
         reject(err);
       })
-      .connect({ ...target, readyTimeout: 20_000, hostVerifier: () => true });
+      .connect({
+        host: target.host,
+        port: target.port,
+        username: target.username,
+        privateKey: target.privateKey,
+        readyTimeout: 20_000,
+        hostVerifier: (key: Buffer) => !target.hostKeys || target.hostKeys.some((line) => line.split(/\s+/)[1] === key.toString("base64")),
+      });
   });
 }
 
-/** Retry until the node answers a command over SSH (sshd up, key accepted). */
-export async function waitForSsh(target: SshTarget, timeoutMs: number): Promise<void> {
+/**
+ * Retry until the node answers a command over SSH (sshd up, key accepted, and the host key one of
+ * `target.hostKeys` when given). `command` (default `true`) is built anew for every attempt, so the
+ * first connection that gets through can already do the first job (startNode sets the clock with it).
+ */
+export async function waitForSsh(target: SshTarget, timeoutMs: number, command: () => string = () => "true"): Promise<ExecResult> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
-      const r = await sshExec(target, "true", 15_000);
-      if (r.code === 0) return;
-      last = new Error(`exit ${r.code}`);
+      const r = await sshExec(target, command(), 15_000);
+      if (r.code === 0) return r;
+      last = new Error(`exit ${r.code}: ${r.stderr.trim()}`);
     } catch (error) {
       last = error;
     }

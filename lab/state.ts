@@ -16,6 +16,12 @@ export const NodeState = z.object({
   port: z.number().int(),
   imageDir: z.string(),
   startedAt: z.string(),
+  /** The node's shape (lab/shapes.ts); absent in state written before shapes existed: bookworm. */
+  shape: z.string().optional(),
+  /** The host keys (.pub lines) the lab gave this node at start; absent: the image's shared keys. */
+  hostKeys: z.array(z.string()).optional(),
+  /** The machine-id the lab gave this node at start. */
+  machineId: z.string().optional(),
 });
 export type NodeState = z.infer<typeof NodeState>;
 
@@ -31,6 +37,12 @@ export interface PracticeNode {
   /** A second account whose sudo asks for a password (and that accepts password auth). */
   sudoPasswordUser: { username: string; password: string };
   pid: number;
+  /** The shape it runs (bookworm unless started with another). */
+  shape: string;
+  /** The SSH host keys it presents (.pub lines): its own, made by the lab when it started. */
+  hostKeys: string[];
+  /** Its /etc/machine-id (null for a node started before the lab gave nodes their own). */
+  machineId: string | null;
 }
 
 export const statePath = (n: number) => path.join(nodeDir(n), "node.json");
@@ -46,6 +58,7 @@ export function readState(n: number): NodeState | null {
 }
 
 export function describe(state: NodeState, image: { privateKeyPath: string }): PracticeNode {
+  const imageDir = path.dirname(image.privateKeyPath);
   return {
     n: state.n,
     name: `practice-${state.n}`,
@@ -56,6 +69,9 @@ export function describe(state: NodeState, image: { privateKeyPath: string }): P
     privateKey: fs.readFileSync(image.privateKeyPath, "utf8"),
     sudoPasswordUser: LAB_SUDO_PASSWORD_USER,
     pid: state.pid,
+    shape: state.shape ?? "bookworm",
+    hostKeys: state.hostKeys ?? imageHostKeys(imageDir),
+    machineId: state.machineId ?? null,
   };
 }
 
@@ -88,7 +104,10 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The host keys every node restored from this image presents (pinned out of band at build time). */
+/**
+ * The host keys the image was built with: what a node restored from it presents until the lab gives it
+ * its own (nodes started by this lab present `PracticeNode.hostKeys`).
+ */
 export function imageHostKeys(imageDir: string): string[] {
   const dir = path.join(imageDir, "host-keys");
   if (!fs.existsSync(dir)) return [];

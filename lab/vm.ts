@@ -35,7 +35,13 @@ export interface VmSpec {
   incomingState?: string;
   /** Extra guestfwd rules, e.g. the artifact mirror: "tcp:10.0.2.100:80-tcp:127.0.0.1:3000". */
   guestForwards?: string[];
+  /** The guest's architecture (default amd64): arm64 runs emulated under qemu-system-aarch64 -M virt. */
+  arch?: "amd64" | "arm64";
+  /** Kernel command-line words beyond the common ones (e.g. systemd.unified_cgroup_hierarchy=0). */
+  cmdline?: string[];
 }
+
+export const qemuBinary = (arch: VmSpec["arch"] = "amd64") => (arch === "arm64" ? "qemu-system-aarch64" : "qemu-system-x86_64");
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -47,19 +53,28 @@ export function qemuArgs(spec: VmSpec): string[] {
     `hostfwd=tcp:127.0.0.1:${spec.sshPort}-:22`,
     ...(spec.guestForwards ?? []).map((g) => `guestfwd=${g}`),
   ].join(",");
+  const arm64 = spec.arch === "arm64";
+  const append = ["root=/dev/vda rw", `console=${arm64 ? "ttyAMA0" : "ttyS0"}`, "quiet systemd.show_status=false", ...(spec.cmdline ?? [])].join(" ");
+  const machine = arm64
+    ? // KVM cannot run an arm64 guest on this x86 host: always TCG. cortex-a72 rather than `max`,
+      // whose emulated pointer authentication makes every function call slow.
+      ["-machine", "virt", "-accel", "tcg,thread=multi", "-cpu", "cortex-a72"]
+    : ["-machine", "pc", "-accel", spec.accel === "kvm" ? "kvm" : "tcg,thread=multi", "-cpu", spec.accel === "kvm" ? "host" : "max"];
+  // On `virt` the disk is an explicit PCI device: `if=virtio` would pick the MMIO transport there.
+  const disk = arm64
+    ? ["-drive", `file=${spec.disk},if=none,id=disk0,format=qcow2,cache=unsafe`, "-device", "virtio-blk-pci,drive=disk0"]
+    : ["-drive", `file=${spec.disk},if=virtio,format=qcow2,cache=unsafe`];
   const args = [
     "-name", "nodeprep-practice",
-    "-machine", "pc",
-    "-accel", spec.accel === "kvm" ? "kvm" : "tcg,thread=multi",
-    "-cpu", spec.accel === "kvm" ? "host" : "max",
+    ...machine,
     "-smp", "1",
     "-m", String(NODE_MEMORY_MB),
     "-display", "none",
     "-serial", `file:${spec.consoleLog}`,
     "-kernel", spec.kernel,
     "-initrd", spec.initrd,
-    "-append", "root=/dev/vda rw console=ttyS0 quiet systemd.show_status=false",
-    "-drive", `file=${spec.disk},if=virtio,format=qcow2,cache=unsafe`,
+    "-append", append,
+    ...disk,
     "-netdev", netdev,
     "-device", "virtio-net-pci,netdev=net0",
     "-qmp", `unix:${spec.qmpSocket},server=on,wait=off`,
@@ -74,14 +89,15 @@ export function qemuArgs(spec: VmSpec): string[] {
 export async function startVm(spec: VmSpec): Promise<number> {
   fs.rmSync(spec.pidFile, { force: true });
   fs.rmSync(spec.qmpSocket, { force: true });
-  const child = spawn("qemu-system-x86_64", qemuArgs(spec), { stdio: ["ignore", "ignore", "pipe"] });
+  const binary = qemuBinary(spec.arch);
+  const child = spawn(binary, qemuArgs(spec), { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const code = await new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
+    child.once("error", (e) => reject(new Error(`${binary} could not start: ${e.message} (Debian package ${spec.arch === "arm64" ? "qemu-system-arm" : "qemu-system-x86"})`)));
     child.once("exit", resolve);
   });
-  if (code !== 0) throw new Error(`qemu-system-x86_64 exited with ${code}: ${stderr.trim()}`);
+  if (code !== 0) throw new Error(`${binary} exited with ${code}: ${stderr.trim()}`);
   return Number(fs.readFileSync(spec.pidFile, "utf8").trim());
 }
 

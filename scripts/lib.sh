@@ -7,9 +7,12 @@ phase_end() { printf '<== %s: %ss\n' "$PHASE_NAME" "$(( $(date +%s) - PHASE_T0 )
 
 # Debian packages the project needs, by purpose. Installed only when missing.
 APT_RUNTIME="openssh-client"
-APT_LAB="qemu-system-x86 qemu-utils debootstrap e2fsprogs cpio zstd"
+# qemu-system-arm + qemu-user-static: the bookworm-arm64 practice-node shape (emulated VM; its image's
+# maintainer scripts run through binfmt_misc).
+APT_LAB="qemu-system-x86 qemu-utils debootstrap e2fsprogs cpio zstd debian-archive-keyring qemu-system-arm qemu-user-static"
 # ansible-core: the exported playbook and the inventory export are checked with the real ansible-playbook and ansible-inventory.
-APT_TEST="chromium fonts-dejavu-core busybox-static ansible-core"
+# binutils: readelf, the reference the ELF reader's unit test checks against.
+APT_TEST="chromium fonts-dejavu-core busybox-static ansible-core binutils"
 # Only the benchmarks install these: ansible-core (the baseline they compare against), sudo (bench/fleet's
 # throwaway user becomes root with it, like a real host).
 APT_BENCH="ansible-core sudo"

@@ -87,7 +87,7 @@ export function ArtifactCachePanel({ canUpload }: { canUpload: boolean }) {
                   </td>
                   <td className="p-2">
                     {r.version}
-                    {r.source === "local" && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">local</span>}
+                    {r.source === "local" && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">local{r.build ? ` ${r.build}` : ""}</span>}
                     {r.isDefault && <span className="ml-2 rounded bg-sky-100 px-1.5 py-0.5 text-xs text-sky-900">default</span>}
                     {r.glibcMin && <div className="text-xs text-slate-600">needs glibc ≥ {r.glibcMin}{r.musl ? "" : ", not musl"}</div>}
                   </td>

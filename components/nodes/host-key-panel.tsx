@@ -23,7 +23,7 @@ export function HostKeyPanel({ node }: { node: NodeSummary }) {
           </p>
           <p className="text-xs text-slate-600">
             {node.hostKey.source === "practice-image"
-              ? "Pinned from the practice image: the lab generated this key when it built the image, so it is known out of band."
+              ? "Pinned by the lab: it generated this practice node's own key when it started the node, so the key is known out of band."
               : `Trusted ${node.hostKey.trustedAt ? new Date(node.hostKey.trustedAt).toLocaleString() : ""}${node.hostKey.trustedBy ? ` by ${node.hostKey.trustedBy}` : ""}.`}
           </p>
         </div>

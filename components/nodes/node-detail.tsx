@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useCan } from "../auth/use-me";
-import { FactsView } from "./facts-view";
+import { FactsView, ShapeSummary } from "./facts-view";
 import { HostKeyPanel } from "./host-key-panel";
 import { NodeForm } from "./node-form";
 import { ContactBadge, HostKeyBadge } from "./status";
@@ -38,6 +38,7 @@ export function NodeDetail({ id }: { id: string }) {
         {node.username}@{node.address.includes(":") ? `[${node.address}]` : node.address}:{node.port}
         {node.jumpNodeName && <span className="font-sans text-slate-600"> · through jump host {node.jumpNodeName}</span>}
       </p>
+      <ShapeSummary facts={facts} />
 
       <div className="flex flex-wrap gap-2">
         <button

@@ -14,7 +14,7 @@ export function Badge({ kind, children }: { kind: keyof typeof tone; children: R
 export function HostKeyBadge({ node }: { node: NodeSummary }) {
   switch (node.hostKeyStatus) {
     case "trusted":
-      return <Badge kind="ok">key trusted{node.hostKey?.source === "practice-image" ? " (lab image)" : ""}</Badge>;
+      return <Badge kind="ok">key trusted{node.hostKey?.source === "practice-image" ? " (lab)" : ""}</Badge>;
     case "untrusted":
       return <Badge kind="warn">key not trusted yet</Badge>;
     case "changed":

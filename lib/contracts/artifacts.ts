@@ -24,21 +24,8 @@ export const Version = z.string().regex(/^\d+\.\d+\.\d+$/, "a version is MAJOR.M
 /** A plain file name: no directory, nothing the shell or a path join could misread. */
 export const ArtifactFileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "a file name without directories");
 
-export const ReleaseFile = z
-  .object({
-    file: ArtifactFileName,
-    /** Where the host (or the dashboard) downloads it; null for local-only files. */
-    url: httpUrl.nullable(),
-    /** The published sum. null = take it from `sumsUrl`, fetched by the host, at install time. */
-    sha256: Sha256.nullable(),
-    /** The project's checksum file for this artifact (`<file>.sha256sum`, `runc.sha256sum`, ...). */
-    sumsUrl: httpUrl.nullable().default(null),
-  })
-  .refine((f) => f.sha256 !== null || f.sumsUrl !== null, {
-    message: "a file needs a sha256 or a sumsUrl to verify it against",
-    path: ["sha256"],
-  });
-export type ReleaseFile = z.infer<typeof ReleaseFile>;
+/** A local build's label: the Debian release its packages come from ("debian12"). */
+export const BuildLabel = z.string().regex(/^[a-z][a-z0-9]{0,31}$/, "a build label is lowercase letters and digits");
 
 /** Which C libraries a build runs on: the containerd step refuses a host that does not qualify. */
 export const LibcPolicy = z.object({
@@ -50,19 +37,42 @@ export const LibcPolicy = z.object({
 });
 export type LibcPolicy = z.infer<typeof LibcPolicy>;
 
+export const ReleaseFile = z
+  .object({
+    file: ArtifactFileName,
+    /** Where the host (or the dashboard) downloads it; null for local-only files. */
+    url: httpUrl.nullable(),
+    /** The published sum. null = take it from `sumsUrl`, fetched by the host, at install time. */
+    sha256: Sha256.nullable(),
+    /** The project's checksum file for this artifact (`<file>.sha256sum`, `runc.sha256sum`, ...). */
+    sumsUrl: httpUrl.nullable().default(null),
+    /** This file's own C library need, when it differs from the release's (one build per arch, read from its ELF). */
+    libc: LibcPolicy.optional(),
+  })
+  .refine((f) => f.sha256 !== null || f.sumsUrl !== null, {
+    message: "a file needs a sha256 or a sumsUrl to verify it against",
+    path: ["sha256"],
+  });
+export type ReleaseFile = z.infer<typeof ReleaseFile>;
+
 export const Release = z.object({
   component: ArtifactComponent,
   version: Version,
   source: ReleaseSource,
   variant: ReleaseVariant.default("default"),
+  /**
+   * Local releases: which build (the lab builds one per Debian release, and two releases can carry the
+   * same upstream version, e.g. CNI plugins 1.1.1 in Debian 12 and 13, needing different glibcs).
+   */
+  build: BuildLabel.nullable().optional(),
   /** Per architecture; a missing arch means "not published for it". Service units use `any`. */
   files: z.partialRecord(z.enum(["amd64", "arm64", "any"]), ReleaseFile),
   libc: LibcPolicy,
 });
 export type Release = z.infer<typeof Release>;
 
-const releaseKey = (r: Pick<Release, "component" | "version" | "source" | "variant">) =>
-  `${r.component} ${r.version} ${r.source} ${r.variant}`;
+const releaseKey = (r: Pick<Release, "component" | "version" | "source" | "variant" | "build">) =>
+  `${r.component} ${r.version} ${r.source} ${r.variant}${r.build ? ` ${r.build}` : ""}`;
 
 export const ReleaseList = z.array(Release).superRefine((releases, ctx) => {
   const seen = new Set<string>();
@@ -92,6 +102,7 @@ export const ResolvedArtifact = z.object({
   version: Version,
   source: ReleaseSource,
   variant: ReleaseVariant,
+  build: BuildLabel.nullable().optional(),
   arch: z.enum(["amd64", "arm64", "any"]),
   file: ArtifactFileName,
   url: z.url().nullable(),
@@ -102,16 +113,19 @@ export const ResolvedArtifact = z.object({
 export type ResolvedArtifact = z.infer<typeof ResolvedArtifact>;
 
 /**
- * A release file for one arch, as one string: `<component>@<version>[~local|~static]:<arch>`, e.g.
- * `containerd@2.2.1:amd64`, `containerd@2.2.1~static:arm64`, `runc@1.1.5~local:amd64`,
- * `containerd-service@1.6.20~local:any`. Plans carry it; the executor resolves it again.
+ * A release file for one arch, as one string: `<component>@<version>[~local[-<build>]|~static]:<arch>`,
+ * e.g. `containerd@2.2.1:amd64`, `containerd@2.2.1~static:arm64`, `runc@1.1.5~local-debian12:amd64`,
+ * `containerd-service@1.6.20~local-debian12:any`. Plans carry it; the executor resolves it again.
  */
 export const ArtifactId = z
   .string()
-  .regex(/^(containerd|runc|cni-plugins|containerd-service)@(\d+\.\d+\.\d+)(~local|~static)?:(amd64|arm64|any)$/, "an artifact id is <component>@<version>[~local|~static]:<arch>");
+  .regex(
+    /^(containerd|runc|cni-plugins|containerd-service)@(\d+\.\d+\.\d+)(~local(-[a-z][a-z0-9]{0,31})?|~static)?:(amd64|arm64|any)$/,
+    "an artifact id is <component>@<version>[~local[-<build>]|~static]:<arch>",
+  );
 
-export function formatArtifactId(a: Pick<ResolvedArtifact, "component" | "version" | "source" | "variant" | "arch">): string {
-  const tag = a.source === "local" ? "~local" : a.variant === "static" ? "~static" : "";
+export function formatArtifactId(a: Pick<ResolvedArtifact, "component" | "version" | "source" | "variant" | "arch"> & { build?: string | null }): string {
+  const tag = a.source === "local" ? `~local${a.build ? `-${a.build}` : ""}` : a.variant === "static" ? "~static" : "";
   return `${a.component}@${a.version}${tag}:${a.arch}`;
 }
 
@@ -120,15 +134,18 @@ export function parseArtifactId(id: string): {
   version: string;
   source: ReleaseSource;
   variant: ReleaseVariant;
+  /** null: an id without a build label (any local build of that version; the first registered). */
+  build: string | null;
   arch: "amd64" | "arm64" | "any";
 } {
-  const m = ArtifactId.parse(id).match(/^([a-z-]+)@([\d.]+)(~local|~static)?:([a-z0-9]+)$/)!;
+  const m = ArtifactId.parse(id).match(/^([a-z-]+)@([\d.]+)(~local(?:-([a-z0-9]+))?|~static)?:([a-z0-9]+)$/)!;
   return {
     component: m[1] as ArtifactComponent,
     version: m[2],
-    source: m[3] === "~local" ? "local" : "upstream",
+    source: m[3]?.startsWith("~local") ? "local" : "upstream",
     variant: m[3] === "~static" ? "static" : "default",
-    arch: m[4] as "amd64" | "arm64" | "any",
+    build: m[4] ?? null,
+    arch: m[5] as "amd64" | "arm64" | "any",
   };
 }
 
@@ -172,6 +189,8 @@ export const ReleaseView = z.object({
   source: ReleaseSource,
   variant: ReleaseVariant,
   isDefault: z.boolean(),
+  /** Local builds: which one ("debian11"), null for upstream. */
+  build: z.string().nullable().optional(),
   glibcMin: z.string().nullable(),
   musl: z.boolean(),
   files: z.array(ArtifactFileView),

@@ -19,7 +19,7 @@ export const HostKeyView = z.object({
 export type HostKeyView = z.infer<typeof HostKeyView>;
 
 export const TrustedHostKey = HostKeyView.extend({
-  /** practice-image: pinned from the lab image's keys, known out of band when the image was built. */
+  /** practice-image: pinned by the lab, which made the practice node's own key when it started it (the name is historical: it was the image's key). */
   source: z.enum(["operator", "practice-image"]),
   trustedAt: z.string().nullable(),
   trustedBy: z.string().nullable(),

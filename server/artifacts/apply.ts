@@ -47,7 +47,11 @@ export function planArtifactAction(
   dest: ArtifactDest,
   opts: PickOptions = {},
 ): UploadArtifactAction {
-  const a = resolveArtifact(component, version, arch, opts);
+  return actionFor(resolveArtifact(component, version, arch, opts), dest);
+}
+
+/** The action that installs this very artifact (a build picked for a host by pickArtifact). */
+export function actionFor(a: ResolvedArtifact, dest: ArtifactDest): UploadArtifactAction {
   return { kind: "upload-artifact", artifactId: formatArtifactId(a), sha256: a.sha256, dest };
 }
 
@@ -62,7 +66,7 @@ export function fromCatalogAction(a: { artifactId: string; sha256: string | null
 /** The artifact an action names, from the release list as it is now. */
 export function resolveAction(action: Pick<UploadArtifactAction, "artifactId">, cat?: LoadedReleases): ResolvedArtifact {
   const id = parseArtifactId(action.artifactId);
-  return resolveArtifact(id.component, id.version, id.arch, { source: id.source, variant: id.variant, releases: cat });
+  return resolveArtifact(id.component, id.version, id.arch, { source: id.source, variant: id.variant, build: id.build, releases: cat });
 }
 
 /** The root command that installs a verified file (one command: no `sh -c`, no `&&`). */
@@ -77,7 +81,7 @@ export function describeAction(action: UploadArtifactAction, cat?: LoadedRelease
   const a = resolveAction(action, cat);
   const sum = action.sha256 ? `sha256 ${action.sha256}` : "sha256 from the project's checksum file";
   const where = action.dest.kind === "extract" ? `extract into ${action.dest.dir}` : `install as ${action.dest.path} (mode ${action.dest.mode})`;
-  return `${a.file} (${a.component} ${a.version}${a.source === "local" ? ", local build" : ""}; ${sum}): verify on the host, then ${where}`;
+  return `${a.file} (${a.component} ${a.version}${a.source === "local" ? `, local build${a.build ? ` ${a.build}` : ""}` : ""}; ${sum}): verify on the host, then ${where}`;
 }
 
 export async function applyArtifactAction(host: RemoteHost, action: UploadArtifactAction, opts: ApplyArtifactOptions): Promise<AppliedArtifact> {

@@ -6,13 +6,13 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ResolvedArtifact } from "@/lib/contracts/artifacts";
 import { config } from "../config";
-import { currentReleases } from "./releases";
+import { currentReleases, localFilePath } from "./releases";
 import { ArtifactError, ChecksumMismatchError } from "./errors";
 
 // The dashboard's artifact cache: <NODEPREP_DATA_DIR>/artifacts/<sha256>/<file>. Keyed by the sum, so
 // two builds with one file name (upstream's containerd 1.6.20 and the lab's Debian build of it) never
 // collide, and a file is only ever stored after its bytes matched the release list. Lookups fall back to
-// the registered local release directory, which serves as a read-only part of the cache.
+// the registered local release directories, which serve as a read-only part of the cache.
 
 export const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
 
@@ -44,10 +44,7 @@ export function findCached(artifact: ResolvedArtifact, opts: CacheOptions = {}):
     if (fs.existsSync(p)) return p;
   }
   const localDir = opts.localDir === undefined ? currentReleases().localDir : opts.localDir;
-  if (artifact.source === "local" && localDir) {
-    const p = path.join(localDir, artifact.file);
-    if (fs.existsSync(p)) return p;
-  }
+  if (artifact.source === "local" && localDir) return localFilePath(localDir, artifact);
   return null;
 }
 

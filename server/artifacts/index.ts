@@ -2,7 +2,7 @@ import "server-only";
 
 // server/artifacts: the release list (versions, URLs, sha256 per arch, libc policy), the
 // dashboard's artifact cache, and staging files to hosts with a sha256 check on the host.
-export { applyArtifactAction, describeAction, fromCatalogAction, installCommand, planArtifactAction, resolveAction, type AppliedArtifact, type ApplyArtifactOptions } from "./apply";
+export { actionFor, applyArtifactAction, describeAction, fromCatalogAction, installCommand, planArtifactAction, resolveAction, type AppliedArtifact, type ApplyArtifactOptions } from "./apply";
 export { addToCache, cacheDir, downloadToCache, findCached, sha256OfFile, MAX_ARTIFACT_BYTES } from "./cache";
 export {
   buildReleases,
@@ -12,7 +12,10 @@ export {
   defaultRelease,
   findRelease,
   localReleasesDir,
+  localReleasesDirs,
+  pickArtifact,
   resolveArtifact,
+  type HostFit,
   type LibcVerdict,
   type LoadedReleases,
   type PickOptions,

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ReleaseList, formatArtifactId, parseArtifactId, type Release } from "@/lib/contracts/artifacts";
-import { buildReleases, checkLibc, defaultRelease, localReleases, resolveArtifact } from "./releases";
+import { buildReleases, checkLibc, defaultRelease, localFilePath, localReleases, pickArtifact, resolveArtifact } from "./releases";
 import { ArtifactError } from "./errors";
 import { upstreamReleases } from "./upstream-releases";
 
@@ -90,7 +90,9 @@ describe("release list schema", () => {
     const dir = labDir();
     const local = localReleases(dir);
     expect(local.map((r) => `${r.component}@${r.version}`)).toEqual(["containerd@1.6.20", "runc@1.1.5", "cni-plugins@1.1.1", "containerd-service@1.6.20"]);
-    expect(local[0].files.amd64).toEqual({ file: "containerd-1.6.20-linux-amd64.tar.gz", url: null, sha256: labReleasesJson.containerd.sha256, sumsUrl: null });
+    expect(local[0].files.amd64).toMatchObject({ file: "containerd-1.6.20-linux-amd64.tar.gz", url: null, sha256: labReleasesJson.containerd.sha256, sumsUrl: null });
+    // A releases.json from before glibc was read from the ELF files: Debian 12's glibc.
+    expect(local[0].libc.glibcMin).toBe("2.36");
     expect(local[3].files.any!.file).toBe("containerd.service");
     expect(() => localReleases(labDir({ containerd: labReleasesJson.containerd }))).toThrow(/releases\.json: runc/);
   });
@@ -188,7 +190,7 @@ describe("libc policy (the containerd step's refusal)", () => {
     const v22 = resolveArtifact("containerd", "2.2.1", "amd64", { releases: cat });
     const old = checkLibc(v22, { kind: "glibc", version: "2.31" }, { releases: cat });
     expect(old.ok).toBe(false);
-    expect(old.reason).toContain("needs glibc 2.35 or newer; the host has glibc 2.31");
+    expect(old.reason).toContain("needs glibc >= 2.35, the host has 2.31");
     expect(old.reason).toContain("glibc 2.35 (Ubuntu 22.04)");
     expect(checkLibc(resolveArtifact("containerd", "2.1.6", "amd64", { releases: cat }), { kind: "glibc", version: "2.31" }).ok).toBe(true);
     expect(checkLibc(v22, { kind: "glibc", version: "2.36" }).ok).toBe(true);
@@ -202,7 +204,96 @@ describe("libc policy (the containerd step's refusal)", () => {
     const v = checkLibc(a, { kind: "glibc", version: "2.31" }, { releases: lab });
     expect(v.ok).toBe(false);
     expect(v.alternative).toBeNull();
-    expect(v.reason).toContain("needs glibc 2.36 or newer; the host has glibc 2.31");
+    expect(v.reason).toContain("needs glibc >= 2.36, the host has 2.31");
     expect(v.reason).toContain("containerd-static, 1.7 and later");
+  });
+});
+
+// The lab's releases.json of each shape, as lab/artifacts/build.ts wrote them from Debian 11, 12 and
+// 13's packages (glibc needs read from the ELF files: fixtures/lab-releases-*.json).
+describe("several local builds (one per Debian release and arch): the pick fits the host", () => {
+  const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", `lab-releases-${name}.json`), "utf8");
+  function shapesDir(): string {
+    const dirs = ["bullseye-amd64", "bookworm-amd64", "trixie-amd64", "bookworm-arm64"].map((name) => {
+      const dir = labDir(JSON.parse(fixture(name)));
+      // Two builds' files share a name (CNI plugins 1.1.1 in Debian 12 and 13): each directory has its own.
+      fs.writeFileSync(path.join(dir, JSON.parse(fixture(name)).cni.file), name);
+      return dir;
+    });
+    return dirs.join(path.delimiter);
+  }
+  const host = (debian: string, glibc: string, arch = "amd64") => ({ arch, libc: { kind: "glibc" as const, version: glibc }, os: { id: "debian", versionId: debian } });
+  const bullseye = host("11", "2.31");
+  const bookworm = host("12", "2.36");
+  const trixie = host("13", "2.41");
+  const id = (a: Parameters<typeof formatArtifactId>[0]) => formatArtifactId(a);
+
+  it("merges one build's amd64 and arm64 files into one release, each file with the glibc its ELF files need", () => {
+    const cat = buildReleases({ localDir: shapesDir() });
+    const cd = cat.releases.find((r) => r.component === "containerd" && r.build === "debian12")!;
+    expect(Object.keys(cd.files).sort()).toEqual(["amd64", "arm64"]);
+    expect(cd.files.arm64!.libc!.glibcMin).toBe("2.34");
+    const runc13 = cat.releases.find((r) => r.component === "runc" && r.build === "debian13")!;
+    expect(runc13.libc.glibcMin).toBe("2.38");
+    expect(runc13.libc.reference).toBe("built from Debian 13 (trixie) packages, dynamically linked: its binaries ask for GLIBC_2.38");
+  });
+
+  it("gives each Debian host its own release's build", () => {
+    const cat = buildReleases({ localDir: shapesDir() });
+    const pick = (c: "containerd" | "runc" | "cni-plugins", h: typeof bookworm) => id(pickArtifact(c, null, h, { releases: cat }));
+    expect([pick("containerd", bullseye), pick("runc", bullseye), pick("cni-plugins", bullseye)]).toEqual([
+      "containerd@1.4.13~local-debian11:amd64",
+      "runc@1.0.0~local-debian11:amd64",
+      "cni-plugins@0.9.0~local-debian11:amd64",
+    ]);
+    expect([pick("containerd", bookworm), pick("runc", bookworm), pick("cni-plugins", bookworm)]).toEqual([
+      "containerd@1.6.20~local-debian12:amd64",
+      "runc@1.1.5~local-debian12:amd64",
+      "cni-plugins@1.1.1~local-debian12:amd64",
+    ]);
+    expect([pick("containerd", trixie), pick("runc", trixie), pick("cni-plugins", trixie)]).toEqual([
+      "containerd@1.7.24~local-debian13:amd64",
+      "runc@1.1.15~local-debian13:amd64",
+      "cni-plugins@1.1.1~local-debian13:amd64",
+    ]);
+    expect(pickArtifact("containerd", null, host("12", "2.36", "arm64"), { releases: cat }).file).toBe("containerd-1.6.20-linux-arm64.tar.gz");
+  });
+
+  it("a host with no build of its own gets the newest that runs there: Ubuntu 22.04 (glibc 2.35) cannot take Debian 13's runc (2.38)", () => {
+    const cat = buildReleases({ localDir: shapesDir() });
+    const ubuntu = { arch: "amd64", libc: { kind: "glibc" as const, version: "2.35" }, os: { id: "ubuntu", versionId: "22.04" } };
+    expect(id(pickArtifact("containerd", null, ubuntu, { releases: cat }))).toBe("containerd@1.7.24~local-debian13:amd64");
+    expect(id(pickArtifact("runc", null, ubuntu, { releases: cat }))).toBe("runc@1.1.5~local-debian12:amd64");
+    // Asked for a version: of its builds, one that runs there. Neither Debian build of CNI 1.1.1 runs
+    // on glibc 2.31; upstream's (static) does.
+    expect(id(pickArtifact("cni-plugins", "1.1.1", ubuntu, { releases: cat }))).toBe("cni-plugins@1.1.1~local-debian12:amd64");
+    expect(id(pickArtifact("cni-plugins", "1.1.1", bullseye, { releases: cat }))).toBe("cni-plugins@1.1.1:amd64");
+  });
+
+  it("refuses Debian 12's containerd on the Debian 11 host, naming both glibcs, and offers the Debian 11 build", () => {
+    const cat = buildReleases({ localDir: shapesDir() });
+    const a = pickArtifact("containerd", "1.6.20", bullseye, { releases: cat });
+    const v = checkLibc(a, bullseye.libc, { releases: cat, os: bullseye.os });
+    expect(v.ok).toBe(false);
+    expect(v.reason).toBe(
+      "containerd-1.6.20-linux-amd64.tar.gz needs glibc >= 2.34, the host has 2.31 (built from Debian 12 (bookworm) packages, dynamically linked: its binaries ask for GLIBC_2.34). " +
+        "containerd 1.4.13 (local, Debian 11 build: containerd-1.4.13-linux-amd64.tar.gz) fits this host: choose version 1.4.13.",
+    );
+    expect(id(v.alternative!)).toBe("containerd@1.4.13~local-debian11:amd64");
+  });
+
+  it("finds each build's own file when two share a name, and resolves ids with and without a build label", () => {
+    const dirs = shapesDir();
+    const cat = buildReleases({ localDir: dirs });
+    for (const [h, name] of [[bookworm, "bookworm-amd64"], [trixie, "trixie-amd64"]] as const) {
+      const a = pickArtifact("cni-plugins", "1.1.1", h, { releases: cat });
+      expect(fs.readFileSync(localFilePath(dirs, a)!, "utf8")).toBe(name);
+      const back = parseArtifactId(id(a));
+      expect(resolveArtifact(back.component, back.version, back.arch, { releases: cat, source: back.source, build: back.build })).toEqual(a);
+    }
+    // An id from before builds were labelled: the first registered build of that version.
+    expect(parseArtifactId("runc@1.1.5~local:amd64")).toMatchObject({ source: "local", build: null });
+    expect(resolveArtifact("cni-plugins", "1.1.1", "amd64", { releases: cat, source: "local" }).build).toBe("debian12");
+    expect(() => parseArtifactId("runc@1.1.5~local-Debian12:amd64")).toThrow();
   });
 });

@@ -3,14 +3,17 @@ import { formatArtifactId, type ReleasesView, type ReleaseView } from "@/lib/con
 import { findCached, type CacheOptions } from "./cache";
 import { currentReleases, compareVersions, defaultRelease, type LoadedReleases } from "./releases";
 
-/** The release list as the artifacts panel shows it: every release, which file is cached, which is the default. */
+const newestGlibc = (mins: (string | null)[]) =>
+  mins.reduce<string | null>((best, m) => (m && (!best || compareVersions(m, best) > 0) ? m : best), null);
+
+/** The catalogue as the artifacts panel shows it: every release, which file is cached, which is the default. */
 export function releasesView(opts: CacheOptions & { releases?: LoadedReleases } = {}): ReleasesView {
   const cat = opts.releases ?? currentReleases();
   const defaults = new Set(
     (["containerd", "runc", "cni-plugins", "containerd-service"] as const).flatMap((c) => {
       try {
         const r = defaultRelease(c, { releases: cat });
-        return [`${r.component} ${r.version} ${r.source} ${r.variant}`];
+        return [`${r.component} ${r.version} ${r.source} ${r.variant} ${r.build ?? ""}`];
       } catch {
         return [];
       }
@@ -23,25 +26,28 @@ export function releasesView(opts: CacheOptions & { releases?: LoadedReleases } 
         order.indexOf(a.component) - order.indexOf(b.component) ||
         (a.source === b.source ? 0 : a.source === "local" ? -1 : 1) ||
         compareVersions(b.version, a.version) ||
-        a.variant.localeCompare(b.variant),
+        a.variant.localeCompare(b.variant) ||
+        (b.build ?? "").localeCompare(a.build ?? ""),
     )
     .map((r) => ({
       component: r.component,
       version: r.version,
       source: r.source,
       variant: r.variant,
-      isDefault: defaults.has(`${r.component} ${r.version} ${r.source} ${r.variant}`),
-      glibcMin: r.libc.glibcMin,
+      isDefault: defaults.has(`${r.component} ${r.version} ${r.source} ${r.variant} ${r.build ?? ""}`),
+      build: r.build ?? null,
+      // Per-arch builds can differ (read from each file's ELF): the view shows the newest need.
+      glibcMin: newestGlibc(Object.values(r.files).map((f) => (f!.libc ?? r.libc).glibcMin)),
       musl: r.libc.musl,
       files: Object.entries(r.files).map(([arch, f]) => {
-        const resolved = { component: r.component, version: r.version, source: r.source, variant: r.variant, arch: arch as "amd64" | "arm64" | "any" };
+        const resolved = { component: r.component, version: r.version, source: r.source, variant: r.variant, build: r.build, arch: arch as "amd64" | "arm64" | "any" };
         return {
           artifactId: formatArtifactId(resolved),
           arch: resolved.arch,
           file: f!.file,
           url: f!.url,
           sha256: f!.sha256,
-          cached: findCached({ ...resolved, file: f!.file, url: f!.url, sha256: f!.sha256, sumsUrl: f!.sumsUrl, libc: r.libc }, { ...opts, localDir: cat.localDir }) !== null,
+          cached: findCached({ ...resolved, file: f!.file, url: f!.url, sha256: f!.sha256, sumsUrl: f!.sumsUrl, libc: f!.libc ?? r.libc }, { ...opts, localDir: cat.localDir }) !== null,
         };
       }),
     }));

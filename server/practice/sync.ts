@@ -1,5 +1,4 @@
 import "server-only";
-import path from "node:path";
 import { imageHostKeys, listNodes as listLabNodes } from "@/lab/state";
 import type { NodeSummary } from "@/lib/contracts/nodes";
 import { recordAudit } from "../audit/record";
@@ -8,16 +7,21 @@ import { getNode, getSecret, insertNode, listNodes, pinHostKey, setSecret } from
 import { describePinned, parsePublicKeyLine, type PinnedHostKey } from "../ssh";
 
 /**
- * The host key every node restored from a lab image presents. The lab generated it when it built the
- * image, so it is known out of band (the same way a provisioning system knows a host's key): the
- * practice node is pinned to it, and a changed key is still refused. We pin ed25519, the type the SSH
- * layer asks for first.
+ * The ed25519 key (the type the SSH layer asks for first) among a node's host key lines. Every
+ * practice node gets its own keys from the lab when it starts (lab/identity.ts), so they are known out
+ * of band, the way a provisioning system knows a host's key: the node is pinned to its own key, with no
+ * trust prompt, and a key that changes behind the lab's back is still refused.
  */
-export function practiceHostKey(imageDir: string): PinnedHostKey | null {
-  const line = imageHostKeys(imageDir).find((l) => l.startsWith("ssh-ed25519 "));
+export function pinnedKeyOf(lines: readonly string[]): PinnedHostKey | null {
+  const line = lines.find((l) => l.startsWith("ssh-ed25519 "));
   if (!line) return null;
   const { type, keyBase64 } = parsePublicKeyLine(line);
   return { type, keyBase64 };
+}
+
+/** The key a node restored from this image presents before the lab gives it its own (the image's). */
+export function practiceHostKey(imageDir: string): PinnedHostKey | null {
+  return pinnedKeyOf(imageHostKeys(imageDir));
 }
 
 /**
@@ -28,8 +32,7 @@ export function practiceHostKey(imageDir: string): PinnedHostKey | null {
 export function syncPracticeNodes(db: Db): NodeSummary[] {
   const existing = new Map(listNodes(db).filter((n) => n.practice).map((n) => [n.name, n]));
   return listLabNodes().map((lab) => {
-    const imageDir = path.dirname(lab.privateKeyPath);
-    const hostKey = practiceHostKey(imageDir);
+    const hostKey = pinnedKeyOf(lab.hostKeys);
     return db.transaction(() => {
       let node = existing.get(lab.name);
       if (node) {
@@ -52,7 +55,8 @@ export function syncPracticeNodes(db: Db): NodeSummary[] {
       // Only keys the lab itself pinned follow the image; an admin's decision is never overwritten.
       const pinnedByLab = node.hostKey === null || node.hostKey.source === "practice-image";
       if (hostKey && pinnedByLab && node.hostKey?.fingerprint !== describePinned(hostKey).fingerprint) {
-        pinHostKey(db, node.id, hostKey, "practice-image", "lab image");
+        // A reset gives the node new keys: the lab made them, so they follow without a prompt.
+        pinHostKey(db, node.id, hostKey, "practice-image", "lab");
       }
       return getNode(db, node.id)!;
     })();

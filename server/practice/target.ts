@@ -1,12 +1,11 @@
 import "server-only";
-import path from "node:path";
 import type { PracticeNode } from "@/lab/state";
 import type { NodeTarget } from "../ssh/types";
-import { practiceHostKey } from "./sync";
+import { pinnedKeyOf } from "./sync";
 
 /**
  * A running practice node as the SSH layer reaches it without the inventory (tests, benchmarks): its
- * key-auth user with passwordless sudo, pinned to the image's host key.
+ * key-auth user with passwordless sudo, pinned to the node's own host key (each node has its own).
  */
 export function practiceTarget(node: PracticeNode, over: Partial<NodeTarget> & { nodeId: string }): NodeTarget {
   return {
@@ -16,7 +15,7 @@ export function practiceTarget(node: PracticeNode, over: Partial<NodeTarget> & {
     username: node.user,
     auth: { kind: "key", privateKey: node.privateKey },
     privilege: { kind: "sudo-nopasswd" },
-    hostKey: practiceHostKey(path.dirname(node.privateKeyPath)),
+    hostKey: pinnedKeyOf(node.hostKeys),
     ...over,
   };
 }

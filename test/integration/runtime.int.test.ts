@@ -94,7 +94,7 @@ describe("the runtime steps on a practice node", () => {
       const actual = createHash("sha256").update(corrupted).digest("hex");
       expect(r.nodes[0].message).toContain(`containerd: sha256 mismatch for ${containerd.file}`);
       expect(r.nodes[0].message).toContain(`expected ${containerd.sha256}, got ${actual}`);
-      expect(plans(events).containerd.actions[0]).toMatchObject({ kind: "upload-artifact", artifactId: "containerd@1.6.20~local:amd64" });
+      expect(plans(events).containerd.actions[0]).toMatchObject({ kind: "upload-artifact", artifactId: "containerd@1.6.20~local-debian12:amd64" });
       expect(events.some((e) => e.type === "phase" && e.phase === "verify")).toBe(false);
     } finally {
       fs.rmSync(path.dirname(cached), { recursive: true, force: true });
@@ -111,10 +111,10 @@ describe("the runtime steps on a practice node", () => {
     expect(started).toEqual(
       expect.arrayContaining([
         // The lab builds the tarball on each machine, so its sum is the image's, not a constant.
-        expect.stringMatching(new RegExp(`^containerd@1\\.6\\.20~local:amd64: stage, check sha256 ${image.releases.containerd.sha256} on the host`)),
-        expect.stringMatching(/^runc@1\.1\.5~local:amd64: .*install as \/usr\/local\/sbin\/runc/),
-        expect.stringMatching(/^cni-plugins@1\.1\.1~local:amd64: .*extract into \/opt\/cni\/bin/),
-        expect.stringMatching(/^containerd-service@1\.6\.20~local:any: .*install as \/usr\/local\/lib\/systemd\/system\/containerd\.service/),
+        expect.stringMatching(new RegExp(`^containerd@1\\.6\\.20~local-debian12:amd64: stage, check sha256 ${image.releases.containerd.sha256} on the host`)),
+        expect.stringMatching(/^runc@1\.1\.5~local-debian12:amd64: .*install as \/usr\/local\/sbin\/runc/),
+        expect.stringMatching(/^cni-plugins@1\.1\.1~local-debian12:amd64: .*extract into \/opt\/cni\/bin/),
+        expect.stringMatching(/^containerd-service@1\.6\.20~local-debian12:any: .*install as \/usr\/local\/lib\/systemd\/system\/containerd\.service/),
         "systemctl daemon-reload",
         "systemctl enable --now containerd",
         "systemctl restart containerd",

@@ -6,7 +6,7 @@ import { utils } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execOn, imageHostKeys, regenerateHostKeys, startNode, stopNode, type PracticeNode } from "../../lab";
 import { gatherFacts } from "../../server/facts/gather";
-import { practiceHostKey } from "../../server/practice/sync";
+import { pinnedKeyOf } from "../../server/practice/sync";
 import { practiceTarget } from "../../server/practice/target";
 import {
   closeAllConnections,
@@ -30,7 +30,7 @@ let pinned: PinnedHostKey;
 const imageDir = (n: PracticeNode) => n.privateKeyPath.replace(/\/id_ed25519$/, "");
 
 function keyTarget(n: PracticeNode, over: Partial<NodeTarget> = {}): NodeTarget {
-  return practiceTarget(n, { nodeId: `it-${n.name}-${Math.random()}`, hostKey: pinned, ...over });
+  return practiceTarget(n, { nodeId: `it-${n.name}-${Math.random()}`, ...over });
 }
 
 function opsTarget(n: PracticeNode, over: Partial<NodeTarget> = {}): NodeTarget {
@@ -61,7 +61,7 @@ function expectNamed(e: SshError, n: { host: string; port: number }, user: strin
 beforeAll(async () => {
   node = await startNode(MAIN);
   rekeyed = await startNode(REKEYED);
-  pinned = practiceHostKey(imageDir(node))!;
+  pinned = pinnedKeyOf(node.hostKeys)!;
 });
 
 afterAll(async () => {
@@ -194,9 +194,22 @@ describe("sudo passwords that look like shell (issue 11, item 2)", () => {
 });
 
 describe("host keys", () => {
-  it("pins the practice node to the key the lab image was built with", () => {
-    const ed = imageHostKeys(imageDir(node)).find((l) => l.startsWith("ssh-ed25519"))!;
-    expect(pinned.keyBase64).toBe(parsePublicKeyLine(ed).keyBase64);
+  it("every practice node is a machine of its own: its own host keys (the ones the lab pinned), machine-id and hostname", async () => {
+    const imageEd = parsePublicKeyLine(imageHostKeys(imageDir(node)).find((l) => l.startsWith("ssh-ed25519"))!).keyBase64;
+    const own = async (n: PracticeNode) => {
+      const r = await getRemoteHost(keyTarget(n)).exec("cat /etc/ssh/ssh_host_ed25519_key.pub /etc/machine-id; hostname; ls /etc/ssh/ | grep -c '^ssh_host_.*_key$'");
+      const [key, machineId, hostname, keys] = r.stdout.trim().split("\n");
+      return { key: parsePublicKeyLine(key).keyBase64, machineId, hostname, keys };
+    };
+    const [a, b] = [await own(node), await own(rekeyed)];
+    // What each node presents is what the lab recorded (and the dashboard pins), and no two agree.
+    expect(a.key).toBe(pinned.keyBase64);
+    expect(b.key).toBe(pinnedKeyOf(rekeyed.hostKeys)!.keyBase64);
+    expect(new Set([a.key, b.key, imageEd]).size).toBe(3);
+    expect([a.machineId, b.machineId]).toEqual([node.machineId, rekeyed.machineId]);
+    expect(a.machineId).not.toBe(b.machineId);
+    expect([a.hostname, b.hostname]).toEqual([node.name, rekeyed.name]);
+    expect([a.keys, b.keys]).toEqual(["3", "3"]);
   });
 
   it("on first contact refuses to run anything and shows the key as ssh-keygen -lf would", async () => {
@@ -224,7 +237,7 @@ describe("host keys", () => {
     expectNamed(e, rekeyed, "prep");
     const now = (await execOn(rekeyed, "ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub")).stdout.split(" ")[1];
     expect(e.details.offered?.fingerprint).toBe(now);
-    expect(e.details.expected?.fingerprint).toBe(describePinned(pinned).fingerprint);
+    expect(e.details.expected?.fingerprint).toBe(describePinned(pinnedKeyOf(rekeyed.hostKeys)!).fingerprint);
     expect(e.details.expected?.fingerprint).not.toBe(now);
     expect(e.message).toContain(now);
     expect(e.message).toContain(e.details.expected!.fingerprint);

@@ -75,7 +75,7 @@ beforeAll(async () => {
     ssh: await import("../../server/ssh"),
     scriptHash: (await import("../../server/audit/record")).scriptHash,
   };
-  const { practiceHostKey } = await import("../../server/practice/sync");
+  const { pinnedKeyOf } = await import("../../server/practice/sync");
   const { password } = node.sudoPasswordUser;
   const created = m.nodes.createNode(
     db,
@@ -83,7 +83,7 @@ beforeAll(async () => {
     "it",
   );
   nodeId = created.id;
-  m.nodeRepo.pinHostKey(db, nodeId, practiceHostKey(path.dirname(node.privateKeyPath))!, "practice-image", "lab image");
+  m.nodeRepo.pinHostKey(db, nodeId, pinnedKeyOf(node.hostKeys)!, "practice-image", "lab image");
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { kubeletCgroupDriver, parseRestartCheck } from "../parsers/runtime";
 import { allOf, fileContent, runningBinary, runWhenRead } from "../inputs";
 import { dataOf } from "../data";
 import type { Probe, ProbeCommand, Verdict } from "../types";
+import { CGROUP_FSTYPE, cgroupDriverShort, cgroupLayout } from "./host";
 import { CONTAINERD_CONFIG, CONTAINERD_SOCKET, KUBELET_CONFIG } from "./runtime-paths";
 import { noAnswer } from "./verdicts";
 
@@ -19,6 +20,9 @@ const CONFIG_DUMP: ProbeCommand = {
   command: "containerd config dump",
   inputs: allOf(runningBinary("containerd", "containerd.service"), fileContent(CONTAINERD_CONFIG), runWhenRead("imports")),
 };
+
+/** config.toml as written, for what containerd 1.4's dump cannot show (its runtime options). */
+const CONFIG_FILE: ProbeCommand = { key: "file", command: `cat ${CONTAINERD_CONFIG}`, inputs: fileContent(CONTAINERD_CONFIG) };
 
 export const SystemdCgroupData = z.discriminatedUnion("config", [
   /** No config.toml: containerd's defaults (cgroupfs). */
@@ -54,10 +58,13 @@ export const systemdCgroupProbe: Probe<SystemdCgroupData> = {
       // Only while containerd listens (three processes otherwise spent on a host without it).
       command: `[ -S ${CONTAINERD_SOCKET} ] && t=$(systemctl show -p ActiveEnterTimestamp --value containerd) && [ -n "$t" ] && echo "$(stat -c %Y ${CONTAINERD_CONFIG}) $(date -d "$t" +%s)"`,
     },
+    // Which cgroup version the driver works on, so the cell says what it means on this host.
+    CGROUP_FSTYPE,
+    CONFIG_FILE,
   ],
   parse(outputs): Verdict<SystemdCgroupData> {
     const expected = "SystemdCgroup = true in containerd's effective config, CRI enabled, running with it";
-    const dump = parseConfigDump(outputs.dump);
+    const dump = parseConfigDump(outputs.dump, outputs.file);
     if (!outputs.dump) return noAnswer(expected);
     if (dump.kind === "missing") {
       return {
@@ -91,15 +98,17 @@ export const systemdCgroupProbe: Probe<SystemdCgroupData> = {
     ];
     const bad = checks.filter((c) => c.status === "fail");
     const status = bad.length ? "fail" : stale ? "warn" : "ok";
+    const fstype = outputs.fstype;
+    const host = fstype ? ` (${cgroupDriverShort(cgroupLayout(fstype.exitCode === 0 ? fstype.output : "", ""))})` : "";
     return {
       status,
-      observed: `SystemdCgroup = ${dump.systemdCgroup ?? "not set"} (containerd ${dump.major}.x schema)${dump.criDisabled.length ? ", CRI disabled" : ""}${stale ? ", not restarted since the config changed" : ""}`,
+      observed: `SystemdCgroup = ${dump.systemdCgroup ?? "not set"} (containerd ${dump.major}.x schema${dump.fromFile ? `; from ${CONTAINERD_CONFIG}: this containerd's config dump does not print runtime options` : ""})${dump.criDisabled.length ? ", CRI disabled" : ""}${stale ? ", not restarted since the config changed" : ""}`,
       expected,
       detail: bad.length
-        ? `Wrong: ${bad.map((c) => `${c.name} is ${c.observed}`).join("; ")}. The cgroup driver step fixes ${CONTAINERD_CONFIG}.`
+        ? `Wrong: ${bad.map((c) => `${c.name} is ${c.observed}`).join("; ")}. The cgroup driver step fixes ${CONTAINERD_CONFIG}${host}.`
         : stale
           ? `${CONTAINERD_CONFIG} changed after containerd started: restart containerd to apply it.`
-          : "containerd uses the systemd cgroup driver.",
+          : `containerd uses the systemd cgroup driver${host}.`,
       checks,
       data: {
         config: "read",
@@ -138,12 +147,13 @@ export const kubeletCgroupDriverProbe: Probe<KubeletCgroupDriverData> = {
   commands: [
     { key: "kubelet", command: `cat ${KUBELET_CONFIG}`, inputs: fileContent(KUBELET_CONFIG) },
     CONFIG_DUMP,
+    CONFIG_FILE,
   ],
   parse(outputs): Verdict<KubeletCgroupDriverData> {
     const expected = "the same driver (systemd) on both sides";
     const kubelet = outputs.kubelet;
     if (!kubelet) return noAnswer(expected);
-    const dump = parseConfigDump(outputs.dump);
+    const dump = parseConfigDump(outputs.dump, outputs.file);
     const containerd =
       dump.kind === "ok" ? (dump.systemdCgroup ? "systemd" : "cgroupfs") : dump.kind === "missing" ? "cgroupfs" : ("unknown" as const);
     const absent = kubelet.exitCode !== 0 && /No such file or directory/.test(kubelet.output);

@@ -2,14 +2,13 @@ import "server-only";
 import { z } from "zod";
 import type { ProbeCheck } from "@/lib/contracts/catalog";
 import { fileContent } from "../inputs";
-import type { CommandOutput, Probe, Verdict } from "../types";
+import type { CommandOutput, Probe, ProbeCommand, Verdict } from "../types";
 import { noAnswer } from "./verdicts";
 
 // Host-level prerequisites the health view checks next to the wizard's probes (issue 6): swap and the
 // cgroup hierarchy. The swap step turns swap off (steps/swap.ts). The cgroup hierarchy has no step:
 // changing it means the kernel command line and a reboot (content/cgroup-driver.md says how and why
 // not casually), so its fixStepId is null and the detail says what to do.
-
 
 export const SwapEntry = z.object({ filename: z.string(), type: z.string(), sizeKiB: z.number().int() });
 export type SwapEntry = z.infer<typeof SwapEntry>;
@@ -129,6 +128,31 @@ export function cgroupLayout(fsType: string, mounts: string): CgroupLayout {
 }
 
 const CGROUP_MOUNTS = fileContent("/proc/mounts", "cgroup");
+/** What is mounted on /sys/fs/cgroup (cgroup2fs on v2, tmpfs on v1); shared by the probes that explain it (one run per batch). */
+export const CGROUP_FSTYPE: ProbeCommand = { key: "fstype", command: "stat -fc %T /sys/fs/cgroup", inputs: CGROUP_MOUNTS };
+
+/**
+ * What the host's cgroup version means for the cgroup driver, said by the cgroup-version probe, the
+ * cgroup driver step (its plan notes) and that step's health cell, so the explanation follows the host.
+ */
+export function cgroupDriverMeaning(layout: CgroupLayout): string {
+  switch (layout) {
+    case "v2":
+      return "On cgroup v2 systemd manages the one unified hierarchy: containerd (SystemdCgroup = true) and the kubelet (cgroupDriver: systemd) both use the systemd driver, as Kubernetes recommends.";
+    case "v1":
+    case "hybrid":
+      return "On cgroup v1 the systemd driver still applies: systemd, as init, owns the v1 hierarchies too, so containerd (SystemdCgroup = true) and the kubelet (cgroupDriver: systemd) still both use it; cgroupfs would be a second manager beside systemd.";
+    default:
+      return "The cgroup version could not be read: `stat -fc %T /sys/fs/cgroup` prints cgroup2fs for v2 and tmpfs for v1.";
+  }
+}
+
+/** One phrase for a cell: "cgroup v1 (legacy hierarchy): the systemd driver still applies". */
+export function cgroupDriverShort(layout: CgroupLayout): string {
+  if (layout === "v2") return "this host runs cgroup v2: the systemd driver is the one to use";
+  if (layout === "v1" || layout === "hybrid") return `this host runs cgroup v1${layout === "hybrid" ? " (hybrid)" : ""}: the systemd driver still applies on v1`;
+  return "this host's cgroup version is unknown";
+}
 
 /**
  * The design's check (kubernetes/system-validators' cgroup validator): v2 is what current Kubernetes and
@@ -142,7 +166,7 @@ export const cgroupVersionProbe: Probe<CgroupData> = {
   data: CgroupData,
   commands: [
     // What is mounted on /sys/fs/cgroup shows in /proc/mounts (its line names the mount point).
-    { key: "fstype", command: "stat -fc %T /sys/fs/cgroup", inputs: CGROUP_MOUNTS },
+    CGROUP_FSTYPE,
     { key: "mounts", command: "grep cgroup /proc/mounts", inputs: CGROUP_MOUNTS },
   ],
   parse(outputs: Record<string, CommandOutput>): Verdict<CgroupData> {
@@ -155,13 +179,13 @@ export const cgroupVersionProbe: Probe<CgroupData> = {
     const boot = "Boot with systemd.unified_cgroup_hierarchy=1 on the kernel command line (or a distribution that defaults to v2).";
     switch (layout) {
       case "v2":
-        return { status: "ok", observed: "v2 (cgroup2fs)", expected, detail: "Unified cgroup v2 hierarchy.", checks: [], data };
+        return { status: "ok", observed: "v2 (cgroup2fs)", expected, detail: `Unified cgroup v2 hierarchy. ${cgroupDriverMeaning(layout)}`, checks: [], data };
       case "hybrid":
         return {
           status: "warn",
           observed: "v1 (hybrid: tmpfs with v2 only at /sys/fs/cgroup/unified)",
           expected,
-          detail: `Controllers are on cgroup v1. It works with the systemd driver, but v1 is in maintenance mode since Kubernetes 1.31 and newer kubelets refuse it by default. ${boot}`,
+          detail: `Controllers are on cgroup v1. ${cgroupDriverMeaning(layout)} But v1 is in maintenance mode since Kubernetes 1.31 and newer kubelets refuse it by default (failCgroupV1). ${boot}`,
           checks: [],
           data,
         };
@@ -170,7 +194,7 @@ export const cgroupVersionProbe: Probe<CgroupData> = {
           status: "warn",
           observed: "v1 (tmpfs)",
           expected,
-          detail: `cgroup v1 only. It works with the systemd driver, but v1 is in maintenance mode since Kubernetes 1.31 and newer kubelets refuse it by default. ${boot}`,
+          detail: `cgroup v1 only (legacy hierarchy). ${cgroupDriverMeaning(layout)} But v1 is in maintenance mode since Kubernetes 1.31 and newer kubelets refuse it by default (failCgroupV1). ${boot}`,
           checks: [],
           data,
         };

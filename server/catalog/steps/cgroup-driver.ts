@@ -22,7 +22,8 @@ export const cgroupDriverStep: Step = {
       );
     }
     const cgroup = observed.probes["cgroup-version"];
-    if (cgroup) notes.push(`cgroup hierarchy: ${cgroup.observed}.${cgroup.status === "ok" ? "" : ` ${cgroup.detail}`}`);
+    // The explanation follows the host: which cgroup version it runs and what that means for the driver.
+    if (cgroup) notes.push(`This host runs cgroup ${cgroup.observed}. ${cgroup.detail}`);
     const installed = installedContainerd(observed.probes["containerd-installed"]);
     if (!installed) throw new Error("containerd's version is not known: run the containerd step first");
     const major = majorOf(installed.version);

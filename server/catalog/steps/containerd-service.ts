@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { planArtifactAction, resolveArtifact } from "../../artifacts";
+import type { HostFacts } from "@/lib/contracts/facts";
+import { actionFor, pickArtifact } from "../../artifacts";
 import { observedData } from "../data";
 import { installedContainerd } from "../probes/binaries";
 import { containerdActiveProbe } from "../probes/daemon";
@@ -56,9 +57,10 @@ WantedBy=multi-user.target
 `;
 
 /** The release source's unit file, if it has one (the lab's local release does; upstream's table does not). */
-function unitArtifact() {
+/** The release's unit file; of several local builds, the host's own release's (pickArtifact). */
+function unitArtifact(facts: HostFacts) {
   try {
-    return resolveArtifact("containerd-service", null, "any");
+    return pickArtifact("containerd-service", null, facts);
   } catch {
     return null;
   }
@@ -88,11 +90,11 @@ export const containerdServiceStep: Step = {
       // that starts /usr/local/bin/containerd, which does not exist.
       notes.push(`containerd comes from a package, whose unit ${fragment} is used as it is.`);
     } else {
-      const artifact = unitArtifact();
+      const artifact = unitArtifact(facts);
       if (artifact && artifact.sha256) {
         const right = state?.kind === "file" && sha256(state.content) === artifact.sha256 && parseInt(state.mode, 8) === 0o644;
         if (!right) {
-          const action = planArtifactAction("containerd-service", artifact.version, "any", { kind: "file", path: CONTAINERD_UNIT, mode: "644" }, { source: artifact.source });
+          const action = actionFor(artifact, { kind: "file", path: CONTAINERD_UNIT, mode: "644" });
           actions.push({
             ...action,
             reason: state?.kind === "file" ? `${CONTAINERD_UNIT} differs from the release's unit (${artifact.file}, sha256 ${artifact.sha256})` : `${CONTAINERD_UNIT} is missing`,

@@ -96,9 +96,11 @@ describe("containerd plan", () => {
     expect(plan.actions[0]).toMatchObject({ artifactId: "containerd@2.2.1:arm64", sha256: "dac15a0d412a24be8bfe6a40cec8f51829062725169f1e72ac7d120a891ef5b6" });
   });
 
-  it("glibc too old (2.31 < 2.35): refused with the reason and the static build named", () => {
-    expect(() => containerdStep.plan(facts({ libc: { kind: "glibc", version: "2.31" } }), obs([containerdFresh()]))).toThrow(
-      /refusing containerd-2\.2\.1-linux-amd64\.tar\.gz on this host: .*needs glibc 2\.35 or newer; the host has glibc 2\.31.*containerd-static-2\.2\.1-linux-amd64\.tar\.gz/,
+  it("glibc 2.31: the default is the newest release that runs there (2.1.6); 2.2.1 asked for is refused, naming the static build", () => {
+    const old = facts({ libc: { kind: "glibc", version: "2.31" } });
+    expect(containerdStep.plan(old, obs([containerdFresh()])).actions[0]).toMatchObject({ artifactId: "containerd@2.1.6:amd64" });
+    expect(() => containerdStep.plan(old, obs([containerdFresh()]), { versions: { containerd: "2.2.1" } })).toThrow(
+      /refusing containerd-2\.2\.1-linux-amd64\.tar\.gz on this host: .*needs glibc >= 2\.35, the host has 2\.31.*containerd-static-2\.2\.1-linux-amd64\.tar\.gz/,
     );
   });
 
@@ -130,7 +132,7 @@ describe("containerd plan", () => {
     vi.stubEnv("NODEPREP_LOCAL_RELEASES", LOCAL_RELEASES);
     const plan = containerdStep.plan(debianFacts, obs([containerdFresh()]));
     expect(plan.actions[0]).toMatchObject({ artifactId: "containerd@1.6.20~local:amd64", sha256: "a7fac0d6f203a575e5209cc6cb1320f7e62c1cd36c44c0c10d28d1d4d145dcf0" });
-    expect(() => containerdStep.plan(facts({ libc: { kind: "glibc", version: "2.31" } }), obs([containerdFresh()]))).toThrow(/needs glibc 2\.36 or newer; the host has glibc 2\.31/);
+    expect(() => containerdStep.plan(facts({ libc: { kind: "glibc", version: "2.31" } }), obs([containerdFresh()]))).toThrow(/needs glibc >= 2\.36, the host has 2\.31/);
     expect(() => containerdStep.plan(facts({ arch: "arm64" }), obs([containerdFresh()]))).toThrow(/not available for arm64/);
   });
 });
@@ -280,7 +282,7 @@ describe("cgroup-driver plan", () => {
     expect(write.content).toContain("version = 2\n");
     expect(write.content).toContain('[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\nSystemdCgroup = true');
     expect(plan.actions[1]).toMatchObject({ argv: ["systemctl", "restart", "containerd"] });
-    expect(plan.notes[0]).toBe("cgroup hierarchy: v2 (cgroup2fs).");
+    expect(plan.notes[0]).toMatch(/^This host runs cgroup v2 \(cgroup2fs\)\. Unified cgroup v2 hierarchy\. On cgroup v2 systemd manages the one unified hierarchy: .*use the systemd driver/);
   });
 
   it("containerd 2.x: the version 3 paths", () => {
@@ -332,7 +334,28 @@ describe("cgroup-driver plan", () => {
     expect(dump(dumpFixture("containerd-1.6.20-config-dump-default.toml")).checks[0]).toMatchObject({ name: "SystemdCgroup", status: "fail", observed: "false" });
     const v1 = result("cgroup-version", { fstype: out("tmpfs\n"), mounts: out("cgroup /sys/fs/cgroup/memory cgroup rw 0 0\n") });
     const plan = cgroupDriverStep.plan(facts({ cgroup: "v1" }), obs([...base, v1, missing()], { [CONTAINERD_CONFIG]: { kind: "absent" } }));
-    expect(plan.notes[0]).toMatch(/^cgroup hierarchy: v1 \(tmpfs\)\. cgroup v1 only/);
+    expect(plan.notes[0]).toMatch(/^This host runs cgroup v1 \(tmpfs\)\. cgroup v1 only \(legacy hierarchy\)\. On cgroup v1 the systemd driver still applies: /);
+  });
+
+  it("containerd 1.4 (Debian 11): its config dump prints runtime options as an empty table, so the value is read from config.toml", () => {
+    const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, "..", "..", "runtime", "fixtures", name), "utf8");
+    const dump14 = out(fixture("containerd-1.4.13-config-dump-systemd.toml"));
+    const cell = (file: string) => result("containerd-systemd-cgroup", { dump: dump14, restart: out("1795886939 1795886940\n"), fstype: out("cgroup2fs\n"), file: out(file) });
+    expect(cell(fixture("containerd-1.4.13-config-systemd.toml"))).toMatchObject({
+      status: "ok",
+      observed: "SystemdCgroup = true (containerd 1.x schema; from /etc/containerd/config.toml: this containerd's config dump does not print runtime options)",
+    });
+    expect(cell("version = 2\n").status).toBe("fail");
+    // containerd 1.6 prints the options: the dump is the truth, whatever the file says.
+    const dump16 = result("containerd-systemd-cgroup", { dump: out(dumpFixture("containerd-1.6.20-config-dump-default.toml")), restart: out(""), file: out(fixture("containerd-1.4.13-config-systemd.toml")) });
+    expect(dump16.checks[0]).toMatchObject({ name: "SystemdCgroup", status: "fail", observed: "false" });
+  });
+
+  it("the health cell says which cgroup version the driver runs on and what it means there", () => {
+    const cell = (fstype: string) =>
+      result("containerd-systemd-cgroup", { dump: out(dumpFixture("containerd-1.6.20-config-dump-systemd.toml")), restart: out("1795886939 1795886940\n"), fstype: out(fstype) });
+    expect(cell("tmpfs\n")).toMatchObject({ status: "ok", detail: "containerd uses the systemd cgroup driver (this host runs cgroup v1: the systemd driver still applies on v1)." });
+    expect(cell("cgroup2fs\n").detail).toBe("containerd uses the systemd cgroup driver (this host runs cgroup v2: the systemd driver is the one to use).");
   });
 
   it("refuses a host without systemd, and an unreadable config.toml, with the reason", () => {
