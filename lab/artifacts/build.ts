@@ -4,7 +4,7 @@
 //   runc.<arch>                          one binary (Debian's links libseccomp dynamically)
 //   cni-plugins-linux-<arch>-v<v>.tgz    flat plugin files (./bridge, ./host-local, ...)
 //   containerd.service                   the upstream unit
-//   SHA256SUMS, releases.json            sums, versions and the glibc each build needs (the release list)
+//   SHA256SUMS, releases.json            sums, versions and the glibc each build needs
 // The packages come through a private apt configuration (its own sources, lists and cache in a
 // temporary directory) so any release and architecture can be fetched on any Debian machine without
 // touching the machine's apt setup. The glibc a build needs is read from its binaries' ELF version
