@@ -2,7 +2,7 @@ import "server-only";
 import { hasRole, type SessionUser } from "@/lib/contracts/auth";
 import type { Db } from "../db";
 import { HttpError } from "../http/errors";
-import { assignedNodeIds } from "../training/assignments";
+import { assignedNodeIds } from "./assignments";
 
 // Which nodes a signed-in user may see and touch. Everyone from viewer up sees every node; a trainee
 // sees only the practice node(s) assigned to them, everywhere (nodes, health, runs, the wizard, the

@@ -3,7 +3,7 @@ import { observeHost, probes } from "../catalog";
 import { config } from "../config";
 import { db } from "../db";
 import { getFacts, listNodes, recordContact } from "../nodes/repository";
-import { gatherAndKeepFacts } from "../nodes/service";
+import { gatherAndKeepFacts } from "../hosts/contact";
 import { openHost } from "../hosts";
 import { SshError } from "../ssh";
 import { previousOutputs } from "./reuse";

@@ -673,7 +673,7 @@ async function traineeFixture(db: import("../db").Db): Promise<Fixture> {
   const { createRun, finishRun } = await import("../runs/repository");
   const { createScan } = await import("../health/scans");
   const { recordCheck } = await import("../health/checks");
-  const { assignNode } = await import("../training/assignments");
+  const { assignNode } = await import("../auth/assignments");
   const { findUserForSignIn } = await import("../auth/users");
   const node = (name: string) =>
     insertNode(db, { name, address: "127.0.0.1", port: 1, username: "prep", authMethod: "key", privilege: "sudo-nopasswd", practice: true });

@@ -5,7 +5,7 @@ import { openDb, type Db } from "../db";
 import { HttpError } from "../http/errors";
 import { getNodeByName } from "../nodes/repository";
 import { createRun } from "../runs/repository";
-import { assignNode } from "../training/assignments";
+import { assignNode } from "../auth/assignments";
 import { getOp } from "./ops";
 import { fakePractice, type FakeLab } from "./testing";
 

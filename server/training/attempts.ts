@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { AttemptOp, Grade, type AttemptState } from "@/lib/contracts/training";
 import type { Db } from "../db";
+import { abandonOpenAttempts } from "../practice/open-attempts";
 
 // Attempts at scenarios in SQLite (table scenario_attempts). Their stored JSON (the operation in
 // progress, the last grade) is parsed with zod when read back.
@@ -59,11 +60,6 @@ const toAttempt = (r: Row): Attempt => ({
   lastCheck: r.last_check ? Grade.parse(JSON.parse(r.last_check)) : null,
   lastCheckAt: r.last_check_at,
 });
-
-/** Open attempts on a node whose state they depended on is gone (reset, stopped, another scenario). */
-export function abandonOpenAttempts(db: Db, nodeId: string): number {
-  return db.prepare("UPDATE scenario_attempts SET state = 'abandoned' WHERE node_id = ? AND state IN ('preparing', 'ready')").run(nodeId).changes;
-}
 
 /** A new attempt; any other attempt of anyone on that node that was still open is abandoned (the node is reset). */
 export function createAttempt(db: Db, a: { userId: string; scenarioId: string; nodeId: string; nodeName: string; op: AttemptOp }): string {

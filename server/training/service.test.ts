@@ -7,7 +7,7 @@ import { openDb, type Db } from "../db";
 import { HttpError } from "../http/errors";
 import { getNodeByName } from "../nodes/repository";
 import { fakePractice } from "../practice/testing";
-import { assignNode } from "./assignments";
+import { assignNode } from "../auth/assignments";
 import { getAttempt } from "./attempts";
 import type { TrainingHost } from "./host";
 import { progressCsv, progressTable } from "./progress";

@@ -9,7 +9,7 @@ import { badRequest, conflict, HttpError, notFound } from "../http/errors";
 import { getNode } from "../nodes/repository";
 import { lockNode } from "../practice/locks";
 import { PRACTICE_NAME, type PracticeService } from "../practice/service";
-import { assignedNodeIds } from "./assignments";
+import { assignedNodeIds } from "../auth/assignments";
 import { createAttempt, getAttempt, latestAttempt, listAttempts, openHint, recordGrade, setOp, setState, viewSolution, type Attempt } from "./attempts";
 import { grade } from "./grader";
 import type { TrainingHost } from "./host";

@@ -4,7 +4,7 @@ import { createUser, findUserForSignIn } from "../auth/users";
 import { openDb, type Db } from "../db";
 import { getNodeByName } from "../nodes/repository";
 import { fakePractice } from "../practice/testing";
-import { assignedNodeIds } from "./assignments";
+import { assignedNodeIds } from "../auth/assignments";
 import { assignPracticeNode, createTrainee, listTrainees } from "./trainees";
 
 let db: Db;

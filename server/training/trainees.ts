@@ -7,7 +7,7 @@ import type { Db } from "../db";
 import { conflict, HttpError, notFound } from "../http/errors";
 import { getNode, listNodes } from "../nodes/repository";
 import { PRACTICE_NAME, type PracticeService } from "../practice/service";
-import { assignedNodeIds, assignmentOfNode, assignNode, listAssignments, unassign } from "./assignments";
+import { assignedNodeIds, assignmentOfNode, assignNode, listAssignments, unassign } from "../auth/assignments";
 
 // Trainees and their practice node (issue 14): trainers and admins create trainees and give each a
 // practice node, one they pick or "auto": a free one (a running one first), else a new one started

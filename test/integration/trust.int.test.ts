@@ -31,6 +31,7 @@ let m: {
   subscribe: typeof import("../../server/runs/bus").subscribe;
   repo: typeof import("../../server/runs/repository");
   nodes: typeof import("../../server/nodes/service");
+  contact: typeof import("../../server/hosts/contact");
   nodeRepo: typeof import("../../server/nodes/repository");
   hosts: typeof import("../../server/hosts");
   health: typeof import("../../server/health").health;
@@ -69,6 +70,7 @@ beforeAll(async () => {
     subscribe: (await import("../../server/runs/bus")).subscribe,
     repo: await import("../../server/runs/repository"),
     nodes: await import("../../server/nodes/service"),
+    contact: await import("../../server/hosts/contact"),
     nodeRepo: await import("../../server/nodes/repository"),
     hosts: await import("../../server/hosts"),
     health: (await import("../../server/health")).health,
@@ -146,7 +148,7 @@ describe("the tracked path on a practice node (issue 11)", () => {
     m.ssh.closeAllConnections(); // kept shells opened before the log was on would hide their input
     const firstSeq = (db.prepare("SELECT max(seq) FROM audit_log").pluck().get() as number) ?? 0;
 
-    expect((await m.nodes.testConnection(db, nodeId, "alice")).ok).toBe(true);
+    expect((await m.contact.testConnection(db, nodeId, "alice")).ok).toBe(true);
     // On a fresh node a Check plans the first steps and stops where one needs another done first.
     const check = await run(ALL, "check", { actor: "bob" });
     expect(check.nodes[0].status).toBe("blocked");
@@ -276,7 +278,7 @@ print(json.dumps(out))'`,
     );
     m.nodeRepo.pinHostKey(db, behind.id, m.nodeRepo.pinnedKey(m.nodeRepo.getNodeRow(db, nodeId)!)!, "operator", "it");
     const firstSeq = db.prepare("SELECT max(seq) FROM audit_log").pluck().get() as number;
-    expect((await m.nodes.testConnection(db, behind.id, "frank")).ok).toBe(true);
+    expect((await m.contact.testConnection(db, behind.id, "frank")).ok).toBe(true);
     const rows = auditRows("seq > ?", firstSeq);
     expect(rows.map((r) => [r.actor, r.action, r.node_id === nodeId ? "jump" : r.node_id === behind.id ? "behind" : r.node_id])).toEqual([
       ["frank", "jump-tunnel", "jump"],

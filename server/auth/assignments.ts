@@ -1,8 +1,8 @@
 import "server-only";
 import type { Db } from "../db";
 
-// Which practice node each trainee works on (table trainee_nodes). The scope of everything a trainee
-// may see or touch is read from here (server/auth/scope.ts).
+// Which practice node each trainee works on (table trainee_nodes). An authorization fact: the scope of
+// everything a trainee may see or touch is read from here (scope.ts); training and practice write it.
 
 export interface Assignment {
   userId: string;
