@@ -49,10 +49,10 @@ export const RuntimeVersions = z.object({ containerd: ReleaseVersion.optional(),
 export type RuntimeVersions = z.infer<typeof RuntimeVersions>;
 
 /** A number of nodes, or a share of the run's nodes as Ansible writes it ("25%"). */
-const CountOrPercent = (what: string, maxCount: number) =>
-  z.union([z.number().int().min(1).max(maxCount), z.string().regex(/^(100|[1-9][0-9]?)%$/)], {
-    error: `${what} must be a whole number of nodes from 1 to ${maxCount}, or a percentage from "1%" to "100%"`,
-  });
+const CountOrPercent = (what: string, maxCount: number) => {
+  const error = `${what} must be a whole number of nodes from 1 to ${maxCount}, or a percentage from "1%" to "100%"`;
+  return z.union([z.number({ error }).int({ error }).min(1, { error }).max(maxCount, { error }), z.string({ error }).regex(/^(100|[1-9][0-9]?)%$/, { error })], { error });
+};
 
 /**
  * A rolling Apply (issue 16; Ansible's `serial` and `max_fail_percentage`): the nodes run in batches,
