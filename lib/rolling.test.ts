@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeRollout, inBatches, planRollout } from "./rolling";
+import { describeRollout, inBatches, planRollout, rollingFromText } from "./rolling";
 
 describe("planRollout", () => {
   it("resolves counts and percentages for the run's nodes, the way Ansible's serial rounds", () => {
@@ -19,5 +19,14 @@ describe("planRollout", () => {
     expect(inBatches(["a", "b", "c", "d", "e"], 2)).toEqual([["a", "b"], ["c", "d"], ["e"]]);
     expect(describeRollout(planRollout(5, { batch: 2 }))).toBe("batches of 2 (3 batches), stop after 1 failure");
     expect(describeRollout(planRollout(8, { batch: "25%", stopAfter: "50%" }))).toBe("batches of 25% = 2 nodes (4 batches), stop after 50% = 4 failures");
+  });
+});
+
+describe("rollingFromText", () => {
+  it("reads the wizard's boxes as counts or percentages, and says what is wrong otherwise", () => {
+    expect(rollingFromText("2", "1")).toEqual({ rolling: { batch: 2, stopAfter: 1 }, error: null });
+    expect(rollingFromText(" 25% ", "10%")).toEqual({ rolling: { batch: "25%", stopAfter: "10%" }, error: null });
+    expect(rollingFromText("0", "1").error).toMatch(/^the batch size must be a whole number of nodes from 1 to 1000/);
+    expect(rollingFromText("2", "lots").error).toMatch(/^the failure threshold must be/);
   });
 });

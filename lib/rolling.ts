@@ -33,3 +33,12 @@ export function describeRollout(plan: RolloutPlan): string {
   const stop = typeof plan.stopAfter === "string" ? `${plan.stopAfter} = ${plan.stopAfterFailures}` : String(plan.stopAfterFailures);
   return `batches of ${batch} (${plan.batches} batch${plan.batches === 1 ? "" : "es"}), stop after ${stop} failure${plan.stopAfterFailures === 1 ? "" : "s"}`;
 }
+
+/** "3" -> 3, "25%" -> "25%", anything else as typed (the contract then names what is wrong). */
+const fromText = (text: string): number | string => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : text.trim());
+
+/** The wizard's two text boxes as settings, or the contract's message for what is wrong with them. */
+export function rollingFromText(batch: string, stopAfter: string): { rolling: Rolling; error: null } | { rolling: null; error: string } {
+  const parsed = Rolling.safeParse({ batch: fromText(batch), stopAfter: fromText(stopAfter) });
+  return parsed.success ? { rolling: parsed.data, error: null } : { rolling: null, error: parsed.error.issues[0].message };
+}

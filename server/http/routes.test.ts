@@ -445,7 +445,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/exports/ansible": {
     POST: {
       role: "viewer",
-      good: { stepIds: ["runc"], delivery: { kind: "mirror", url: "https://mirror.example/releases" }, versions: { runc: "1.1.5" } },
+      good: { stepIds: ["runc"], delivery: { kind: "mirror", url: "https://mirror.example/releases" }, versions: { runc: "1.1.5" }, rolling: { batch: 2, stopAfter: "10%" } },
       bad: [
         ...GENERIC_BAD_BODIES,
         { why: "no steps", body: { stepIds: [] }, field: "stepIds" },
@@ -456,6 +456,8 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
         { why: "a version with shell", body: { stepIds: ["runc"], versions: { runc: "1.1.5;id" } }, field: "versions" },
         { why: "an unknown field", body: { stepIds: ["runc"], playbook: "x" }, field: "body" },
         { why: "a step the catalog lacks", body: { stepIds: ["no-such-step"] } },
+        { why: "a serial of 0", body: { stepIds: ["runc"], rolling: { batch: 0 } }, field: "rolling.batch" },
+        { why: "a max failure of 0%", body: { stepIds: ["runc"], rolling: { batch: "10%", stopAfter: "0%" } }, field: "rolling.stopAfter" },
       ],
     },
   },
