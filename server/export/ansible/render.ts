@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Document, stringify } from "yaml";
 import type { Delivery } from "@/lib/contracts/artifacts";
-import type { AnsibleRollout } from "./rolling";
+import { playKeywords, type AnsibleRollout } from "./rolling";
 import { ARTIFACT_DIR_DEFAULT, ARTIFACT_DIR_VAR, type RenderedTasks, type Task } from "./tasks";
 
 // The export's files: site.yml, the role (tasks per step, handlers, defaults, vars, bundled files),
@@ -70,8 +70,6 @@ export function renderFiles(rendered: RenderedTasks, opts: { delivery: Delivery;
   const titles = rendered.steps.map((s) => s.title);
 
   text("README.md", readme(rendered, opts.delivery, titles, opts.rollout));
-  // The play's keywords only; the note goes to the README.
-  const rollout = opts.rollout ? { serial: opts.rollout.serial, ...(opts.rollout.max_fail_percentage !== undefined ? { max_fail_percentage: opts.rollout.max_fail_percentage } : {}) } : {};
   text(
     "site.yml",
     yamlFile("Exported by nodeprep. Run: ansible-playbook -i inventory.ini site.yml (--check --diff first)", [
@@ -82,7 +80,7 @@ export function renderFiles(rendered: RenderedTasks, opts: { delivery: Delivery;
         // The role's first task reads the little it checks (init, architecture, glibc): no fact gathering.
         gather_facts: false,
         // The wizard's rolling settings (README.md, "Batches").
-        ...rollout,
+        ...playKeywords(opts.rollout),
         roles: ["nodeprep"],
       },
     ]),

@@ -7,7 +7,7 @@ import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import type { Rolling } from "@/lib/contracts/runs";
 import { inBatches, planRollout } from "@/lib/rolling";
-import { ansibleRollout } from "./rolling";
+import { ansibleRollout, playKeywords } from "./rolling";
 
 describe("the wizard's rolling settings as serial and max_fail_percentage", () => {
   it("maps counts and percentages, and says where Ansible's per-batch count differs", () => {
@@ -36,8 +36,7 @@ describe("the wizard's rolling settings as serial and max_fail_percentage", () =
     ];
     const results = await Promise.all(
       cases.map(async (c, i) => {
-        const r = ansibleRollout(c.rolling, hosts.length);
-        const keywords = { serial: r.serial, ...(r.max_fail_percentage !== undefined ? { max_fail_percentage: r.max_fail_percentage } : {}) };
+        const keywords = playKeywords(ansibleRollout(c.rolling, hosts.length));
         const play = [{ hosts: "all", gather_facts: false, ...keywords, tasks: [{ "ansible.builtin.fail": { msg: "broken" }, when: `inventory_hostname in ${JSON.stringify(c.failing)}` }] }];
         const file = path.join(dir, `play-${i}.yml`);
         fs.writeFileSync(file, stringify(play));

@@ -41,3 +41,9 @@ export function ansibleRollout(rolling: Rolling, nodeCount: number): AnsibleRoll
   }
   return { serial: plan.batch, max_fail_percentage: upTo2((100 * (plan.stopAfterFailures - 1)) / size), note: perRun };
 }
+
+/** The play's keywords (the note goes to the README). */
+export function playKeywords(r: AnsibleRollout | undefined): { serial?: number | string; max_fail_percentage?: number } {
+  if (!r) return {};
+  return { serial: r.serial, ...(r.max_fail_percentage !== undefined ? { max_fail_percentage: r.max_fail_percentage } : {}) };
+}
