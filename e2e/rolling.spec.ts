@@ -36,10 +36,11 @@ test("a rolling Apply stops after the failed batch and says why; the next batch'
     const second = status.getByRole("listitem").filter({ hasText: A });
     await expect(second).toContainText("batch 2");
     await expect(second).toContainText("not started (stopped after batch 1 of 2");
+    await expect(wizard.log(A)).toContainText("not started: nothing was run on this node");
     await keepScreenshot("rolling-wizard-stopped");
 
     await status.getByRole("link", { name: "run details" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: "The rollout stopped" })).toContainText("rollout stopped after batch 1 of 2");
+    await expect(page.getByRole("alert").filter({ hasText: "rollout stopped after batch 1 of 2: 1 of 1 node failed" })).toContainText("Nothing was run on the node marked not started.");
     await expect(page.getByLabel("Rollout")).toContainText("Rolling Apply: batches of 1 (2 batches), stop after 1 failure");
     const section = page.getByRole("region", { name: `Node ${A}` });
     await expect(section).toContainText("batch 2");

@@ -28,6 +28,9 @@ export function RunDetail({ runId }: { runId: string }) {
   const status = view.status === "starting" ? r.status : view.status;
   const rolling = view.rolling ?? r.rolling;
   const notStarted = view.nodes.filter((n) => n.status === "skipped").length;
+  const message = view.message ?? r.message;
+  // A rollout that stopped says why once, in the box above the nodes it left alone.
+  const stoppedRollout = rolling !== null && notStarted > 0 && !running && message !== null;
   return (
     <div className="space-y-6">
       <header className="space-y-1">
@@ -39,7 +42,7 @@ export function RunDetail({ runId }: { runId: string }) {
           <span>started {formatTime(r.createdAt)}</span>
           <span>by {r.actor ?? "—"}</span>
           <span>duration {formatDuration(r.durationMs)}</span>
-          {(view.message ?? r.message) && <span className="text-slate-700">{view.message ?? r.message}</span>}
+          {message && !stoppedRollout && <span className="text-slate-700">{message}</span>}
           {running && canCancel && (
             <button type="button" onClick={() => cancel.mutate()} className="rounded border border-red-400 px-3 py-1 text-red-800 hover:bg-red-50">
               Cancel
@@ -52,10 +55,9 @@ export function RunDetail({ runId }: { runId: string }) {
             {view.batch && running && <span> · now batch {view.batch.n} of {view.batch.of}</span>}
           </p>
         )}
-        {rolling && notStarted > 0 && !running && (
-          // Why the rollout stopped, in one place, above the nodes it left alone.
-          <p role="alert" className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-950">
-            <span className="font-semibold">The rollout stopped:</span> {view.message ?? r.message}. Nothing was run on the {notStarted} node{notStarted === 1 ? "" : "s"} marked not started.
+        {stoppedRollout && (
+          <p role="alert" className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-950 first-letter:uppercase">
+            {message}. Nothing was run on the {notStarted === 1 ? "node" : `${notStarted} nodes`} marked not started.
           </p>
         )}
         {error && <p role="alert" className="text-sm text-red-800">{error}</p>}
