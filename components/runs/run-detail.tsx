@@ -2,6 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { runsApi } from "@/lib/api/runs";
+import { describeRollout } from "@/lib/rolling";
 import { useCan, useMe } from "../auth/use-me";
 import { formatDuration, formatTime } from "./format";
 import { PlanPanel } from "./plan-panel";
@@ -25,6 +26,11 @@ export function RunDetail({ runId }: { runId: string }) {
   const r = run.data.run;
   const running = view.status === "running" || (view.status === "starting" && r.status === "running");
   const status = view.status === "starting" ? r.status : view.status;
+  const rolling = view.rolling ?? r.rolling;
+  const notStarted = view.nodes.filter((n) => n.status === "skipped").length;
+  const message = view.message ?? r.message;
+  // A rollout that stopped says why once, in the box above the nodes it left alone.
+  const stoppedRollout = rolling !== null && notStarted > 0 && !running && message !== null;
   return (
     <div className="space-y-6">
       <header className="space-y-1">
@@ -36,13 +42,24 @@ export function RunDetail({ runId }: { runId: string }) {
           <span>started {formatTime(r.createdAt)}</span>
           <span>by {r.actor ?? "—"}</span>
           <span>duration {formatDuration(r.durationMs)}</span>
-          {(view.message ?? r.message) && <span className="text-slate-700">{view.message ?? r.message}</span>}
+          {message && !stoppedRollout && <span className="text-slate-700">{message}</span>}
           {running && canCancel && (
             <button type="button" onClick={() => cancel.mutate()} className="rounded border border-red-400 px-3 py-1 text-red-800 hover:bg-red-50">
               Cancel
             </button>
           )}
         </div>
+        {rolling && (
+          <p className="text-sm" aria-label="Rollout">
+            <span className="font-semibold">Rolling Apply:</span> {describeRollout(rolling)}
+            {view.batch && running && <span> · now batch {view.batch.n} of {view.batch.of}</span>}
+          </p>
+        )}
+        {stoppedRollout && (
+          <p role="alert" className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-950 first-letter:uppercase">
+            {message}. Nothing was run on the {notStarted === 1 ? "node" : `${notStarted} nodes`} marked not started.
+          </p>
+        )}
         {error && <p role="alert" className="text-sm text-red-800">{error}</p>}
         <p className="text-sm">
           {r.stepIds.map((s) => (
@@ -56,6 +73,7 @@ export function RunDetail({ runId }: { runId: string }) {
         <section key={n.nodeId} aria-label={`Node ${n.name}`} className="space-y-3 rounded border border-slate-200 bg-white p-4">
           <div className="flex flex-wrap items-center gap-2">
             <h2 className="font-mono text-lg font-semibold">{n.name}</h2>
+            {n.batch !== null && <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">batch {n.batch}</span>}
             <StatusBadge status={n.status} />
             {n.message && <span className="text-sm text-slate-800">{n.message}</span>}
           </div>
@@ -64,8 +82,8 @@ export function RunDetail({ runId }: { runId: string }) {
               {n.facts.os} · kernel {n.facts.kernel} · {n.facts.arch} · {n.facts.init} · cgroup {n.facts.cgroup}
             </p>
           )}
-          <RunLog node={n} live={running} />
-          {view.stepIds.map((s) => (
+          {n.status !== "skipped" && <RunLog node={n} live={running} />}
+          {n.status !== "skipped" && view.stepIds.map((s) => (
             <details key={s} className="rounded border border-slate-200 p-2" open={view.stepIds.length === 1}>
               <summary className="cursor-pointer text-sm font-semibold">
                 {s}: plan and verification {n.steps[s]?.end && <StatusBadge status={n.steps[s].end!.status} />}

@@ -19,7 +19,7 @@ export function RunLog({ node, stepId, live }: { node: NodeView; stepId?: string
       tabIndex={0}
       className="max-h-80 overflow-auto rounded bg-slate-950 p-3 font-mono text-xs leading-5 text-slate-100 focus:outline-2 focus:outline-blue-500"
     >
-      {lines.length === 0 && <span className="text-slate-400">waiting for the first event…</span>}
+      {lines.length === 0 && <span className="text-slate-400">{node.status === "skipped" ? "not started: nothing was run on this node" : "waiting for the first event…"}</span>}
       {lines.map((l) => {
         switch (l.kind) {
           case "command":

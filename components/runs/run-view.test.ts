@@ -26,6 +26,26 @@ describe("reduceRunEvents", () => {
     expect(n.log[2]).toMatchObject({ kind: "stdout", text: "<b>not html</b>" });
     expect(n.steps.sysctl.end?.status).toBe("changed");
   });
+
+  it("keeps a rolling run's plan, each node's batch, the batch reached, and why a node never started", () => {
+    const rolling = { batch: 1, stopAfter: 1, batchSize: 1, stopAfterFailures: 1, batches: 2 };
+    const events: RunEvent[] = [
+      { seq: 1, at, nodeId: null, stepId: null, type: "run-started", mode: "apply", stepIds: ["sysctl"], rolling, nodes: [{ nodeId: "a", name: "web-1", batch: 1 }, { nodeId: "b", name: "web-2", batch: 2 }] },
+      { seq: 2, at, nodeId: null, stepId: null, type: "batch-started", batch: 1, of: 2, nodeIds: ["a"] },
+      { seq: 3, at, nodeId: "a", stepId: null, type: "node-end", status: "failed", message: "sysctl: broke" },
+      { seq: 4, at, nodeId: "b", stepId: null, type: "node-end", status: "skipped", message: "not started (stopped after batch 1 of 2: 1 of 1 node failed, the limit is 1)" },
+      { seq: 5, at, nodeId: null, stepId: null, type: "run-end", status: "failed", message: "rollout stopped after batch 1 of 2: 1 of 1 node failed, the limit is 1; 1 node not started" },
+    ];
+    const view = reduceRunEvents(events);
+    expect(view.rolling).toEqual(rolling);
+    expect(view.batch).toEqual({ n: 1, of: 2 });
+    expect(view.nodes.map((n) => [n.name, n.batch, n.status])).toEqual([
+      ["web-1", 1, "failed"],
+      ["web-2", 2, "skipped"],
+    ]);
+    expect(view.nodes[1].message).toMatch(/^not started \(stopped after batch 1/);
+    expect(reduceRunEvents(events.slice(0, 1)).nodes.map((n) => n.batch)).toEqual([1, 2]);
+  });
 });
 
 describe("runBadgeStatus", () => {

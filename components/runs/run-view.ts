@@ -1,5 +1,5 @@
 import type { PlannedAction, ProbeResult } from "@/lib/contracts/catalog";
-import type { NodeRunStatus, Phase, RunEvent, RunMode, RunStatus } from "@/lib/contracts/runs";
+import type { NodeRunStatus, Phase, RolloutPlan, RunEvent, RunMode, RunStatus } from "@/lib/contracts/runs";
 
 // A run's events folded into what the screens show: per node, its log, each step's plan and probes.
 
@@ -22,6 +22,8 @@ export interface NodeView {
   name: string;
   status: NodeRunStatus;
   message: string | null;
+  /** Its batch in a rolling run (1-based); null when every node runs at once. */
+  batch: number | null;
   phase: Phase | null;
   facts: Extract<RunEvent, { type: "facts" }> | null;
   log: LogLine[];
@@ -35,9 +37,12 @@ export interface RunView {
   message: string | null;
   nodes: NodeView[];
   lastSeq: number;
+  /** A rolling run's batch plan, and the batch it has reached. */
+  rolling: RolloutPlan | null;
+  batch: { n: number; of: number } | null;
 }
 
-export const emptyRunView = (): RunView => ({ mode: null, stepIds: [], status: "starting", message: null, nodes: [], lastSeq: 0 });
+export const emptyRunView = (): RunView => ({ mode: null, stepIds: [], status: "starting", message: null, nodes: [], lastSeq: 0, rolling: null, batch: null });
 
 const emptyStep = (): StepView => ({ plan: null, requires: [], verify: [], end: null });
 
@@ -48,7 +53,7 @@ export function reduceRunEvents(events: readonly RunEvent[]): RunView {
     if (!id) return null;
     let n = byId.get(id);
     if (!n) {
-      n = { nodeId: id, name: id, status: "pending", message: null, phase: null, facts: null, log: [], steps: {} };
+      n = { nodeId: id, name: id, status: "pending", message: null, batch: null, phase: null, facts: null, log: [], steps: {} };
       byId.set(id, n);
       view.nodes.push(n);
     }
@@ -62,7 +67,12 @@ export function reduceRunEvents(events: readonly RunEvent[]): RunView {
       view.mode = e.mode;
       view.stepIds = e.stepIds;
       view.status = "running";
-      for (const n of e.nodes) nodeFor(n.nodeId)!.name = n.name;
+      view.rolling = e.rolling ?? null;
+      for (const n of e.nodes) Object.assign(nodeFor(n.nodeId)!, { name: n.name, batch: n.batch ?? null });
+      continue;
+    }
+    if (e.type === "batch-started") {
+      view.batch = { n: e.batch, of: e.of };
       continue;
     }
     if (e.type === "run-end") {

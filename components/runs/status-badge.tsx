@@ -27,6 +27,7 @@ const LOOK: Record<Status, { label: string; icon: string; cls: string }> = {
   failed: { label: "failed", icon: "✗", cls: "bg-red-100 text-red-900" },
   cancelled: { label: "cancelled", icon: "■", cls: "bg-slate-200 text-slate-800" },
   interrupted: { label: "interrupted", icon: "↯", cls: "bg-slate-200 text-slate-800" },
+  skipped: { label: "not started", icon: "»", cls: "bg-slate-200 text-slate-800" },
   succeeded: { label: "succeeded", icon: "✓", cls: "bg-green-100 text-green-900" },
   "not-started": { label: "not started", icon: "○", cls: "bg-slate-100 text-slate-700" },
   planned: { label: "planned", icon: "△", cls: "bg-amber-100 text-amber-900" },

@@ -3,7 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { exportsApi } from "@/lib/api/exports";
 import type { ArtifactArch, Delivery } from "@/lib/contracts/artifacts";
-import type { RuntimeVersions } from "@/lib/contracts/runs";
+import type { Rolling, RuntimeVersions } from "@/lib/contracts/runs";
 import { toggled } from "../ui/toggled";
 import type { WizardStep } from "./wizard";
 import { VersionPicker } from "./version-picker";
@@ -15,7 +15,20 @@ type DeliveryChoice = "cache" | "upstream" | "mirror";
  * playbook + role (.tar.gz) generated from the same step definitions the wizard runs. The selected
  * nodes become its inventory.ini.
  */
-export function AnsibleExport({ steps, currentStep, version, nodeIds }: { steps: WizardStep[]; currentStep: WizardStep; version: string | null; nodeIds: string[] }) {
+export function AnsibleExport({
+  steps,
+  currentStep,
+  version,
+  nodeIds,
+  rolling,
+}: {
+  steps: WizardStep[];
+  currentStep: WizardStep;
+  version: string | null;
+  nodeIds: string[];
+  /** The Run panel's rolling settings: the play's serial and max_fail_percentage. */
+  rolling: Rolling | null;
+}) {
   const id = useId();
   const [chosen, setChosen] = useState<Set<string>>(new Set(steps.map((s) => s.id)));
   const [versions, setVersions] = useState<RuntimeVersions>(currentStep.installs && version ? { [currentStep.installs]: version } : {});
@@ -25,7 +38,7 @@ export function AnsibleExport({ steps, currentStep, version, nodeIds }: { steps:
   const download = useMutation({
     mutationFn: async () => {
       const d: Delivery = delivery === "mirror" ? { kind: "mirror", url: mirror } : { kind: delivery };
-      const { blob, name } = await exportsApi.ansible({ stepIds: steps.filter((s) => chosen.has(s.id)).map((s) => s.id), versions, delivery: d, arch, nodeIds });
+      const { blob, name } = await exportsApi.ansible({ stepIds: steps.filter((s) => chosen.has(s.id)).map((s) => s.id), versions, delivery: d, arch, nodeIds, ...(rolling ? { rolling } : {}) });
       const url = URL.createObjectURL(blob);
       const a = document.createElement("a");
       a.href = url;
@@ -51,7 +64,10 @@ export function AnsibleExport({ steps, currentStep, version, nodeIds }: { steps:
       >
         <p className="text-slate-700">
           The same plan as a playbook and role (ansible.builtin modules only), for when the fleet outgrows one dashboard. The {nodeIds.length} selected node
-          {nodeIds.length === 1 ? "" : "s"} become its inventory.
+          {nodeIds.length === 1 ? "" : "s"} become its inventory.{" "}
+          {rolling
+            ? `The play runs in batches of ${rolling.batch} (serial) and stops after ${rolling.stopAfter ?? 1} failure${rolling.stopAfter === 1 || rolling.stopAfter === undefined ? "" : "s"} (max_fail_percentage), as set for Apply above.`
+            : "The play runs on every host at once (Rolling is off above)."}
         </p>
         <fieldset>
           <legend className="font-semibold">Steps</legend>

@@ -4,7 +4,7 @@ import type { NodeView } from "../runs/run-view";
 import { changesFound } from "./apply-all";
 
 const action = (argv: string[]): PlannedAction => ({ kind: "run-command", argv, reason: "", command: argv.join(" "), script: argv.join(" ") });
-const node = (nodeId: string, steps: NodeView["steps"]): NodeView => ({ nodeId, name: nodeId, status: "pending-changes", message: null, phase: null, facts: null, log: [], steps });
+const node = (nodeId: string, steps: NodeView["steps"]): NodeView => ({ nodeId, name: nodeId, status: "pending-changes", message: null, batch: null, phase: null, facts: null, log: [], steps });
 
 describe("changesFound", () => {
   it("counts the planned changes per node and names the step a Check stopped at", () => {

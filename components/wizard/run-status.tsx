@@ -32,6 +32,7 @@ export function RunStatus({
         <Link className="text-xs underline" href={`/runs/${runId}`}>
           run details
         </Link>
+        {view.batch && view.status === "running" && <span className="text-slate-700">batch {view.batch.n} of {view.batch.of}</span>}
         {view.message && <span className="text-slate-700">{view.message}</span>}
       </div>
       <ul className="space-y-1">
@@ -43,6 +44,7 @@ export function RunStatus({
           return (
             <li key={n.nodeId} className="flex flex-wrap items-center gap-2">
               <span className="font-mono">{n.name}</span>
+              {n.batch !== null && <span className="text-xs text-slate-600">batch {n.batch}</span>}
               {/* This step's result on the node; the node's own status while it has none yet. */}
               <StatusBadge status={end?.status ?? n.status} />
               {n.phase && <span className="text-xs text-slate-600">{n.phase}…</span>}

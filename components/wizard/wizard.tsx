@@ -6,6 +6,7 @@ import { useMemo, useState } from "react";
 import { runsApi } from "@/lib/api/runs";
 import type { StepSummary } from "@/lib/contracts/catalog";
 import type { RunMode } from "@/lib/contracts/runs";
+import { rollingFromText } from "@/lib/rolling";
 import { useCan, useMe } from "../auth/use-me";
 import { useGroups } from "../groups/use-groups";
 import { useNodes } from "../nodes/use-nodes";
@@ -19,6 +20,7 @@ import { ConfirmApplyAll } from "./confirm-apply-all";
 import { Explanation } from "./explanation";
 import { NeedsFirst } from "./needs-first";
 import { NodePicker } from "./node-picker";
+import { DEFAULT_ROLLING, RollingControl } from "./rolling-control";
 import { RunStatus } from "./run-status";
 import { StepList, type Chapter } from "./step-list";
 import { useProgress } from "./use-progress";
@@ -71,6 +73,11 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
   }, [picked, allGroups, selectedGroups]);
   const selectedNodes = allNodes.filter((n) => selected.includes(n.id));
   const { view, error: streamError } = useRunEvents(runId);
+  // Rolling Apply (batches, failure threshold): only offered, and only sent, for more than one node.
+  const [rollingChoice, setRollingChoice] = useState(DEFAULT_ROLLING);
+  const rollingParsed = rollingFromText(rollingChoice.batch, rollingChoice.stopAfter);
+  const rolling = rollingChoice.on && selected.length > 1 ? rollingParsed.rolling : null;
+  const rollingInvalid = rollingChoice.on && selected.length > 1 && rollingParsed.error !== null;
   const running = runId !== null && (view.status === "running" || view.status === "starting");
   const progress = useProgress(selected);
 
@@ -94,6 +101,7 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
         ...(selectedGroups.length ? { groupIds: selectedGroups } : {}),
         mode,
         ...(step.installs && version ? { versions: { [step.installs]: version } } : {}),
+        ...(mode === "apply" && rolling ? { rolling } : {}),
       }),
     onSuccess: ({ runId: id }, { confirm }) => {
       setConfirmRunId(confirm ? id : null);
@@ -107,7 +115,7 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
   const cancel = useMutation({ mutationFn: () => runsApi.cancel(runId!) });
 
   const checkDisabled = selected.length === 0 || running || start.isPending;
-  const applyDisabled = !canApply || checkDisabled;
+  const applyDisabled = !canApply || checkDisabled || rollingInvalid;
   const thisStepInRun = view.stepIds.includes(step.id);
 
   return (
@@ -158,6 +166,7 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
             }}
           />
           {step.installs && <VersionPicker component={step.installs} value={version} onChange={(v) => setQuery({ version: v })} />}
+          {selected.length > 1 && <RollingControl value={rollingChoice} onChange={setRollingChoice} nodeCount={selected.length} />}
           <div className="flex flex-wrap items-center gap-2">
             <button
               type="button"
@@ -232,7 +241,7 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
           )}
         </section>
 
-        {viewer && <AnsibleExport steps={steps} currentStep={step} version={version} nodeIds={selected} />}
+        {viewer && <AnsibleExport steps={steps} currentStep={step} version={version} nodeIds={selected} rolling={rolling} />}
 
         {runId && thisStepInRun && (
           <>

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ArtifactArch, Delivery } from "./artifacts";
 import { StepId } from "./catalog";
-import { RuntimeVersions } from "./runs";
+import { Rolling, RuntimeVersions } from "./runs";
 
 // "Export as an Ansible playbook" from the wizard (issue 16): the steps, release versions and delivery
 // chosen there, and the selected nodes as the export's inventory.
@@ -15,6 +15,8 @@ export const AnsibleExportBody = z
     arch: ArtifactArch.default("amd64"),
     /** The nodes for the export's inventory.ini (connection facts only). */
     nodeIds: z.array(z.uuid("must be a node id")).max(5000).optional(),
+    /** The wizard's rolling settings: the play's serial and max_fail_percentage. */
+    rolling: Rolling.optional(),
   })
   .strict();
 export type AnsibleExportBody = z.input<typeof AnsibleExportBody>;

@@ -25,6 +25,8 @@ export const NodeRunStatus = z.enum([
   "failed",
   "cancelled",
   "interrupted",
+  /** A rolling run stopped (failure threshold or cancel) before this node's batch: nothing ran on it. */
+  "skipped",
 ]);
 export type NodeRunStatus = z.infer<typeof NodeRunStatus>;
 
@@ -46,6 +48,36 @@ export const ReleaseVersion = z.string().max(64).regex(/^v?\d+\.\d+(\.\d+)?[A-Za
 export const RuntimeVersions = z.object({ containerd: ReleaseVersion.optional(), runc: ReleaseVersion.optional(), "cni-plugins": ReleaseVersion.optional() }).strict();
 export type RuntimeVersions = z.infer<typeof RuntimeVersions>;
 
+/** A number of nodes, or a share of the run's nodes as Ansible writes it ("25%"). */
+const CountOrPercent = (what: string, maxCount: number) => {
+  const error = `${what} must be a whole number of nodes from 1 to ${maxCount}, or a percentage from "1%" to "100%"`;
+  return z.union([z.number({ error }).int({ error }).min(1, { error }).max(maxCount, { error }), z.string({ error }).regex(/^(100|[1-9][0-9]?)%$/, { error })], { error });
+};
+
+/**
+ * A rolling Apply (issue 16; Ansible's `serial` and `max_fail_percentage`): the nodes run in batches,
+ * one batch after the other; once `stopAfter` nodes have failed (counted over the whole run), no new
+ * batch starts and the rest are recorded as not started. A percentage is of the run's nodes.
+ */
+export const Rolling = z
+  .object({
+    batch: CountOrPercent("the batch size", 1000),
+    /** Default 1: the first failure stops the rollout. */
+    stopAfter: CountOrPercent("the failure threshold", 1000).default(1),
+  })
+  .strict();
+export type Rolling = z.input<typeof Rolling>;
+
+/** A rolling run's settings resolved for its nodes: what the engine follows and the run record keeps. */
+export const RolloutPlan = z.object({
+  batch: z.union([z.number(), z.string()]),
+  stopAfter: z.union([z.number(), z.string()]),
+  batchSize: z.number().int().positive(),
+  stopAfterFailures: z.number().int().positive(),
+  batches: z.number().int().positive(),
+});
+export type RolloutPlan = z.infer<typeof RolloutPlan>;
+
 export const CreateRunBody = z
   .object({
     stepIds: z.array(StepId).min(1).max(50),
@@ -57,9 +89,13 @@ export const CreateRunBody = z
     delivery: Delivery.optional(),
     /** A release version per component (from the release list); omitted: the release list's default. */
     versions: RuntimeVersions.optional(),
+    /** Apply in batches with a failure threshold; omitted: every node at once. */
+    rolling: Rolling.optional(),
   })
   .strict()
-  .refine((b) => b.nodeIds.length > 0 || (b.groupIds?.length ?? 0) > 0, { message: "select at least one node or group", path: ["nodeIds"] });
+  .refine((b) => b.nodeIds.length > 0 || (b.groupIds?.length ?? 0) > 0, { message: "select at least one node or group", path: ["nodeIds"] })
+  // A Check only reads: it runs on every node at once, so batches there would only hide a plan.
+  .refine((b) => b.mode === "apply" || !b.rolling, { message: "only Apply runs roll out in batches; a Check reads every node at once", path: ["rolling"] });
 export type CreateRunBody = z.input<typeof CreateRunBody>;
 
 export const CreateRunAnswer = z.object({ runId: z.string() });
@@ -69,6 +105,8 @@ export const RunNode = z.object({
   name: z.string(),
   status: NodeRunStatus,
   message: z.string().nullable(),
+  /** The node's batch (1-based) in a rolling run; null otherwise. */
+  batch: z.number().int().positive().nullable(),
 });
 export type RunNode = z.infer<typeof RunNode>;
 
@@ -82,6 +120,8 @@ export const RunSummary = z.object({
   finishedAt: z.string().nullable(),
   durationMs: z.number().int().nullable(),
   message: z.string().nullable(),
+  /** The batch plan of a rolling run; null when every node ran at once. */
+  rolling: RolloutPlan.nullable(),
   nodes: z.array(RunNode),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
@@ -103,8 +143,11 @@ export const RunEvent = z.discriminatedUnion("type", [
     type: z.literal("run-started"),
     mode: RunMode,
     stepIds: z.array(StepId),
-    nodes: z.array(z.object({ nodeId: z.string(), name: z.string() })),
+    nodes: z.array(z.object({ nodeId: z.string(), name: z.string(), batch: z.number().int().positive().optional() })),
+    rolling: RolloutPlan.optional(),
   }),
+  /** A rolling run starts its batch `batch` of `of`. */
+  Base.extend({ type: z.literal("batch-started"), batch: z.number().int().positive(), of: z.number().int().positive(), nodeIds: z.array(z.string()) }),
   Base.extend({ type: z.literal("phase"), phase: Phase }),
   Base.extend({
     type: z.literal("facts"),

@@ -195,10 +195,21 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     GET: { role: "trainee", goodQuery: "limit=5", bad: [{ why: "limit not a number", query: "limit=lots", field: "limit" }], trainee: { filters: () => ({}) } },
     POST: {
       role: "trainee",
-      good: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "check", delivery: { kind: "mirror", url: "http://mirror.lan/k8s/" }, versions: {} },
+      good: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "apply", delivery: { kind: "mirror", url: "http://mirror.lan/k8s/" }, versions: {}, rolling: { batch: "25%", stopAfter: 2 } },
       // Their own node would start a real run: the e2e spec does that.
       trainee: { other: (f) => ({ body: { stepIds: ["kernel-modules"], nodeIds: [f.own, f.other], mode: "check" } }) },
       bad: [
+        { why: "a batch of 0 nodes", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "apply", rolling: { batch: 0 } }, field: "rolling.batch" },
+        { why: "a fractional batch", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "apply", rolling: { batch: 1.5 } }, field: "rolling.batch" },
+        { why: "a batch of 0%", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "apply", rolling: { batch: "0%" } }, field: "rolling.batch" },
+        { why: "a batch of 101%", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "apply", rolling: { batch: "101%" } }, field: "rolling.batch" },
+        { why: "a batch as words", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "apply", rolling: { batch: "half" } }, field: "rolling.batch" },
+        { why: "no batch size", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "apply", rolling: { stopAfter: 1 } }, field: "rolling.batch" },
+        { why: "stop after 0 failures", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "apply", rolling: { batch: 1, stopAfter: 0 } }, field: "rolling.stopAfter" },
+        { why: "stop after -5%", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "apply", rolling: { batch: 1, stopAfter: "-5%" } }, field: "rolling.stopAfter" },
+        { why: "stop after 150%", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "apply", rolling: { batch: 1, stopAfter: "150%" } }, field: "rolling.stopAfter" },
+        { why: "rolling a string", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "apply", rolling: "serial" }, field: "rolling" },
+        { why: "a rolling Check", body: { stepIds: ["kernel-modules"], nodeIds: [uuid], mode: "check", rolling: { batch: 1 } }, field: "rolling" },
         { why: "a javascript: mirror", body: { stepIds: ["containerd"], nodeIds: [uuid], mode: "check", delivery: { kind: "mirror", url: "javascript:alert(1)" } }, field: "delivery.url" },
         { why: "a file: mirror", body: { stepIds: ["containerd"], nodeIds: [uuid], mode: "check", delivery: { kind: "mirror", url: "file:///etc/shadow" } }, field: "delivery.url" },
         { why: "a version the catalogue lacks", body: { stepIds: ["containerd"], nodeIds: [uuid], mode: "check", versions: { containerd: "9.9.9" } }, field: "versions.containerd" },
@@ -434,7 +445,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
   "/api/exports/ansible": {
     POST: {
       role: "viewer",
-      good: { stepIds: ["runc"], delivery: { kind: "mirror", url: "https://mirror.example/releases" }, versions: { runc: "1.1.5" } },
+      good: { stepIds: ["runc"], delivery: { kind: "mirror", url: "https://mirror.example/releases" }, versions: { runc: "1.1.5" }, rolling: { batch: 2, stopAfter: "10%" } },
       bad: [
         ...GENERIC_BAD_BODIES,
         { why: "no steps", body: { stepIds: [] }, field: "stepIds" },
@@ -445,6 +456,8 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
         { why: "a version with shell", body: { stepIds: ["runc"], versions: { runc: "1.1.5;id" } }, field: "versions" },
         { why: "an unknown field", body: { stepIds: ["runc"], playbook: "x" }, field: "body" },
         { why: "a step the catalog lacks", body: { stepIds: ["no-such-step"] } },
+        { why: "a serial of 0", body: { stepIds: ["runc"], rolling: { batch: 0 } }, field: "rolling.batch" },
+        { why: "a max failure of 0%", body: { stepIds: ["runc"], rolling: { batch: "10%", stopAfter: "0%" } }, field: "rolling.stopAfter" },
       ],
     },
   },

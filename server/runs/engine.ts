@@ -1,14 +1,15 @@
 import "server-only";
 import type { Delivery, UploadArtifactAction } from "@/lib/contracts/artifacts";
 import type { HostFacts } from "@/lib/contracts/facts";
-import type { NewRunEvent, NodeRunStatus, RunEvent, RunMode, RunStatus, RuntimeVersions } from "@/lib/contracts/runs";
+import type { NewRunEvent, NodeRunStatus, Rolling, RolloutPlan, RunEvent, RunMode, RunStatus, RuntimeVersions } from "@/lib/contracts/runs";
+import { inBatches, planRollout } from "@/lib/rolling";
 import { recordAudit } from "../audit/record";
 import type { Probe, Step } from "../catalog/types";
 import type { Db } from "../db";
 import type { HostWork, TrackedHost } from "../hosts";
 import type { RemoteHost } from "../ssh/types";
 import { publish } from "./bus";
-import { appendEvent, createRun, finishRun } from "./repository";
+import { appendEvent, createRun, finishRun, setNodeStatus } from "./repository";
 import { runNode } from "./run-node";
 
 // The run engine (design.md "Data flow of one click"): per node, connect -> facts -> requires ->
@@ -54,7 +55,12 @@ export interface StartRunInput {
   actor: string | null;
   delivery?: Delivery;
   versions?: RuntimeVersions;
+  /** Apply in batches (ignored by a Check, which reads every node at once). */
+  rolling?: Rolling;
 }
+
+const OK: readonly NodeRunStatus[] = ["unchanged", "changed", "pending-changes"];
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export class UnknownInputError extends Error {}
 
@@ -88,7 +94,17 @@ export function createEngine(deps: EngineDeps) {
       if (!n) throw new UnknownInputError(`unknown node ${id}`);
       return n;
     });
-    const runId = createRun(db, { mode: input.mode, stepIds: steps.map((s) => s.id), nodes, actor: input.actor });
+    // A rolling run is batches of nodes; any other run is one batch of all of them.
+    const plan: RolloutPlan | null = input.mode === "apply" && input.rolling ? planRollout(nodes.length, input.rolling) : null;
+    const batches = plan ? inBatches(nodes, plan.batchSize) : [nodes];
+    const batchOf = new Map(batches.flatMap((b, i) => b.map((n) => [n.id, i + 1] as const)));
+    const runId = createRun(db, {
+      mode: input.mode,
+      stepIds: steps.map((s) => s.id),
+      nodes: nodes.map((n) => ({ ...n, batch: plan ? batchOf.get(n.id) : undefined })),
+      actor: input.actor,
+      rolling: plan ?? undefined,
+    });
     const controller = new AbortController();
     const run: ActiveRun = { controller, cancelledBy: null, done: Promise.resolve(), hosts: new Set() };
     active.set(runId, run);
@@ -98,30 +114,58 @@ export function createEngine(deps: EngineDeps) {
       stepId: null,
       mode: input.mode,
       stepIds: steps.map((s) => s.id),
-      nodes: nodes.map((n) => ({ nodeId: n.id, name: n.name })),
+      nodes: nodes.map((n) => ({ nodeId: n.id, name: n.name, ...(plan ? { batch: batchOf.get(n.id) } : {}) })),
+      ...(plan ? { rolling: plan } : {}),
     });
+    const cancelled = () => `cancelled${run.cancelledBy ? ` by ${run.cancelledBy}` : ""}`;
     run.done = (async () => {
       const results: NodeRunStatus[] = [];
-      const queue = [...nodes];
-      const workers = Array.from({ length: Math.min(deps.concurrency ?? 8, queue.length) }, async () => {
-        for (let n = queue.shift(); n; n = queue.shift()) {
-          results.push(await runNode({ deps, timeouts, runId, run, node: n, steps, input, emit: (e) => emit(runId, e) }));
+      /** Why a rolling run started no more batches; null while it goes on. */
+      let stopped: string | null = null;
+      for (const [i, batch] of batches.entries()) {
+        if (plan) {
+          const failed = results.filter((r) => !OK.includes(r)).length;
+          if (controller.signal.aborted) stopped = `${cancelled()} during batch ${i} of ${batches.length}`;
+          else if (failed >= plan.stopAfterFailures) {
+            stopped = `stopped after batch ${i} of ${batches.length}: ${failed} of ${plural(results.length, "node")} failed, the limit is ${plan.stopAfterFailures}`;
+          }
+          if (stopped) {
+            // Never silently dropped: each node not started says so, with the reason.
+            for (const n of batches.slice(i).flat()) {
+              const message = `not started (${stopped})`;
+              setNodeStatus(db, runId, n.id, "skipped", message);
+              emit(runId, { type: "node-end", nodeId: n.id, stepId: null, status: "skipped", message });
+              results.push("skipped");
+            }
+            break;
+          }
+          emit(runId, { type: "batch-started", nodeId: null, stepId: null, batch: i + 1, of: batches.length, nodeIds: batch.map((n) => n.id) });
         }
-      });
-      await Promise.all(workers);
-      const ok: NodeRunStatus[] = ["unchanged", "changed", "pending-changes"];
+        const queue = [...batch];
+        const workers = Array.from({ length: Math.min(deps.concurrency ?? 8, queue.length) }, async () => {
+          for (let n = queue.shift(); n; n = queue.shift()) {
+            results.push(await runNode({ deps, timeouts, runId, run, node: n, steps, input, emit: (e) => emit(runId, e) }));
+          }
+        });
+        await Promise.all(workers);
+      }
+      const skipped = results.filter((r) => r === "skipped").length;
+      const notStarted = skipped ? `; ${plural(skipped, "node")} not started` : "";
       let status: RunStatus;
       let message: string;
-      if (results.every((r) => ok.includes(r))) {
+      if (results.every((r) => OK.includes(r))) {
         status = "succeeded";
         message = summarise(results, input.mode);
       } else if (controller.signal.aborted) {
         status = "cancelled";
-        message = `cancelled${run.cancelledBy ? ` by ${run.cancelledBy}` : ""}`;
+        message = `${stopped ? `rollout ${stopped}` : cancelled()}${notStarted}`;
+      } else if (stopped) {
+        status = "failed";
+        message = `rollout ${stopped}${notStarted}`;
       } else {
         status = "failed";
-        const bad = results.filter((r) => !ok.includes(r)).length;
-        message = `${bad} of ${results.length} node${results.length === 1 ? "" : "s"} did not finish: see each node's log`;
+        const bad = results.filter((r) => !OK.includes(r)).length;
+        message = `${bad} of ${plural(results.length, "node")} did not finish: see each node's log`;
       }
       finishRun(db, runId, status, message);
       emit(runId, { type: "run-end", nodeId: null, stepId: null, status, message });

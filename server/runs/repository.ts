@@ -4,6 +4,7 @@ import type { StepProgress, StepProgressState } from "@/lib/contracts/catalog";
 import {
   PHASE_WORDS,
   RunEvent,
+  RolloutPlan,
   type Phase,
   type NewRunEvent,
   type NodeRunStatus,
@@ -32,6 +33,7 @@ interface RunRow {
   created_at: string;
   finished_at: string | null;
   message: string | null;
+  rolling: string | null;
 }
 
 interface RunNodeRow {
@@ -40,15 +42,16 @@ interface RunNodeRow {
   node_name: string;
   status: NodeRunStatus;
   message: string | null;
+  batch: number | null;
 }
 
 /**
- * Create a run and its nodes. For apply runs, refuse (in the same transaction) when another apply run
+ * Create a run and its nodes (with each node's batch when it rolls out). For apply runs, refuse (in the same transaction) when another apply run
  * still holds one of the nodes: two runs never mutate the same host at once.
  */
 export function createRun(
   db: Db,
-  input: { mode: RunMode; stepIds: string[]; nodes: { id: string; name: string }[]; actor: string | null },
+  input: { mode: RunMode; stepIds: string[]; nodes: { id: string; name: string; batch?: number }[]; actor: string | null; rolling?: RolloutPlan },
 ): string {
   const id = randomUUID();
   const now = new Date().toISOString();
@@ -67,15 +70,16 @@ export function createRun(
         );
       }
     }
-    db.prepare("INSERT INTO runs (id, mode, step_ids, status, actor, created_at) VALUES (?, ?, ?, 'running', ?, ?)").run(
+    db.prepare("INSERT INTO runs (id, mode, step_ids, status, actor, created_at, rolling) VALUES (?, ?, ?, 'running', ?, ?, ?)").run(
       id,
       input.mode,
       JSON.stringify(input.stepIds),
       input.actor,
       now,
+      input.rolling ? JSON.stringify(input.rolling) : null,
     );
-    const insertNode = db.prepare("INSERT INTO run_nodes (run_id, node_id, node_name, position, status) VALUES (?, ?, ?, ?, 'pending')");
-    input.nodes.forEach((n, i) => insertNode.run(id, n.id, n.name, i));
+    const insertNode = db.prepare("INSERT INTO run_nodes (run_id, node_id, node_name, position, status, batch) VALUES (?, ?, ?, ?, 'pending', ?)");
+    input.nodes.forEach((n, i) => insertNode.run(id, n.id, n.name, i, n.batch ?? null));
   }).immediate();
   return id;
 }
@@ -136,7 +140,8 @@ function toSummary(db: Db, r: RunRow): RunSummary {
     finishedAt: r.finished_at,
     durationMs: r.finished_at ? Date.parse(r.finished_at) - Date.parse(r.created_at) : null,
     message: r.message,
-    nodes: nodes.map((n) => ({ nodeId: n.node_id, name: n.node_name, status: n.status, message: n.message })),
+    rolling: r.rolling ? RolloutPlan.parse(JSON.parse(r.rolling)) : null,
+    nodes: nodes.map((n) => ({ nodeId: n.node_id, name: n.node_name, status: n.status, message: n.message, batch: n.batch })),
   };
 }
 

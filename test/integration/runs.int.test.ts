@@ -1,8 +1,10 @@
 // The wizard's engine on a real practice node, through the real SSH layer, facts, catalog and
 // SQLite: both steps apply and verify, a second run changes nothing (mtimes unchanged), a node that
 // freezes mid-run ends failed with a clear message and a retry succeeds; the swap step turns off swap
-// that systemd brought up from /etc/fstab and from an admin's own unit; and one reboot keeps it all.
+// that systemd brought up from /etc/fstab and from an admin's own unit; a rolling Apply whose first batch
+// fails leaves the node in the next batch untouched; and one reboot keeps it all.
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -146,6 +148,34 @@ describe("the wizard's first two steps on a practice node", () => {
     expect(again.run.nodes[0].status).toBe("unchanged");
     expect(again.events.some((e) => e.type === "command-started")).toBe(false);
   }, 120_000);
+
+  it("a rolling Apply stops after a failed batch: the practice node in the next batch is not started, and nothing ran on it", async () => {
+    // A node nobody answers for: a loopback port just freed, so the connection is refused at once.
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, "127.0.0.1", () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const { db } = await import("../../server/db");
+    const { createNode } = await import("../../server/nodes/service");
+    const dead = createNode(db(), { name: "dead-end", address: "127.0.0.1", port, username: "nobody", auth: { method: "dashboard-key" }, privilege: { kind: "sudo-nopasswd" } }, "it");
+    await execOn(node, "sudo -n rm -f /etc/sysctl.d/k8s.conf");
+    const { runId, done } = mods.engine().start({ stepIds: ["sysctl"], nodeIds: [dead.id, nodeId], mode: "apply", actor: "it", rolling: { batch: 1, stopAfter: 1 } });
+    await done;
+    const run = mods.getRun(runId)!;
+    expect(run.status).toBe("failed");
+    expect(run.message).toBe("rollout stopped after batch 1 of 2: 1 of 1 node failed, the limit is 1; 1 node not started");
+    expect(run.nodes.map((n) => [n.name, n.batch, n.status])).toEqual([
+      ["dead-end", 1, "failed"],
+      [node.name, 2, "skipped"],
+    ]);
+    expect(run.nodes[1].message).toBe("not started (stopped after batch 1 of 2: 1 of 1 node failed, the limit is 1)");
+    expect(db().prepare("SELECT count(*) FROM audit_log WHERE run_id = ? AND node_id = ?").pluck().get(runId, nodeId)).toBe(0);
+    expect((await execOn(node, "test -e /etc/sysctl.d/k8s.conf; echo $?")).stdout.trim()).toBe("1");
+    // Put the step back for the next test.
+    expect((await apply(["sysctl"])).run.status).toBe("succeeded");
+  });
 
   it("after a reboot every step still verifies, with nothing to change, and swap stays off (persistence)", async () => {
     mods.closeAllConnections();

@@ -162,3 +162,21 @@ describe("the archive", () => {
     expect(execFileSync("tar", ["-xzOf", out, `nodeprep-ansible/roles/nodeprep/files/${resolveArtifact("runc", null, "amd64").file}`], { encoding: "utf8" })).toBe("not really a tarball");
   });
 });
+
+describe("rolling settings", () => {
+  it("the play takes serial and max_fail_percentage from the wizard's settings; without them it runs every host at once", () => {
+    const play = (e: ReturnType<typeof exported>) => (parse(e.text("site.yml")!) as Record<string, unknown>[])[0];
+    const plain = exported();
+    expect(play(plain)).not.toHaveProperty("serial");
+    expect(play(plain)).not.toHaveProperty("max_fail_percentage");
+    expect(plain.text("README.md")).toContain("The play runs on every host at once (no `serial`).");
+
+    const rolled = exported({ rolling: { settings: { batch: "25%", stopAfter: 1 }, nodeCount: 8 } });
+    expect(play(rolled)).toMatchObject({ hosts: "all", serial: "25%", max_fail_percentage: 0, roles: ["nodeprep"] });
+    expect(rolled.text("README.md")).toContain("The play runs in batches of 25% hosts (`serial`), stopping when more than 0% of a batch failed (`max_fail_percentage`)");
+
+    const many = exported({ rolling: { settings: { batch: 3, stopAfter: 2 }, nodeCount: 6 } });
+    expect(play(many)).toMatchObject({ serial: 3, max_fail_percentage: 33.34 });
+    expect(many.text("README.md")).toMatch(/Ansible counts them in each batch/);
+  });
+});

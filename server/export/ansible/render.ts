@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Document, stringify } from "yaml";
 import type { Delivery } from "@/lib/contracts/artifacts";
+import { playKeywords, type AnsibleRollout } from "./rolling";
 import { ARTIFACT_DIR_DEFAULT, ARTIFACT_DIR_VAR, type RenderedTasks, type Task } from "./tasks";
 
 // The export's files: site.yml, the role (tasks per step, handlers, defaults, vars, bundled files),
@@ -37,7 +38,7 @@ function taskFile(header: string[], tasks: { task: Task; why: string | null }[])
 
 const yamlFile = (header: string, value: unknown) => `---\n# ${header}\n${stringify(value, yamlOptions)}`;
 
-function readme(rendered: RenderedTasks, delivery: Delivery, stepTitles: string[]): string {
+function readme(rendered: RenderedTasks, delivery: Delivery, stepTitles: string[], rollout: AnsibleRollout | undefined): string {
   const template = fs.readFileSync(path.join(process.cwd(), "content", "export", "ansible-readme.md"), "utf8");
   const artifacts = [
     ...rendered.bundled.map((b) => `${b.artifact.file} (bundled in ${ROLE}/files, sha256 ${b.artifact.sha256})`),
@@ -56,16 +57,19 @@ function readme(rendered: RenderedTasks, delivery: Delivery, stepTitles: string[
     sumsCheck: rendered.bundled.length ? "sha256sum -c SHA256SUMS                                    # the bundled files, before anything\n" : "",
     artifactDir: ARTIFACT_DIR_DEFAULT,
     notes: notes.length ? ["## Notes from the steps", "", ...notes].join("\n") : "",
+    rolling: rollout
+      ? `in batches of ${rollout.serial} hosts (\`serial\`)${rollout.max_fail_percentage !== undefined ? `, stopping when more than ${rollout.max_fail_percentage}% of a batch failed (\`max_fail_percentage\`)` : ""}, as chosen in the wizard.${rollout.note ? ` ${rollout.note}` : ""}`
+      : "on every host at once (no `serial`).",
   };
   return template.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m);
 }
 
-export function renderFiles(rendered: RenderedTasks, opts: { delivery: Delivery; inventory: string }): ExportFile[] {
+export function renderFiles(rendered: RenderedTasks, opts: { delivery: Delivery; inventory: string; rollout?: AnsibleRollout }): ExportFile[] {
   const files: ExportFile[] = [];
   const text = (p: string, content: string) => files.push({ path: `${ROOT_DIR}/${p}`, content, mode: 0o644 });
   const titles = rendered.steps.map((s) => s.title);
 
-  text("README.md", readme(rendered, opts.delivery, titles));
+  text("README.md", readme(rendered, opts.delivery, titles, opts.rollout));
   text(
     "site.yml",
     yamlFile("Exported by nodeprep. Run: ansible-playbook -i inventory.ini site.yml (--check --diff first)", [
@@ -75,6 +79,8 @@ export function renderFiles(rendered: RenderedTasks, opts: { delivery: Delivery;
         become: true,
         // The role's first task reads the little it checks (init, architecture, glibc): no fact gathering.
         gather_facts: false,
+        // The wizard's rolling settings (README.md, "Batches").
+        ...playKeywords(opts.rollout),
         roles: ["nodeprep"],
       },
     ]),
