@@ -83,6 +83,9 @@ export function identityScript(identity: NodeIdentity, epochSeconds: number): st
     `echo ${hostname} > /etc/hostname`,
     `sed -i "s/^127.0.1.1 .*/127.0.1.1 ${hostname}/" /etc/hosts`,
     `echo ${machineId} > /etc/machine-id`,
+    // journald keeps writing under the machine-id it started with, and journalctl reads the journal of
+    // the current one: without a restart the node's own log (sudo's lines, say) looks empty.
+    "systemctl restart --no-block systemd-journald",
     "rm -f /etc/ssh/ssh_host_*",
     ...identity.hostKeys.flatMap((k) => [
       `echo ${b64(k.privateKey)} | base64 -d > /etc/ssh/${k.name} && chmod 600 /etc/ssh/${k.name}`,

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureImage, execOn, imageHostKeys, startNode, stopNode, type LabImage, type PracticeNode } from "../../lab";
+import { ensureImage, execOn, startNode, stopNode, type LabImage, type PracticeNode } from "../../lab";
 import type { RunEvent } from "../../lib/contracts/runs";
 
 const NUMBERS = [71, 72];
@@ -103,12 +103,11 @@ describe("the exported Ansible playbook on two fresh practice nodes", () => {
     expect(files.some((f) => f.path.endsWith(`files/${image.releases.containerd.file}`))).toBe(true);
     execFileSync("sha256sum", ["-c", "SHA256SUMS"], { cwd: dir });
     // The export's inventory (connection facts only) plus how this test signs in: the lab's key,
-    // and the image's host key in known_hosts (StrictHostKeyChecking stays on).
+    // and each node's own host keys in known_hosts (StrictHostKeyChecking stays on).
     const inventory = fs.readFileSync(path.join(dir, "inventory.ini"), "utf8");
     for (const n of nodes) expect(inventory).toContain(`${n.name} ansible_host=127.0.0.1 ansible_port=${n.port} ansible_user=${n.user}`);
     const knownHosts = path.join(work, "known_hosts");
-    const keys = imageHostKeys(path.dirname(nodes[0].privateKeyPath));
-    fs.writeFileSync(knownHosts, nodes.flatMap((n) => keys.map((k) => `[127.0.0.1]:${n.port} ${k}`)).join("\n") + "\n");
+    fs.writeFileSync(knownHosts, nodes.flatMap((n) => n.hostKeys.map((k) => `[127.0.0.1]:${n.port} ${k}`)).join("\n") + "\n");
     fs.writeFileSync(
       path.join(dir, "test-inventory.ini"),
       `${inventory}\n[all:vars]\nansible_ssh_private_key_file=${nodes[0].privateKeyPath}\nansible_python_interpreter=/usr/bin/python3\nansible_ssh_common_args='-o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes'\n`,

@@ -177,8 +177,10 @@ describe("health scans on practice nodes", () => {
     expect(s["module-br-netfilter"]).toBe("ok"); // persisted by /etc/modules-load.d/k8s.conf
     expect(s["sysctl-persisted"]).toBe("fail");
     expect(s["sysctl-values"]).toBe("fail");
+    // What every sysctl.d file sets at boot no longer includes ip_forward = 1 either.
+    expect(s["sysctl-at-boot"]).toBe("fail");
     const drift = m.listDrift(m.db(), { open: true, nodeId: ids.a });
-    expect(drift.map((d) => d.probeId).sort()).toEqual(["sysctl-persisted", "sysctl-values"]);
+    expect(drift.map((d) => d.probeId).sort()).toEqual(["sysctl-at-boot", "sysctl-persisted", "sysctl-values"]);
     expect(drift.every((d) => d.rebooted && d.bootedAt !== null)).toBe(true);
     expect(Date.parse(drift[0].bootedAt!)).toBeGreaterThan(Date.parse(drift[0].lastOkAt));
   }, 400_000);

@@ -189,6 +189,7 @@ describe("the wizard's first two steps on a practice node", () => {
       ["modules-persisted", "ok"],
       ["sysctl-values", "ok"],
       ["sysctl-persisted", "ok"],
+      ["sysctl-at-boot", "ok"],
       ["swap-off", "ok"],
       ["swapon-show", "ok"],
       ["swap-units", "ok"],
