@@ -30,21 +30,43 @@ phase_end
 npm run --silent lab -- build --shape bookworm-arm64 > /tmp/nodeprep-arm64-image.log 2>&1 &
 arm64_image=$!
 
-phase_start "integration tests (real practice nodes)"
-npx vitest run --project integration --exclude test/integration/shapes.int.test.ts
-phase_end
+# Integration tests in two lanes at once: each lane one file at a time, with its own practice nodes
+# (its own lab state directory: vitest.config.mts) on its own node numbers. Most of a test's time is a
+# guest working under TCG (one host core per busy VM) or rebooting, so two lanes use both cores where
+# one lane left one idle. Lane A streams its lines prefixed with [A]; lane B ends with the host shapes.
+LANE_A="training trust ansible-export artifacts lab inventory"
+lane_a_files=$(for f in $LANE_A; do printf 'test/integration/%s.int.test.ts ' "$f"; done)
+lane_b_excludes=$(for f in $LANE_A shapes; do printf -- '--exclude test/integration/%s.int.test.ts ' "$f"; done)
 
-# The other host shapes (issue 17): their images are built once per machine (cached like bookworm's),
-# here and only here, then one table of integration tests over them.
-phase_start "host shapes: images (cached after the first build)"
-for shape in bullseye trixie bookworm-cgroup1; do npm run --silent lab -- build --shape "$shape"; done
-echo "waiting for the bookworm-arm64 image (building since the integration phase)"
-wait "$arm64_image" || { tail -n 40 /tmp/nodeprep-arm64-image.log; exit 1; }
-tail -n 3 /tmp/nodeprep-arm64-image.log
-phase_end
-
-phase_start "host shapes: integration tests (bullseye, trixie, bookworm-cgroup1, bookworm-arm64)"
-npx vitest run --project integration test/integration/shapes.int.test.ts
+phase_start "integration tests (real practice nodes, two lanes)"
+( set -o pipefail; npx vitest run --project integration $lane_a_files 2>&1 | sed -u 's/^/[A] /' ) &
+lane_a=$!
+lane_b_status=0
+(
+  set -e
+  npx vitest run --project integration $lane_b_excludes
+  # The other host shapes (issue 17): their images are built once per machine (cached like
+  # bookworm's), here and only here, then one table of integration tests over them.
+  echo "host shapes: images (cached after the first build)"
+  for shape in bullseye trixie bookworm-cgroup1; do npm run --silent lab -- build --shape "$shape"; done
+) || lane_b_status=$?
+if [ "$lane_b_status" -eq 0 ]; then
+  echo "waiting for the bookworm-arm64 image (building since the integration phase began)"
+  if wait "$arm64_image"; then
+    tail -n 3 /tmp/nodeprep-arm64-image.log
+    echo "host shapes: integration tests (bullseye, trixie, bookworm-cgroup1, bookworm-arm64)"
+    npx vitest run --project integration test/integration/shapes.int.test.ts || lane_b_status=$?
+  else
+    tail -n 40 /tmp/nodeprep-arm64-image.log
+    lane_b_status=1
+  fi
+fi
+lane_a_status=0
+wait "$lane_a" || lane_a_status=$?
+if [ "$lane_a_status" -ne 0 ] || [ "$lane_b_status" -ne 0 ]; then
+  echo "integration tests failed: lane A exit $lane_a_status, lane B exit $lane_b_status"
+  exit 1
+fi
 phase_end
 
 phase_start "build the dashboard"

@@ -12,7 +12,7 @@
 // 69 s, the container 11 s), but because it runs bookworm's systemd and units, whose reboot the
 // bookworm-cgroup1 row and the runtime tests already prove; it would add about a minute of CI.
 // NODEPREP_SHAPES=bullseye,trixie runs a subset.
-// Practice nodes 71-75.
+// Practice nodes 81-84 (apart from the other lane's 71-72: scripts/test.sh runs two lanes at once).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -38,10 +38,10 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { shape: "bullseye", n: 71, os: "11", glibc: "2.31", arch: "amd64", cgroup: "v2", containerd: "containerd@1.4.13~local-debian11:amd64", reboot: true },
-  { shape: "trixie", n: 72, os: "13", glibc: "2.41", arch: "amd64", cgroup: "v2", containerd: "containerd@1.7.24~local-debian13:amd64", reboot: true },
-  { shape: "bookworm-cgroup1", n: 73, os: "12", glibc: "2.36", arch: "amd64", cgroup: "v1", containerd: "containerd@1.6.20~local-debian12:amd64", reboot: true },
-  { shape: "bookworm-arm64", n: 74, os: "12", glibc: "2.36", arch: "arm64", cgroup: "v2", containerd: "containerd@1.6.20~local-debian12:arm64", reboot: false },
+  { shape: "bullseye", n: 81, os: "11", glibc: "2.31", arch: "amd64", cgroup: "v2", containerd: "containerd@1.4.13~local-debian11:amd64", reboot: true },
+  { shape: "trixie", n: 82, os: "13", glibc: "2.41", arch: "amd64", cgroup: "v2", containerd: "containerd@1.7.24~local-debian13:amd64", reboot: true },
+  { shape: "bookworm-cgroup1", n: 83, os: "12", glibc: "2.36", arch: "amd64", cgroup: "v1", containerd: "containerd@1.6.20~local-debian12:amd64", reboot: true },
+  { shape: "bookworm-arm64", n: 84, os: "12", glibc: "2.36", arch: "arm64", cgroup: "v2", containerd: "containerd@1.6.20~local-debian12:arm64", reboot: false },
 ];
 const wanted = process.env.NODEPREP_SHAPES?.split(",").map((s) => s.trim());
 const rows = wanted ? ROWS.filter((r) => wanted.includes(r.shape)) : ROWS;
