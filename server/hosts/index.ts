@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "../db";
 import { loadTarget } from "../nodes/targets";
+import { followLab } from "../practice/sync";
 import { recordAudit } from "../audit/record";
 import { getRemoteHost, targetSecrets, type OnTunnel } from "../ssh";
 import { trackHost, type HostWork, type TrackedHost } from "./tracked-host";
@@ -12,6 +13,7 @@ export { isConnectionRefusal, trackHost, type CommandEvents, type HostContext, t
  * included) behind the audit, events and redaction of trackHost. The only way from a node id to a host.
  */
 export function openHost(db: Db, nodeId: string, work: HostWork): TrackedHost {
+  followLab(db, nodeId);
   const target = loadTarget(db, nodeId);
   // A node behind a jump host: the TCP channel opened on the jump host for it is in the jump host's
   // own log (sshd's direct-tcpip), so in the audit log too, on the jump node.
