@@ -7,7 +7,7 @@ import fs from "node:fs";
 import type { Page } from "@playwright/test";
 import WebSocket from "ws";
 import { resetNode } from "../lab";
-import { authState, expect, test } from "./fixtures";
+import { authState, expect, LoginPage, SIGNED_OUT, test } from "./fixtures";
 
 const NODE_N = Number((process.env.NODEPREP_E2E_NODES ?? "1").split(",")[0]);
 const NODE = `practice-${NODE_N}`;
@@ -171,5 +171,33 @@ test("a node that is not a practice node gets no terminal: the API and the socke
     await expect(page.getByRole("group", { name: "Terminal on real-host-1" })).toHaveCount(0);
   } finally {
     await admin.delete(`/api/nodes/${realId}`);
+  }
+});
+
+test("a practice node assigned to a trainee: the trainee gets its terminal, an operator no longer does", async ({ page, browser, baseURL, apiAs }) => {
+  const id = await nodeId(page, NODE);
+  const admin = await apiAs("admin");
+  const trainee = { name: `e2e-term-${Date.now().toString(36)}`, password: "a-long-trainee-password" };
+  const created = await admin.post("/api/training/trainees", { data: { ...trainee, node: id } });
+  expect(created.status(), await created.text()).toBe(201);
+  const userId = ((await created.json()) as { trainee: { id: string } }).trainee.id;
+  try {
+    const operator = await apiAs("operator");
+    const refused = await operator.get(`/api/terminals/access?node=${id}`);
+    expect(refused.status()).toBe(403);
+    expect((await refused.json()).error).toBe(`${NODE} is assigned to another trainee`);
+
+    const context = await browser.newContext({ baseURL, storageState: SIGNED_OUT });
+    const t = await context.newPage();
+    const login = new LoginPage(t);
+    await login.open(`/wizard/kernel-modules?mode=hands-on&node=${id}`);
+    await login.signIn(trainee.name, trainee.password);
+    const term = terminal(t);
+    await expect(term.status).toHaveAttribute("data-state", "open");
+    await term.settled();
+    await t.screenshot({ path: "artifacts/screenshots/terminal-trainee.png", fullPage: true });
+    await context.close();
+  } finally {
+    await admin.patch(`/api/training/trainees/${userId}`, { data: { node: null } });
   }
 });
