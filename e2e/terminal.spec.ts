@@ -4,9 +4,8 @@
 // a node that is not a practice node gets no terminal (the API and the socket refuse, the UI does not
 // offer it).
 import fs from "node:fs";
-import type { Page } from "@playwright/test";
+import { request as playwrightRequest, type Page } from "@playwright/test";
 import WebSocket from "ws";
-import { resetNode } from "../lab";
 import { authState, expect, LoginPage, SIGNED_OUT, test } from "./fixtures";
 
 const NODE_N = Number((process.env.NODEPREP_E2E_NODES ?? "1").split(",")[0]);
@@ -14,12 +13,36 @@ const NODE = `practice-${NODE_N}`;
 
 test.describe.configure({ mode: "serial" });
 
+/**
+ * Reset the node through the dashboard (the Practice API), not the lab directly: a reset gives the node
+ * new host keys, and the dashboard pins them only when it does the reset itself.
+ */
+async function resetThroughDashboard(baseURL: string) {
+  const api = await playwrightRequest.newContext({ baseURL, storageState: authState("admin"), extraHTTPHeaders: { origin: baseURL } });
+  try {
+    const { nodes } = (await (await api.get("/api/nodes")).json()) as { nodes: { id: string; name: string }[] };
+    const id = nodes.find((n) => n.name === NODE)!.id;
+    const started = await api.post(`/api/practice/nodes/${id}`, { data: { action: "reset" } });
+    expect(started.status(), await started.text()).toBe(202);
+    const { opId } = (await started.json()) as { opId: string };
+    await expect
+      .poll(async () => {
+        const overview = (await (await api.get("/api/practice")).json()) as { nodes: { name: string; op: { id: string; status: string } | null }[] };
+        const op = overview.nodes.find((n) => n.name === NODE)?.op;
+        return op?.id === opId ? op.status : "waiting";
+      }, { timeout: 120_000 })
+      .toBe("succeeded");
+  } finally {
+    await api.dispose();
+  }
+}
+
 // A fresh node before (an earlier spec may have loaded the modules) and after (the next spec's start).
-test.beforeAll(async () => {
-  await resetNode(NODE_N);
+test.beforeAll(async ({ baseURL }) => {
+  await resetThroughDashboard(baseURL!);
 });
-test.afterAll(async () => {
-  await resetNode(NODE_N);
+test.afterAll(async ({ baseURL }) => {
+  await resetThroughDashboard(baseURL!);
 });
 
 async function nodeId(page: Page, name: string): Promise<string> {
