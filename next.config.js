@@ -13,7 +13,8 @@ const STATIC_HEADERS = [
 const nextConfig = {
   // ssh2 ships optional native bindings (cpu-features) and better-sqlite3 is native: keep both out of
   // the server bundle and load them from node_modules at run time.
-  serverExternalPackages: ["ssh2", "better-sqlite3"],
+  // ws (the terminal's WebSocket server) has optional native helpers too.
+  serverExternalPackages: ["ssh2", "better-sqlite3", "ws"],
   poweredByHeader: false,
   reactStrictMode: true,
   // The dashboard must build without the internet: no telemetry, no remote fonts or images.

@@ -5,6 +5,7 @@ const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void
   facts: () => import("./facts"),
   fleet: () => import("./fleet"),
   practice: () => import("./practice"),
+  terminal: () => import("./terminal"),
 };
 
 async function main() {

@@ -26,6 +26,12 @@ export const queryKeys = {
   auth: {
     me: () => ["auth", "me"] as const,
   },
+  terminals: {
+    all: ["terminals"] as const,
+    sessions: () => ["terminals", "sessions"] as const,
+    /** A session's kept input (it grows while the session is open). */
+    input: (sessionId: string) => ["terminals", "input", sessionId] as const,
+  },
   users: {
     all: ["users"] as const,
     list: () => ["users", "list"] as const,

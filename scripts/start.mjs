@@ -60,6 +60,14 @@ const server = http.createServer((req, res) => {
     res.end("internal error (see the server log)");
   });
 });
+// WebSockets (a terminal in the browser): the handler comes from the server code Next loaded
+// (server/terminals/socket.ts, installed at start-up); anything it does not take is refused.
+server.on("upgrade", (req, socket, head) => {
+  req.headers["x-nodeprep-peer"] = req.socket.remoteAddress ?? "";
+  socket.on("error", () => socket.destroy());
+  const handled = globalThis.nodeprepUpgrade?.(req, socket, head);
+  if (!handled) socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+});
 server.listen(Number(port), host, () => console.log(`[nodeprep] ready on http://${shown}:${port}`));
 server.on("error", (error) => {
   console.error(`[nodeprep] cannot listen on ${shown}:${port}: ${error.message}`);

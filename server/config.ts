@@ -28,6 +28,8 @@ const Env = z.object({
   NODEPREP_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   /** How many hosts a health scan reads at once (each its own SSH connection, kept in the pool). */
   NODEPREP_SCAN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** A terminal in the browser with no input for this long is closed (its shell on the node ends). */
+  NODEPREP_TERMINAL_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
   /** `name:password`: create this admin at start when there are no users yet (tests, automation).
    *  Without it the first start prints a one-time setup link instead. */
   NODEPREP_BOOTSTRAP_ADMIN: z

@@ -9,6 +9,8 @@ import { markInterruptedOps } from "./practice/ops";
 import { syncPracticeNodes } from "./practice/sync";
 import { markInterrupted } from "./runs/repository";
 import { markInterruptedAttempts } from "./training/attempts";
+import { endOrphanedSessions } from "./terminals/repository";
+import { installTerminalSockets } from "./terminals/socket";
 
 export async function startup(): Promise<void> {
   const database = db();
@@ -24,6 +26,9 @@ export async function startup(): Promise<void> {
   const cut = markInterruptedOps(database) + markInterruptedAttempts(database);
   if (cut) console.log(`[nodeprep] marked ${cut} practice operation(s) interrupted by the restart`);
   startIdleSweep();
+  const orphaned = endOrphanedSessions(database);
+  if (orphaned) console.log(`[nodeprep] ${orphaned} terminal session(s) were open when the dashboard stopped: marked ended`);
+  installTerminalSockets();
   if (config().NODEPREP_PRACTICE_NODES === "1") {
     const synced = syncPracticeNodes(database);
     console.log(`[nodeprep] practice nodes registered: ${synced.map((n) => n.name).join(", ") || "none running"}`);

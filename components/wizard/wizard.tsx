@@ -19,6 +19,7 @@ import { AnsibleExport } from "./ansible-export";
 import { ConfirmApplyAll } from "./confirm-apply-all";
 import { Explanation } from "./explanation";
 import { NeedsFirst } from "./needs-first";
+import { HandsOn } from "./hands-on";
 import { NodePicker } from "./node-picker";
 import { DEFAULT_ROLLING, RollingControl } from "./rolling-control";
 import { RunStatus } from "./run-status";
@@ -51,6 +52,8 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
   const picked = selection.ids;
   const selectedGroups = groupSelection.ids;
   const runId = params.get("run");
+  // "Do it yourself" (issue 15): a terminal on a practice node instead of Apply.
+  const handsOn = params.get("mode") === "hands-on";
   // The release version picked for the step's component (?version=), when the step installs one.
   const version = params.get("version");
   const step = steps.find((s) => s.id === currentStepId)!;
@@ -142,10 +145,30 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
         </header>
 
         {/* Open to read when the page opens without a run, then as the user leaves it (per step). */}
-        <Explanation key={step.id} html={step.explanationHtml} initiallyOpen={!runId} />
+        <Explanation key={step.id} html={step.explanationHtml} initiallyOpen={!runId && !handsOn} />
 
         <NeedsFirst step={step} steps={steps} nodeIds={selected} progress={progress.data?.progress} hrefFor={hrefFor} />
 
+        <nav aria-label="Mode" className="flex gap-1 text-sm">
+          {[
+            { on: !handsOn, label: "Let nodeprep do it", mode: null },
+            { on: handsOn, label: "Do it yourself", mode: "hands-on" },
+          ].map((m) => (
+            <button
+              key={m.label}
+              type="button"
+              aria-pressed={m.on}
+              onClick={() => setQuery({ mode: m.mode, plan: null, check: null })}
+              className={`rounded border px-3 py-1 font-semibold focus:outline-2 focus:outline-blue-600 ${m.on ? "border-slate-900 bg-slate-900 text-white" : "border-slate-400 bg-white hover:bg-slate-100"}`}
+            >
+              {m.label}
+            </button>
+          ))}
+        </nav>
+
+        {handsOn && <HandsOn step={step} nodes={allNodes} />}
+
+        {!handsOn && (<>
         <section aria-labelledby="run-heading" className="space-y-3">
           <h2 id="run-heading" className="text-lg font-semibold">
             Run
@@ -270,6 +293,8 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
             </section>
           </>
         )}
+
+        </>)}
 
         <SelfCheck checkId={step.id} />
 

@@ -6,7 +6,7 @@ import { recordAudit } from "../audit/record";
 import { getRemoteHost, targetSecrets, type OnTunnel } from "../ssh";
 import { trackHost, type HostWork, type TrackedHost } from "./tracked-host";
 
-export { isConnectionRefusal, trackHost, type CommandEvents, type HostContext, type HostWork, type RunningCommand, type TrackedHost } from "./tracked-host";
+export { isConnectionRefusal, trackHost, type CommandEvents, type HostContext, type HostWork, type RunningCommand, type TrackedHost, type TrackedShell } from "./tracked-host";
 
 /**
  * The tracked path to a node of the inventory: its target (secrets decrypted, host key pinned, jump host

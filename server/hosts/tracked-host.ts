@@ -3,7 +3,7 @@ import path from "node:path";
 import { commandEnded, commandStarted, recordAudit, storeScript } from "../audit/record";
 import type { Db } from "../db";
 import { redact } from "../ssh/redact";
-import { SshError, type ExecOptions, type ExecResult, type KillRecord, type RemoteHost, type UploadOptions } from "../ssh/types";
+import { SshError, type ExecOptions, type ExecResult, type InteractiveShell, type KillRecord, type PtySize, type RemoteHost, type UploadOptions } from "../ssh/types";
 
 // The ONE path to a host (design.md convention 11). Everything that runs something on a host (facts,
 // probes, steps, scans, staging and uploads, the connection test, and later terminals, scenario faults
@@ -59,6 +59,19 @@ export interface TrackedHost extends RemoteHost {
   quietly(): TrackedHost;
   /** Text with this host's secrets redacted (for what the caller stores or shows itself: plans, messages). */
   redact(text: string): string;
+  /**
+   * A terminal: an interactive login shell with a pty. Audited as `terminal-start` when it opens and
+   * `terminal-end` when it closes (who, node, duration, bytes each way, why it ended); while open it is
+   * a command in flight, so a dashboard stop leaves a row too.
+   */
+  shell(pty: PtySize, options?: { signal?: AbortSignal; terminalId?: string }): Promise<TrackedShell>;
+}
+
+export interface TrackedShell extends InteractiveShell {
+  /** Close with a reason for the audit row ("idle 15 min", "page closed"). */
+  close(reason?: string): void;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
 }
 
 const outputBytes = (r: ExecResult) => Buffer.byteLength(r.stdout) + Buffer.byteLength(r.stderr);
@@ -210,6 +223,50 @@ export function trackHost(raw: RemoteHost, ctx: HostContext): TrackedHost {
           running.delete(commandId);
           commandEnded(ctx.db, inFlight);
         }
+      },
+
+      async shell(pty: PtySize, options: { signal?: AbortSignal; terminalId?: string } = {}): Promise<TrackedShell> {
+        if (!raw.shell) throw new Error(`${ctx.node.name}: this host offers no terminal`);
+        const started = Date.now();
+        const shown = `interactive shell (pty ${pty.cols}x${pty.rows})`;
+        const detail = { ...(options.terminalId ? { terminalId: options.terminalId } : {}), ...via };
+        let inner: InteractiveShell;
+        try {
+          inner = await raw.shell(pty, { signal: options.signal });
+        } catch (error) {
+          if (isConnectionRefusal(error)) refused(error, shown, Date.now() - started);
+          else recordAudit(ctx.db, { ...base(), action: "terminal-start", command: shown, exitCode: null, durationMs: Date.now() - started, detail: { ...detail, error: clean(String((error as Error)?.message ?? error)) } });
+          throw error;
+        }
+        recordAudit(ctx.db, { ...base(), action: "terminal-start", command: shown, detail });
+        const inFlight = commandStarted(ctx.db, { ...base(), action: "terminal-end", command: shown, detail });
+        let bytesIn = 0;
+        let bytesOut = 0;
+        let reason = "the shell exited";
+        inner.onData((chunk) => (bytesOut += chunk.length));
+        inner.onClose(() => {
+          commandEnded(ctx.db, inFlight);
+          recordAudit(ctx.db, { ...base(), action: "terminal-end", command: shown, durationMs: Date.now() - started, outputBytes: bytesOut, detail: { ...detail, inputBytes: bytesIn, reason } });
+        });
+        return {
+          write(data) {
+            bytesIn += typeof data === "string" ? Buffer.byteLength(data) : data.length;
+            inner.write(data);
+          },
+          resize: (size) => inner.resize(size),
+          onData: (l) => inner.onData(l),
+          onClose: (l) => inner.onClose(l),
+          close(why?: string) {
+            if (why) reason = why;
+            inner.close();
+          },
+          get bytesIn() {
+            return bytesIn;
+          },
+          get bytesOut() {
+            return bytesOut;
+          },
+        };
       },
 
       running: () => [...running.values()],

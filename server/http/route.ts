@@ -95,6 +95,14 @@ const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** CSRF: a browser always sends Origin on these methods; it must be the dashboard's own. */
 export function checkSameOrigin(req: Request): void {
   if (!MUTATING.has(req.method)) return;
+  checkOrigin(req);
+}
+
+/**
+ * The Origin must be the dashboard's own, whatever the method: what a WebSocket upgrade (a GET that a
+ * page on any site may open, with our cookie) must pass, as mutating requests do.
+ */
+export function checkOrigin(req: Request): void {
   const origin = req.headers.get("origin");
   if (!origin || origin === "null") {
     // Sec-Fetch-Site is set by the browser, never by a page's script.

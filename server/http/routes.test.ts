@@ -224,6 +224,9 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
       ],
     },
   },
+  "/api/terminals": { GET: { role: "viewer", goodQuery: "limit=5", bad: [{ why: "node not an id", query: "node=$(reboot)", field: "node" }] } },
+  "/api/terminals/access": { GET: { role: "viewer", goodQuery: `node=${uuid}`, bad: [{ why: "no node", query: "", field: "node" }, { why: "node not an id", query: "node=x;reboot", field: "node" }] } },
+  "/api/terminals/[id]/input": { GET: { role: "viewer", bad: [{ why: "; as the session id", params: { id: "x;reboot" }, field: "id" }] } },
   "/api/runs/[id]": {
     GET: {
       role: "trainee",

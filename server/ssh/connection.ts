@@ -10,7 +10,7 @@ import { LineSplitter, Retained } from "./output";
 import { redactor } from "./redact";
 import { ShellSession } from "./shell-session";
 import { usesSudo, wrapCommand } from "./wrap";
-import { SshError, type ExecOptions, type ExecResult, type NodeTarget, type OfferedHostKey, type UploadOptions } from "./types";
+import { SshError, type ExecOptions, type ExecResult, type InteractiveShell, type NodeTarget, type OfferedHostKey, type PtySize, type UploadOptions } from "./types";
 
 export interface ConnectionOptions {
   connectTimeoutMs: number;
@@ -349,6 +349,49 @@ export class Connection {
     } finally {
       this.release();
     }
+  }
+
+  /**
+   * An interactive login shell with a pty (a terminal): one channel of this connection for as long as
+   * it is open, so the pool does not close the connection under it (it is busy).
+   */
+  async shell(pty: PtySize, options: { signal?: AbortSignal } = {}): Promise<InteractiveShell> {
+    const { signal } = options;
+    const client = await this.connect(signal);
+    await this.acquire(signal);
+    let channel: ClientChannel;
+    try {
+      channel = await new Promise<ClientChannel>((resolve, reject) =>
+        client.shell({ term: "xterm-256color", cols: pty.cols, rows: pty.rows }, (error, ch) =>
+          error ? reject(this.closed ? errors.connectionLost(this.where, "before the terminal opened", error) : errors.protocol(this.where, `could not open a terminal: ${error.message}`, error)) : resolve(ch),
+        ),
+      );
+    } catch (error) {
+      this.release();
+      throw error;
+    }
+    const closeListeners: (() => void)[] = [];
+    let ended = false;
+    const onLost = () => channel.close();
+    this.inFlight.add(onLost);
+    channel.on("close", () => {
+      if (ended) return;
+      ended = true;
+      this.inFlight.delete(onLost);
+      this.release();
+      for (const l of closeListeners) l();
+    });
+    return {
+      write: (data) => void (!ended && channel.write(data)),
+      resize: ({ cols, rows }) => void (!ended && channel.setWindow(rows, cols, 0, 0)),
+      onData: (listener) => void channel.on("data", listener),
+      onClose: (listener) => void (ended ? listener() : closeListeners.push(listener)),
+      close: () => {
+        if (ended) return;
+        // end() sends EOF and close; a shell that ignores EOF still goes with the channel.
+        channel.close();
+      },
+    };
   }
 
   /** A command in one of the connection's long-lived shells (one per privilege, kept while idle). */

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { Connection, defaultConnectionOptions, type ConnectionOptions } from "./connection";
 import type { Duplex } from "node:stream";
-import { SshError, type ExecOptions, type NodeTarget, type RemoteHost, type UploadOptions } from "./types";
+import { SshError, type ExecOptions, type NodeTarget, type PtySize, type RemoteHost, type UploadOptions } from "./types";
 
 // One connection per node, shared by everything that talks to it (runs, facts, health), kept on
 // globalThis so Next's dev-mode module reloads don't leak sockets. A target whose address,
@@ -124,6 +124,7 @@ export function getRemoteHost(target: NodeTarget, hooks: { onTunnel?: OnTunnel }
     connect: async (signal?: AbortSignal) => void (await current().connect(signal)),
     exec: async (command: string, options?: ExecOptions) => current().exec(command, options),
     upload: async (source: string | Buffer, remotePath: string, options?: UploadOptions) => current().upload(source, remotePath, options),
+    shell: async (pty: PtySize, options?: { signal?: AbortSignal }) => current().shell(pty, options),
   };
 }
 

@@ -104,6 +104,24 @@ export interface UploadOptions {
   onProgress?: (sentBytes: number, totalBytes: number) => void;
 }
 
+/** A terminal's window, in character cells. */
+export interface PtySize {
+  cols: number;
+  rows: number;
+}
+
+/** An interactive login shell with a pty (a terminal in the browser): bytes in, bytes out, a window size. */
+export interface InteractiveShell {
+  write(data: string | Buffer): void;
+  /** The pty's window changed (SSH window-change): full-screen programs redraw. */
+  resize(size: PtySize): void;
+  /** Output as it comes (stdout and stderr are one stream on a pty). */
+  onData(listener: (chunk: Buffer) => void): void;
+  /** Called once, when the channel has closed (the shell exited, close() or the connection dropped). */
+  onClose(listener: () => void): void;
+  close(): void;
+}
+
 export interface RemoteHost {
   readonly target: Pick<NodeTarget, "nodeId" | "name" | "address" | "port" | "username">;
   /** Connect now (host key, credentials) without running anything; absent on fakes that need no connection. */
@@ -112,6 +130,8 @@ export interface RemoteHost {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** SFTP upload as the login user to a path it can write (e.g. a mktemp dir); move into place with exec. */
   upload(source: string | Buffer, remotePath: string, options?: UploadOptions): Promise<void>;
+  /** An interactive shell with a pty, as the login user; absent on fakes without one. */
+  shell?(pty: PtySize, options?: { signal?: AbortSignal }): Promise<InteractiveShell>;
 }
 
 export type SshErrorKind =
