@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { RunEvent } from "@/lib/contracts/runs";
+import type { Rolling, RunEvent } from "@/lib/contracts/runs";
 import { debianFacts } from "../catalog/fixtures/facts";
 import type { Probe, Step } from "../catalog/types";
 import { openDb, type Db } from "../db";
@@ -83,7 +83,7 @@ afterEach(async () => {
 const ran = (name: string) => fs.existsSync(path.join(dir, `${name}.done`));
 const ofType = <T extends RunEvent["type"]>(list: RunEvent[], type: T) => list.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
 
-async function roll(nodeIds: string[], rolling: { batch: number | string; stopAfter?: number | string } | undefined, mode: "apply" | "check" = "apply") {
+async function roll(nodeIds: string[], rolling: Rolling | undefined, mode: "apply" | "check" = "apply") {
   const { runId, done } = engine.start({ stepIds: ["roll"], nodeIds, mode, actor: "alice", rolling });
   await done;
   return { run: getRun(db, runId)!, events: listEvents(db, runId) };
