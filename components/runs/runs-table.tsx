@@ -49,7 +49,8 @@ export function RunsTable() {
               </ul>
             </td>
             <td className="p-2">
-              <StatusBadge status={runBadgeStatus(r)} />
+              {/* A rollout waiting between batches is running, but an operator must know it waits (for them). */}
+              <StatusBadge status={runBadgeStatus(r)} label={r.waiting ? (r.waiting.kind === "canary" ? "waiting for Continue" : "pausing") : undefined} />
             </td>
             <td className="p-2">{formatDuration(r.durationMs)}</td>
             <td className="p-2">{r.actor ?? "—"}</td>
