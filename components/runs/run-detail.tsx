@@ -8,7 +8,7 @@ import { formatDuration, formatTime } from "./format";
 import { PlanPanel } from "./plan-panel";
 import { RolloutWaitBox } from "./rollout-wait";
 import { RunLog } from "./run-log";
-import { runBadgeStatus, StatusBadge } from "./status-badge";
+import { runBadgeStatus, StatusBadge, waitingLabel } from "./status-badge";
 import { useRun } from "./use-runs";
 import { useRunEvents } from "./use-run-events";
 import { VerificationPanel } from "./verification-panel";
@@ -42,7 +42,7 @@ export function RunDetail({ runId }: { runId: string }) {
         <div className="flex flex-wrap items-center gap-2 text-sm" role="status" aria-label="Run status">
           <StatusBadge
             status={runBadgeStatus({ status, mode: r.mode, nodes: view.nodes.length ? view.nodes : r.nodes })}
-            label={waiting ? (waiting.kind === "canary" ? "waiting for Continue" : "pausing") : undefined}
+            label={waitingLabel(waiting)}
           />
           <span>started {formatTime(r.createdAt)}</span>
           <span>by {r.actor ?? "—"}</span>

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { formatDuration, formatTime } from "./format";
-import { runBadgeStatus, StatusBadge } from "./status-badge";
+import { runBadgeStatus, StatusBadge, waitingLabel } from "./status-badge";
 import { useRuns } from "./use-runs";
 
 export function RunsTable() {
@@ -50,7 +50,7 @@ export function RunsTable() {
             </td>
             <td className="p-2">
               {/* A rollout waiting between batches is running, but an operator must know it waits (for them). */}
-              <StatusBadge status={runBadgeStatus(r)} label={r.waiting ? (r.waiting.kind === "canary" ? "waiting for Continue" : "pausing") : undefined} />
+              <StatusBadge status={runBadgeStatus(r)} label={waitingLabel(r.waiting)} />
             </td>
             <td className="p-2">{formatDuration(r.durationMs)}</td>
             <td className="p-2">{r.actor ?? "—"}</td>
