@@ -4,7 +4,7 @@ import type { StepSummary } from "@/lib/contracts/catalog";
 import { useCan } from "../auth/use-me";
 import { RolloutWaitBox } from "../runs/rollout-wait";
 import type { RunView } from "../runs/run-view";
-import { runBadgeStatus, StatusBadge } from "../runs/status-badge";
+import { runBadgeStatus, StatusBadge, waitingLabel } from "../runs/status-badge";
 
 type StepRef = Pick<StepSummary, "id" | "order" | "title">;
 
@@ -32,7 +32,7 @@ export function RunStatus({
     <div role="status" aria-label="Run status" data-run-id={runId} data-state={view.status} className="space-y-2 rounded border border-slate-200 bg-white p-3 text-sm">
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-semibold">{view.mode === "check" ? "Check" : view.mode === "apply" ? "Apply" : "Run"}</span>
-        <StatusBadge status={runBadgeStatus(view)} />
+        <StatusBadge status={runBadgeStatus(view)} label={waitingLabel(waiting)} />
         <Link className="text-xs underline" href={`/runs/${runId}`}>
           run details
         </Link>
