@@ -131,14 +131,15 @@ export function createEngine(deps: EngineDeps) {
       let stopped: string | null = null;
       for (const [i, batch] of batches.entries()) {
         if (plan) {
-          let failed = results.filter((r) => !OK.includes(r)).length;
+          const failed = countFailed(results);
           /** Set when a cancel came while waiting between batches (the message says so). */
           let cancelledWaiting = false;
           // Between batches, below the threshold: the canary waits for Continue, the others for the pause.
+          // (A canary at the threshold stops the rollout: nobody is asked to continue a failed one.)
           if (i > 0 && !controller.signal.aborted && failed < plan.stopAfterFailures) {
-            const ended = await waitAfterBatch(runId, run, plan, { afterBatch: i, of: batches.length, ok: batches[i - 1].length - countFailed(results.slice(-batches[i - 1].length)), size: batches[i - 1].length });
-            cancelledWaiting = ended === "cancelled";
-            failed = results.filter((r) => !OK.includes(r)).length;
+            const size = batches[i - 1].length;
+            const ok = size - countFailed(results.slice(-size));
+            cancelledWaiting = (await waitAfterBatch(runId, run, plan, { afterBatch: i, of: batches.length, ok, size })) === "cancelled";
           }
           if (cancelledWaiting) stopped = `${cancelled()} while waiting after batch ${i} of ${batches.length}`;
           else if (controller.signal.aborted) stopped = `${cancelled()} during batch ${i} of ${batches.length}`;
