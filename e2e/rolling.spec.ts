@@ -55,7 +55,8 @@ test("a rolling Apply stops after the failed batch and says why; the next batch'
 
 // The canary batch (issue 16): two nodes nobody answers for (nothing runs on a practice node), batches of
 // 1, stop after 2 failures, canary first. The canary fails below the threshold, so the rollout waits for
-// Continue: the wizard shows why and the button; Continue runs batch 2. Then the same from the run view.
+// Continue: the wizard shows why and the button; Continue runs batch 2. Then the same from the run view,
+// and a pause between batches that the run view counts down.
 test("a canary batch waits for Continue, in the wizard and in the run view; Continue runs the next batch", async ({ page, wizard, apiAs, keepScreenshot }) => {
   const api = await apiAs("admin");
   const names = ["canary-e2e-refused-1", "canary-e2e-refused-2"];
@@ -107,6 +108,16 @@ test("a canary batch waits for Continue, in the wizard and in the run view; Cont
     await expect(page.getByRole("status", { name: "Run status" })).toContainText("2 of 2 nodes did not finish", { timeout: 60_000 });
     await expect(waiting).toHaveCount(0);
     await keepScreenshot("rolling-canary-run-view-continued");
+
+    // A pause between batches: the run view counts down to the next batch; Continue now cuts it short.
+    const paused = await api.post("/api/runs", { data: { stepIds: ["kernel-modules"], nodeIds: ids, mode: "apply", rolling: { batch: 1, stopAfter: 2, pauseSeconds: 600 } } });
+    expect(paused.status()).toBe(202);
+    await page.goto(`/runs/${((await paused.json()) as { runId: string }).runId}`);
+    await expect(waiting).toContainText(/batch 1 of 2 done; next batch in \d+ s/, { timeout: 60_000 });
+    await expect(page.getByRole("status", { name: "Run status" })).toContainText("pausing");
+    await keepScreenshot("rolling-pause-run-view");
+    await waiting.getByRole("button", { name: "Continue now" }).click();
+    await expect(page.getByRole("status", { name: "Run status" })).toContainText("2 of 2 nodes did not finish", { timeout: 60_000 });
   } finally {
     for (const id of ids) await api.delete(`/api/nodes/${id}`);
   }
