@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeRollout, inBatches, planRollout, rollingFromText } from "./rolling";
+import { describeRollout, inBatches, planRollout, rollingFromText, rolloutBatches } from "./rolling";
 
 describe("planRollout", () => {
   it("resolves counts and percentages for the run's nodes, the way Ansible's serial rounds", () => {
@@ -28,5 +28,29 @@ describe("rollingFromText", () => {
     expect(rollingFromText(" 25% ", "10%")).toEqual({ rolling: { batch: "25%", stopAfter: "10%" }, error: null });
     expect(rollingFromText("0", "1").error).toMatch(/^the batch size must be a whole number of nodes from 1 to 1000/);
     expect(rollingFromText("2", "lots").error).toMatch(/^the failure threshold must be/);
+  });
+});
+
+describe("canary and pause", () => {
+  it("a canary of true is the first batch; a canary size of its own comes first; the pause is kept", () => {
+    const plan = planRollout(5, { batch: 2, canary: true, pauseSeconds: 30 });
+    expect(plan).toEqual({ batch: 2, stopAfter: 1, batchSize: 2, stopAfterFailures: 1, batches: 3, canarySize: 2, pauseSeconds: 30 });
+    expect(rolloutBatches(["a", "b", "c", "d", "e"], plan)).toEqual([["a", "b"], ["c", "d"], ["e"]]);
+    const own = planRollout(5, { batch: 2, canary: "20%" });
+    expect(own).toMatchObject({ canarySize: 1, batches: 3 });
+    expect(rolloutBatches(["a", "b", "c", "d", "e"], own)).toEqual([["a"], ["b", "c"], ["d", "e"]]);
+    // A canary as large as the run is the only batch: nothing waits after it.
+    expect(rolloutBatches(["a", "b"], planRollout(2, { batch: 1, canary: 5 }))).toEqual([["a", "b"]]);
+    expect(planRollout(5, { batch: 2, canary: false, pauseSeconds: 0 })).toEqual(planRollout(5, { batch: 2 }));
+    expect(describeRollout(own)).toBe("a canary batch of 1 node that waits for Continue, then batches of 2 (3 batches in all), stop after 1 failure");
+    expect(describeRollout(plan)).toMatch(/, 30 s between batches$/);
+  });
+  it("refuses a pause outside 0-3600 s and a canary of nothing", () => {
+    expect(() => planRollout(5, { batch: 1, pauseSeconds: 3601 })).toThrow(/pause between batches must be a whole number of seconds from 0 to 3600/);
+    expect(() => planRollout(5, { batch: 1, pauseSeconds: 1.5 })).toThrow(/pause between batches/);
+    expect(() => planRollout(5, { batch: 1, canary: 0 })).toThrow(/canary/);
+    expect(rollingFromText("2", "1", { canary: true, pauseSeconds: " 45 " })).toEqual({ rolling: { batch: 2, stopAfter: 1, canary: true, pauseSeconds: 45 }, error: null });
+    expect(rollingFromText("2", "1", { pauseSeconds: "" }).rolling).toEqual({ batch: 2, stopAfter: 1 });
+    expect(rollingFromText("2", "1", { pauseSeconds: "soon" }).error).toMatch(/^the pause between batches must be/);
   });
 });

@@ -6,8 +6,9 @@ import { describeRollout } from "@/lib/rolling";
 import { useCan, useMe } from "../auth/use-me";
 import { formatDuration, formatTime } from "./format";
 import { PlanPanel } from "./plan-panel";
+import { RolloutWaitBox } from "./rollout-wait";
 import { RunLog } from "./run-log";
-import { runBadgeStatus, StatusBadge } from "./status-badge";
+import { runBadgeStatus, StatusBadge, waitingLabel } from "./status-badge";
 import { useRun } from "./use-runs";
 import { useRunEvents } from "./use-run-events";
 import { VerificationPanel } from "./verification-panel";
@@ -27,6 +28,7 @@ export function RunDetail({ runId }: { runId: string }) {
   const running = view.status === "running" || (view.status === "starting" && r.status === "running");
   const status = view.status === "starting" ? r.status : view.status;
   const rolling = view.rolling ?? r.rolling;
+  const waiting = running ? (view.waiting ?? (view.status === "starting" ? r.waiting : null)) : null;
   const notStarted = view.nodes.filter((n) => n.status === "skipped").length;
   const message = view.message ?? r.message;
   // A rollout that stopped says why once, in the box above the nodes it left alone.
@@ -38,7 +40,10 @@ export function RunDetail({ runId }: { runId: string }) {
           Run: {r.stepIds.join(", ")} <span className="text-base font-normal text-slate-600">({r.mode})</span>
         </h1>
         <div className="flex flex-wrap items-center gap-2 text-sm" role="status" aria-label="Run status">
-          <StatusBadge status={runBadgeStatus({ status, mode: r.mode, nodes: view.nodes.length ? view.nodes : r.nodes })} />
+          <StatusBadge
+            status={runBadgeStatus({ status, mode: r.mode, nodes: view.nodes.length ? view.nodes : r.nodes })}
+            label={waitingLabel(waiting)}
+          />
           <span>started {formatTime(r.createdAt)}</span>
           <span>by {r.actor ?? "—"}</span>
           <span>duration {formatDuration(r.durationMs)}</span>
@@ -52,9 +57,10 @@ export function RunDetail({ runId }: { runId: string }) {
         {rolling && (
           <p className="text-sm" aria-label="Rollout">
             <span className="font-semibold">Rolling Apply:</span> {describeRollout(rolling)}
-            {view.batch && running && <span> · now batch {view.batch.n} of {view.batch.of}</span>}
+            {view.batch && running && !waiting && <span> · now batch {view.batch.n} of {view.batch.of}</span>}
           </p>
         )}
+        {waiting && <RolloutWaitBox runId={r.id} wait={waiting} canContinue={operator} />}
         {stoppedRollout && (
           <p role="alert" className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-950 first-letter:uppercase">
             {message}. Nothing was run on the {notStarted === 1 ? "node" : `${notStarted} nodes`} marked not started.

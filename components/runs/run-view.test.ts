@@ -46,6 +46,22 @@ describe("reduceRunEvents", () => {
     expect(view.nodes[1].message).toMatch(/^not started \(stopped after batch 1/);
     expect(reduceRunEvents(events.slice(0, 1)).nodes.map((n) => n.batch)).toEqual([1, 2]);
   });
+
+  it("knows when a rolling run waits between batches and why, until it continues or ends", () => {
+    const wait = { kind: "canary" as const, afterBatch: 1, of: 2, reason: "waiting for Continue after the canary batch: 1 of 1 node ok" };
+    const events: RunEvent[] = [
+      { seq: 1, at, nodeId: null, stepId: null, type: "run-started", mode: "apply", stepIds: ["sysctl"], nodes: [{ nodeId: "a", name: "web-1", batch: 1 }, { nodeId: "b", name: "web-2", batch: 2 }] },
+      { seq: 2, at, nodeId: "a", stepId: null, type: "node-end", status: "changed", message: "changed and verified" },
+      { seq: 3, at, nodeId: null, stepId: null, type: "rollout-waiting", wait },
+      { seq: 4, at, nodeId: null, stepId: null, type: "rollout-continued", afterBatch: 1, by: "carol" },
+    ];
+    expect(reduceRunEvents(events.slice(0, 3)).waiting).toEqual(wait);
+    expect(reduceRunEvents(events).waiting).toBeNull();
+    const cancelled: RunEvent = { seq: 4, at, nodeId: null, stepId: null, type: "run-end", status: "cancelled", message: "rollout cancelled by bob while waiting after batch 1 of 2; 1 node not started" };
+    expect(reduceRunEvents([...events.slice(0, 3), cancelled]).waiting).toBeNull();
+    // The rollout-level events name no node: none appears from them.
+    expect(reduceRunEvents(events).nodes.map((n) => n.name)).toEqual(["web-1", "web-2"]);
+  });
 });
 
 describe("runBadgeStatus", () => {

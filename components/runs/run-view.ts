@@ -1,5 +1,5 @@
 import type { PlannedAction, ProbeResult } from "@/lib/contracts/catalog";
-import type { NodeRunStatus, Phase, RolloutPlan, RunEvent, RunMode, RunStatus } from "@/lib/contracts/runs";
+import type { NodeRunStatus, Phase, RolloutPlan, RolloutWait, RunEvent, RunMode, RunStatus } from "@/lib/contracts/runs";
 
 // A run's events folded into what the screens show: per node, its log, each step's plan and probes.
 
@@ -40,9 +40,11 @@ export interface RunView {
   /** A rolling run's batch plan, and the batch it has reached. */
   rolling: RolloutPlan | null;
   batch: { n: number; of: number } | null;
+  /** What a rolling run waits for between batches (Continue after its canary, or a pause); null otherwise. */
+  waiting: RolloutWait | null;
 }
 
-export const emptyRunView = (): RunView => ({ mode: null, stepIds: [], status: "starting", message: null, nodes: [], lastSeq: 0, rolling: null, batch: null });
+export const emptyRunView = (): RunView => ({ mode: null, stepIds: [], status: "starting", message: null, nodes: [], lastSeq: 0, rolling: null, batch: null, waiting: null });
 
 const emptyStep = (): StepView => ({ plan: null, requires: [], verify: [], end: null });
 
@@ -75,7 +77,16 @@ export function reduceRunEvents(events: readonly RunEvent[]): RunView {
       view.batch = { n: e.batch, of: e.of };
       continue;
     }
+    if (e.type === "rollout-waiting") {
+      view.waiting = e.wait;
+      continue;
+    }
+    if (e.type === "rollout-continued") {
+      view.waiting = null;
+      continue;
+    }
     if (e.type === "run-end") {
+      view.waiting = null;
       view.status = e.status;
       view.message = e.message;
       continue;

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { formatDuration, formatTime } from "./format";
-import { runBadgeStatus, StatusBadge } from "./status-badge";
+import { runBadgeStatus, StatusBadge, waitingLabel } from "./status-badge";
 import { useRuns } from "./use-runs";
 
 export function RunsTable() {
@@ -49,7 +49,8 @@ export function RunsTable() {
               </ul>
             </td>
             <td className="p-2">
-              <StatusBadge status={runBadgeStatus(r)} />
+              {/* A rollout waiting between batches is running, but an operator must know it waits (for them). */}
+              <StatusBadge status={runBadgeStatus(r)} label={waitingLabel(r.waiting)} />
             </td>
             <td className="p-2">{formatDuration(r.durationMs)}</td>
             <td className="p-2">{r.actor ?? "—"}</td>

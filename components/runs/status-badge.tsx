@@ -1,5 +1,5 @@
 import type { StepProgressState } from "@/lib/contracts/catalog";
-import type { NodeRunStatus, RunMode, RunStatus } from "@/lib/contracts/runs";
+import type { NodeRunStatus, RolloutWait, RunMode, RunStatus } from "@/lib/contracts/runs";
 
 export type Status = NodeRunStatus | RunStatus | StepProgressState | "ok" | "warn" | "fail" | "unknown" | "starting";
 
@@ -14,6 +14,9 @@ export function runBadgeStatus(run: { status: RunStatus | "starting"; mode: RunM
   if (run.status === "failed" && unfinished.length > 0 && unfinished.every((n) => n.status === "blocked")) return "blocked";
   return run.status;
 }
+
+/** A running rollout that waits between batches says so on its badge; undefined: the status's own word. */
+export const waitingLabel = (wait: RolloutWait | null): string | undefined => (wait ? (wait.kind === "canary" ? "waiting for Continue" : "pausing") : undefined);
 
 // Each status has a word and a symbol as well as a colour, so it still reads in greyscale.
 const LOOK: Record<Status, { label: string; icon: string; cls: string }> = {

@@ -66,7 +66,7 @@ export function AnsibleExport({
           The same plan as a playbook and role (ansible.builtin modules only), for when the fleet outgrows one dashboard. The {nodeIds.length} selected node
           {nodeIds.length === 1 ? "" : "s"} become its inventory.{" "}
           {rolling
-            ? `The play runs in batches of ${rolling.batch} (serial) and stops after ${rolling.stopAfter ?? 1} failure${rolling.stopAfter === 1 || rolling.stopAfter === undefined ? "" : "s"} (max_fail_percentage), as set for Apply above.`
+            ? `The play runs in batches of ${rolling.batch} (serial) and stops after ${rolling.stopAfter ?? 1} failure${rolling.stopAfter === 1 || rolling.stopAfter === undefined ? "" : "s"} (max_fail_percentage)${rolling.canary ? ", prompts for Continue after the canary batch" : ""}${rolling.pauseSeconds ? `, pauses ${rolling.pauseSeconds} s between batches` : ""}, as set for Apply above.`
             : "The play runs on every host at once (Rolling is off above)."}
         </p>
         <fieldset>

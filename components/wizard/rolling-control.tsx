@@ -6,17 +6,25 @@ export interface RollingChoice {
   on: boolean;
   batch: string;
   stopAfter: string;
+  /** The first batch is a canary that waits for an operator's Continue. */
+  canary: boolean;
+  /** Seconds between batches, as typed ("" or "0": none). */
+  pauseSeconds: string;
 }
 
-export const DEFAULT_ROLLING: RollingChoice = { on: false, batch: "1", stopAfter: "1" };
+export const DEFAULT_ROLLING: RollingChoice = { on: false, batch: "1", stopAfter: "1", canary: false, pauseSeconds: "" };
+
+/** The choice as settings (or what is wrong with it), for the control's hint and the wizard's request. */
+export const parseRollingChoice = (v: RollingChoice) => rollingFromText(v.batch, v.stopAfter, { canary: v.canary, pauseSeconds: v.pauseSeconds });
 
 /**
- * "Rolling: batches of [N] / stop after [M] failures" for an Apply on several nodes (Ansible's
- * serial and max_fail_percentage). A Check ignores it: it reads every node at once.
+ * "Rolling: batches of [N] / stop after [M] failures / [ ] canary first / pause [s] s" for an Apply on
+ * several nodes (Ansible's serial and max_fail_percentage; a canary batch that waits for Continue; a
+ * pause between batches). A Check ignores it: it reads every node at once.
  */
 export function RollingControl({ value, onChange, nodeCount }: { value: RollingChoice; onChange: (v: RollingChoice) => void; nodeCount: number }) {
   const id = useId();
-  const parsed = rollingFromText(value.batch, value.stopAfter);
+  const parsed = parseRollingChoice(value);
   const box = "w-16 rounded border border-slate-300 px-2 py-0.5 font-mono";
   return (
     <fieldset className="flex flex-wrap items-center gap-2 text-sm" aria-label="Rolling Apply">
@@ -30,6 +38,22 @@ export function RollingControl({ value, onChange, nodeCount }: { value: RollingC
       <label htmlFor={`${id}-stop`}>stop after</label>
       <input id={`${id}-stop`} className={box} value={value.stopAfter} disabled={!value.on} onChange={(e) => onChange({ ...value, stopAfter: e.target.value })} aria-describedby={`${id}-hint`} />
       <span>failures</span>
+      <label className="flex items-center gap-1">
+        <input type="checkbox" className="size-4" checked={value.canary} disabled={!value.on} onChange={(e) => onChange({ ...value, canary: e.target.checked })} />
+        canary first batch (waits for Continue)
+      </label>
+      <label htmlFor={`${id}-pause`}>pause</label>
+      <input
+        id={`${id}-pause`}
+        className={box}
+        value={value.pauseSeconds}
+        placeholder="0"
+        inputMode="numeric"
+        disabled={!value.on}
+        onChange={(e) => onChange({ ...value, pauseSeconds: e.target.value })}
+        aria-describedby={`${id}-hint`}
+      />
+      <span>s between batches</span>
       <span id={`${id}-hint`} className={`text-xs ${value.on && parsed.error ? "text-red-800" : "text-slate-600"}`} role={value.on && parsed.error ? "alert" : undefined}>
         {!value.on
           ? "Apply runs every node at once (a number or a percentage such as 25%)."

@@ -1,8 +1,10 @@
 "use client";
 import Link from "next/link";
 import type { StepSummary } from "@/lib/contracts/catalog";
+import { useCan } from "../auth/use-me";
+import { RolloutWaitBox } from "../runs/rollout-wait";
 import type { RunView } from "../runs/run-view";
-import { runBadgeStatus, StatusBadge } from "../runs/status-badge";
+import { runBadgeStatus, StatusBadge, waitingLabel } from "../runs/status-badge";
 
 type StepRef = Pick<StepSummary, "id" | "order" | "title">;
 
@@ -24,17 +26,20 @@ export function RunStatus({
   hrefFor: (stepId: string, extra?: Record<string, string>) => string;
 }) {
   const title = (id: string) => steps.find((s) => s.id === id);
+  const operator = useCan("operator");
+  const waiting = view.status === "running" ? view.waiting : null;
   return (
     <div role="status" aria-label="Run status" data-run-id={runId} data-state={view.status} className="space-y-2 rounded border border-slate-200 bg-white p-3 text-sm">
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-semibold">{view.mode === "check" ? "Check" : view.mode === "apply" ? "Apply" : "Run"}</span>
-        <StatusBadge status={runBadgeStatus(view)} />
+        <StatusBadge status={runBadgeStatus(view)} label={waitingLabel(waiting)} />
         <Link className="text-xs underline" href={`/runs/${runId}`}>
           run details
         </Link>
-        {view.batch && view.status === "running" && <span className="text-slate-700">batch {view.batch.n} of {view.batch.of}</span>}
+        {view.batch && view.status === "running" && !waiting && <span className="text-slate-700">batch {view.batch.n} of {view.batch.of}</span>}
         {view.message && <span className="text-slate-700">{view.message}</span>}
       </div>
+      {waiting && <RolloutWaitBox runId={runId} wait={waiting} canContinue={operator} />}
       <ul className="space-y-1">
         {view.nodes.map((n) => {
           const end = n.steps[step.id]?.end;

@@ -6,7 +6,6 @@ import { useMemo, useState } from "react";
 import { runsApi } from "@/lib/api/runs";
 import type { StepSummary } from "@/lib/contracts/catalog";
 import type { RunMode } from "@/lib/contracts/runs";
-import { rollingFromText } from "@/lib/rolling";
 import { useCan, useMe } from "../auth/use-me";
 import { useGroups } from "../groups/use-groups";
 import { useNodes } from "../nodes/use-nodes";
@@ -21,7 +20,7 @@ import { Explanation } from "./explanation";
 import { NeedsFirst } from "./needs-first";
 import { HandsOn } from "./hands-on";
 import { NodePicker } from "./node-picker";
-import { DEFAULT_ROLLING, RollingControl } from "./rolling-control";
+import { DEFAULT_ROLLING, parseRollingChoice, RollingControl } from "./rolling-control";
 import { RunStatus } from "./run-status";
 import { StepList, type Chapter } from "./step-list";
 import { useProgress } from "./use-progress";
@@ -78,7 +77,7 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
   const { view, error: streamError } = useRunEvents(runId);
   // Rolling Apply (batches, failure threshold): only offered, and only sent, for more than one node.
   const [rollingChoice, setRollingChoice] = useState(DEFAULT_ROLLING);
-  const rollingParsed = rollingFromText(rollingChoice.batch, rollingChoice.stopAfter);
+  const rollingParsed = parseRollingChoice(rollingChoice);
   const rolling = rollingChoice.on && selected.length > 1 ? rollingParsed.rolling : null;
   const rollingInvalid = rollingChoice.on && selected.length > 1 && rollingParsed.error !== null;
   const running = runId !== null && (view.status === "running" || view.status === "starting");

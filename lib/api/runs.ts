@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Catalog, ProgressList } from "../contracts/catalog";
-import { CreateRunAnswer, RunDetail, RunEvent, RunList, type CreateRunBody } from "../contracts/runs";
+import { CreateRunAnswer, RunDetail, RunEvent, RunList, type ContinueRunBody, type CreateRunBody } from "../contracts/runs";
 import { fetchJson } from "../fetcher";
 
 export const runsApi = {
@@ -8,6 +8,9 @@ export const runsApi = {
   get: (id: string) => fetchJson(RunDetail, `/api/runs/${encodeURIComponent(id)}`),
   start: (body: CreateRunBody) => fetchJson(CreateRunAnswer, "/api/runs", { method: "POST", body: JSON.stringify(body) }),
   cancel: (id: string) => fetchJson(z.object({ runId: z.string() }), `/api/runs/${encodeURIComponent(id)}/cancel`, { method: "POST" }),
+  /** Continue a rolling run waiting after batch `afterBatch` (its canary, or a pause). */
+  continue: (id: string, body: ContinueRunBody) =>
+    fetchJson(z.object({ runId: z.string() }), `/api/runs/${encodeURIComponent(id)}/continue`, { method: "POST", body: JSON.stringify(body) }),
   eventsUrl: (id: string) => `/api/runs/${encodeURIComponent(id)}/events`,
   /** One SSE `data:` payload, checked at the boundary. */
   parseEvent: (data: string) => RunEvent.parse(JSON.parse(data)),

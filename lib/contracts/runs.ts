@@ -64,6 +64,20 @@ export const Rolling = z
     batch: CountOrPercent("the batch size", 1000),
     /** Default 1: the first failure stops the rollout. */
     stopAfter: CountOrPercent("the failure threshold", 1000).default(1),
+    /**
+     * A first "canary" batch that waits for an operator's Continue before the rest: true makes the first
+     * batch (of `batch` nodes) the canary; a count or percentage gives the canary its own size.
+     */
+    canary: z.union([z.boolean({ error: "the canary must be true, false, a number of nodes or a percentage" }), CountOrPercent("the canary batch", 1000)], {
+      error: "the canary must be true, false, a number of nodes or a percentage",
+    }).optional(),
+    /** Seconds to wait between batches (cancellable at once); 0: none. */
+    pauseSeconds: z
+      .number({ error: "the pause between batches must be a whole number of seconds from 0 to 3600" })
+      .int({ error: "the pause between batches must be a whole number of seconds from 0 to 3600" })
+      .min(0, { error: "the pause between batches must be a whole number of seconds from 0 to 3600" })
+      .max(3600, { error: "the pause between batches must be a whole number of seconds from 0 to 3600" })
+      .optional(),
   })
   .strict();
 export type Rolling = z.input<typeof Rolling>;
@@ -75,6 +89,10 @@ export const RolloutPlan = z.object({
   batchSize: z.number().int().positive(),
   stopAfterFailures: z.number().int().positive(),
   batches: z.number().int().positive(),
+  /** The first batch's size when it is a canary that waits for Continue; absent: no canary. */
+  canarySize: z.number().int().positive().optional(),
+  /** Seconds between batches; absent: none. */
+  pauseSeconds: z.number().int().positive().optional(),
 });
 export type RolloutPlan = z.infer<typeof RolloutPlan>;
 
@@ -100,6 +118,28 @@ export type CreateRunBody = z.input<typeof CreateRunBody>;
 
 export const CreateRunAnswer = z.object({ runId: z.string() });
 
+/**
+ * A rolling run waiting between batches: for an operator's Continue after the canary batch, or for
+ * its pause to end (`until`). The run is still running; nothing runs on any host meanwhile.
+ */
+export const RolloutWait = z.object({
+  kind: z.enum(["canary", "pause"]),
+  /** The batch that has ended (1-based), and how many there are. */
+  afterBatch: z.number().int().positive(),
+  of: z.number().int().positive(),
+  /** "waiting for Continue after the canary batch: 2 of 2 nodes ok". */
+  reason: z.string(),
+  /** When the pause ends (ISO time); only for a pause. */
+  until: z.string().optional(),
+});
+export type RolloutWait = z.infer<typeof RolloutWait>;
+
+/** Continue a rolling run that waits after batch `afterBatch` (the one the operator saw: a stale page continues nothing). */
+export const ContinueRunBody = z
+  .object({ afterBatch: z.number({ error: "afterBatch must be the batch the run waits after" }).int().min(1).max(1000) })
+  .strict();
+export type ContinueRunBody = z.infer<typeof ContinueRunBody>;
+
 export const RunNode = z.object({
   nodeId: z.string(),
   name: z.string(),
@@ -122,6 +162,8 @@ export const RunSummary = z.object({
   message: z.string().nullable(),
   /** The batch plan of a rolling run; null when every node ran at once. */
   rolling: RolloutPlan.nullable(),
+  /** What a rolling run waits for between batches; null when it is not waiting. */
+  waiting: RolloutWait.nullable(),
   nodes: z.array(RunNode),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
@@ -148,6 +190,10 @@ export const RunEvent = z.discriminatedUnion("type", [
   }),
   /** A rolling run starts its batch `batch` of `of`. */
   Base.extend({ type: z.literal("batch-started"), batch: z.number().int().positive(), of: z.number().int().positive(), nodeIds: z.array(z.string()) }),
+  /** A rolling run waits between batches (canary: for Continue; pause: until `until`). */
+  Base.extend({ type: z.literal("rollout-waiting"), wait: RolloutWait }),
+  /** The wait ended: `by` pressed Continue (null: the pause ran out). */
+  Base.extend({ type: z.literal("rollout-continued"), afterBatch: z.number().int().positive(), by: z.string().nullable() }),
   Base.extend({ type: z.literal("phase"), phase: Phase }),
   Base.extend({
     type: z.literal("facts"),

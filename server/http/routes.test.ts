@@ -242,6 +242,22 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
       trainee: { other: (f) => ({ params: { id: f.otherRun } }), own: (f) => ({ params: { id: f.ownRun } }) },
     },
   },
+  "/api/runs/[id]/continue": {
+    // A rolling run waiting after its canary batch: operators only (a trainee or viewer gets 403).
+    POST: {
+      role: "operator",
+      good: { afterBatch: 1 },
+      bad: [
+        { why: "; as the run id", params: { id: "x;reboot" }, field: "id" },
+        { why: "no batch", body: {}, field: "afterBatch" },
+        { why: "batch 0", body: { afterBatch: 0 }, field: "afterBatch" },
+        { why: "a fractional batch", body: { afterBatch: 1.5 }, field: "afterBatch" },
+        { why: "the batch as text", body: { afterBatch: "1" }, field: "afterBatch" },
+        { why: "a huge batch", body: { afterBatch: 1e9 }, field: "afterBatch" },
+        ...GENERIC_BAD_BODIES,
+      ],
+    },
+  },
   "/api/runs/[id]/events": {
     GET: {
       role: "trainee",

@@ -1,15 +1,16 @@
 import "server-only";
 import type { Delivery, UploadArtifactAction } from "@/lib/contracts/artifacts";
 import type { HostFacts } from "@/lib/contracts/facts";
-import type { NewRunEvent, NodeRunStatus, Rolling, RolloutPlan, RunEvent, RunMode, RunStatus, RuntimeVersions } from "@/lib/contracts/runs";
-import { inBatches, planRollout } from "@/lib/rolling";
+import type { NewRunEvent, NodeRunStatus, Rolling, RolloutPlan, RolloutWait, RunEvent, RunMode, RunStatus, RuntimeVersions } from "@/lib/contracts/runs";
+import { planRollout, rolloutBatches } from "@/lib/rolling";
 import { recordAudit } from "../audit/record";
 import type { Probe, Step } from "../catalog/types";
 import type { Db } from "../db";
 import type { HostWork, TrackedHost } from "../hosts";
 import type { RemoteHost } from "../ssh/types";
 import { publish } from "./bus";
-import { appendEvent, createRun, finishRun, setNodeStatus } from "./repository";
+import { appendEvent, createRun, finishRun, setNodeStatus, setWaiting } from "./repository";
+import { waitBetweenBatches, type PendingWait } from "./rollout-wait";
 import { runNode } from "./run-node";
 
 // The run engine (design.md "Data flow of one click"): per node, connect -> facts -> requires ->
@@ -61,6 +62,7 @@ export interface StartRunInput {
 
 const OK: readonly NodeRunStatus[] = ["unchanged", "changed", "pending-changes"];
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const countFailed = (results: readonly NodeRunStatus[]) => results.filter((r) => !OK.includes(r)).length;
 
 export class UnknownInputError extends Error {}
 
@@ -71,7 +73,12 @@ export interface ActiveRun {
   done: Promise<void>;
   /** The tracked hosts of its nodes: what a cancel stops, named in the audit log. */
   hosts: Set<TrackedHost>;
+  /** The wait between batches it is in (a rolling run), which Continue ends; null otherwise. */
+  waiting: PendingWait | null;
 }
+
+/** Why Continue did nothing, for the route's 409. */
+export type ContinueResult = { ok: true } | { ok: false; why: "not-active" | "not-waiting" | "other-batch"; message: string };
 
 export function createEngine(deps: EngineDeps) {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
@@ -96,7 +103,7 @@ export function createEngine(deps: EngineDeps) {
     });
     // A rolling run is batches of nodes; any other run is one batch of all of them.
     const plan: RolloutPlan | null = input.mode === "apply" && input.rolling ? planRollout(nodes.length, input.rolling) : null;
-    const batches = plan ? inBatches(nodes, plan.batchSize) : [nodes];
+    const batches = plan ? rolloutBatches(nodes, plan) : [nodes];
     const batchOf = new Map(batches.flatMap((b, i) => b.map((n) => [n.id, i + 1] as const)));
     const runId = createRun(db, {
       mode: input.mode,
@@ -106,7 +113,7 @@ export function createEngine(deps: EngineDeps) {
       rolling: plan ?? undefined,
     });
     const controller = new AbortController();
-    const run: ActiveRun = { controller, cancelledBy: null, done: Promise.resolve(), hosts: new Set() };
+    const run: ActiveRun = { controller, cancelledBy: null, done: Promise.resolve(), hosts: new Set(), waiting: null };
     active.set(runId, run);
     emit(runId, {
       type: "run-started",
@@ -124,8 +131,18 @@ export function createEngine(deps: EngineDeps) {
       let stopped: string | null = null;
       for (const [i, batch] of batches.entries()) {
         if (plan) {
-          const failed = results.filter((r) => !OK.includes(r)).length;
-          if (controller.signal.aborted) stopped = `${cancelled()} during batch ${i} of ${batches.length}`;
+          const failed = countFailed(results);
+          /** Set when a cancel came while waiting between batches (the message says so). */
+          let cancelledWaiting = false;
+          // Between batches, below the threshold: the canary waits for Continue, the others for the pause.
+          // (A canary at the threshold stops the rollout: nobody is asked to continue a failed one.)
+          if (i > 0 && !controller.signal.aborted && failed < plan.stopAfterFailures) {
+            const size = batches[i - 1].length;
+            const ok = size - countFailed(results.slice(-size));
+            cancelledWaiting = (await waitAfterBatch(runId, run, plan, { afterBatch: i, of: batches.length, ok, size })) === "cancelled";
+          }
+          if (cancelledWaiting) stopped = `${cancelled()} while waiting after batch ${i} of ${batches.length}`;
+          else if (controller.signal.aborted) stopped = `${cancelled()} during batch ${i} of ${batches.length}`;
           else if (failed >= plan.stopAfterFailures) {
             stopped = `stopped after batch ${i} of ${batches.length}: ${failed} of ${plural(results.length, "node")} failed, the limit is ${plan.stopAfterFailures}`;
           }
@@ -179,6 +196,37 @@ export function createEngine(deps: EngineDeps) {
     return { runId, done: run.done };
   }
 
+  /**
+   * Wait after batch `afterBatch` of a rolling run, when its plan says so: the canary (batch 1) until
+   * Continue, any other batch for the pause. Recorded on the run (the run view shows why it waits; a
+   * restart names the nodes not started) and as events. Returns how the wait ended ("none": no wait).
+   */
+  async function waitAfterBatch(
+    runId: string,
+    run: ActiveRun,
+    plan: RolloutPlan,
+    at: { afterBatch: number; of: number; ok: number; size: number },
+  ): Promise<"none" | "continued" | "elapsed" | "cancelled"> {
+    const canary = at.afterBatch === 1 && plan.canarySize !== undefined;
+    if (!canary && !plan.pauseSeconds) return "none";
+    const ms = canary ? undefined : plan.pauseSeconds! * 1000;
+    const wait: RolloutWait = canary
+      ? { kind: "canary", afterBatch: at.afterBatch, of: at.of, reason: `waiting for Continue after the canary batch: ${at.ok} of ${plural(at.size, "node")} ok` }
+      : {
+          kind: "pause",
+          afterBatch: at.afterBatch,
+          of: at.of,
+          reason: `pausing ${plan.pauseSeconds} s after batch ${at.afterBatch} of ${at.of}`,
+          until: new Date(Date.now() + ms!).toISOString(),
+        };
+    setWaiting(db, runId, wait);
+    emit(runId, { type: "rollout-waiting", nodeId: null, stepId: null, wait });
+    const ended = await waitBetweenBatches(wait, { ms, signal: run.controller.signal, onPending: (p) => (run.waiting = p) });
+    setWaiting(db, runId, null);
+    if (ended.how !== "cancelled") emit(runId, { type: "rollout-continued", nodeId: null, stepId: null, afterBatch: at.afterBatch, by: ended.how === "continued" ? ended.by : null });
+    return ended.how;
+  }
+
   function summarise(results: NodeRunStatus[], mode: RunMode): string {
     const count = (s: NodeRunStatus) => results.filter((r) => r === s).length;
     if (mode === "check") {
@@ -199,10 +247,29 @@ export function createEngine(deps: EngineDeps) {
       const run = active.get(runId);
       if (!run) return false;
       const stopped = [...run.hosts].flatMap((h) => h.running().map((c) => ({ nodeId: h.target.nodeId, node: h.target.name, command: c.command, since: c.startedAt })));
-      recordAudit(db, { actor: by ?? "system", action: "run-cancelled", runId, detail: { stopped } });
+      // While a rolling run waits between batches nothing runs: the audit row says what it waited for.
+      const waiting = run.waiting ? { waiting: run.waiting.wait } : {};
+      recordAudit(db, { actor: by ?? "system", action: "run-cancelled", runId, detail: { stopped, ...waiting } });
       run.cancelledBy = by;
       run.controller.abort(new Error("cancelled"));
       return true;
+    },
+    /**
+     * Continue a rolling run waiting after batch `afterBatch` (after its canary, or cutting a pause
+     * short). The audit log says who. `afterBatch` is the wait the operator saw: a stale page whose run
+     * has moved on continues nothing.
+     */
+    continueRun(runId: string, by: string, afterBatch: number): ContinueResult {
+      const run = active.get(runId);
+      if (!run) return { ok: false, why: "not-active", message: `run ${runId} is not running` };
+      const pending = run.waiting;
+      if (!pending) return { ok: false, why: "not-waiting", message: `run ${runId} is not waiting for Continue: its batch is running` };
+      if (pending.wait.afterBatch !== afterBatch) {
+        return { ok: false, why: "other-batch", message: `run ${runId} waits after batch ${pending.wait.afterBatch}, not after batch ${afterBatch}: reload the run` };
+      }
+      recordAudit(db, { actor: by, action: "run-continued", runId, detail: { afterBatch, of: pending.wait.of, kind: pending.wait.kind, reason: pending.wait.reason } });
+      pending.end({ how: "continued", by });
+      return { ok: true };
     },
     isActive: (runId: string) => active.has(runId),
     /** Resolves when every active run has ended (tests, graceful shutdown). */

@@ -5,6 +5,7 @@ import {
   PHASE_WORDS,
   RunEvent,
   RolloutPlan,
+  RolloutWait,
   type Phase,
   type NewRunEvent,
   type NodeRunStatus,
@@ -34,6 +35,7 @@ interface RunRow {
   finished_at: string | null;
   message: string | null;
   rolling: string | null;
+  waiting: string | null;
 }
 
 interface RunNodeRow {
@@ -108,8 +110,13 @@ export function setNodeStatus(db: Db, runId: string, nodeId: string, status: Nod
   db.prepare("UPDATE run_nodes SET status = ?, message = ? WHERE run_id = ? AND node_id = ?").run(status, message, runId, nodeId);
 }
 
+/** What a rolling run waits for between batches (null: it no longer waits). */
+export function setWaiting(db: Db, runId: string, wait: RolloutWait | null) {
+  db.prepare("UPDATE runs SET waiting = ? WHERE id = ?").run(wait ? JSON.stringify(wait) : null, runId);
+}
+
 export function finishRun(db: Db, runId: string, status: RunStatus, message: string) {
-  db.prepare("UPDATE runs SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = 'running'").run(
+  db.prepare("UPDATE runs SET status = ?, message = ?, finished_at = ?, waiting = NULL WHERE id = ? AND status = 'running'").run(
     status,
     message,
     new Date().toISOString(),
@@ -141,6 +148,7 @@ function toSummary(db: Db, r: RunRow): RunSummary {
     durationMs: r.finished_at ? Date.parse(r.finished_at) - Date.parse(r.created_at) : null,
     message: r.message,
     rolling: r.rolling ? RolloutPlan.parse(JSON.parse(r.rolling)) : null,
+    waiting: r.waiting ? RolloutWait.parse(JSON.parse(r.waiting)) : null,
     nodes: nodes.map((n) => ({ nodeId: n.node_id, name: n.node_name, status: n.status, message: n.message, batch: n.batch })),
   };
 }
@@ -174,14 +182,33 @@ export function listRuns(db: Db, limit = 100, onlyNodes?: readonly string[]): Ru
  * the step again (files are written to a temporary name and renamed, so none is half-written).
  */
 export function markInterrupted(db: Db): string[] {
-  const runs = db.prepare("SELECT id, mode, actor FROM runs WHERE status = 'running'").all() as { id: string; mode: RunMode; actor: string | null }[];
-  const runMessage = "the dashboard stopped while this run was in flight; nothing more was run. Check the host, then run the step again";
+  const runs = db.prepare("SELECT id, mode, actor, waiting FROM runs WHERE status = 'running'").all() as {
+    id: string;
+    mode: RunMode;
+    actor: string | null;
+    waiting: string | null;
+  }[];
   for (const run of runs) {
     db.transaction(() => {
       const open = db
         .prepare("SELECT node_id, node_name FROM run_nodes WHERE run_id = ? AND status IN ('pending', 'running')")
         .all(run.id) as { node_id: string; node_name: string }[];
       const nodes: { nodeId: string; node: string; stepId: string | null; phase: string | null }[] = [];
+      const wait = run.waiting ? RolloutWait.parse(JSON.parse(run.waiting)) : null;
+      let runMessage = "the dashboard stopped while this run was in flight; nothing more was run. Check the host, then run the step again";
+      if (wait) {
+        // A rolling run waiting between batches: nothing runs anywhere, so the nodes left never started.
+        const why = `the dashboard stopped while the rollout waited ${wait.kind === "canary" ? "for Continue" : "to start the next batch"} after batch ${wait.afterBatch} of ${wait.of}`;
+        const names = open.map((o) => o.node_name);
+        runMessage = `${why}; not started: ${names.join(", ")}. Start a new run for them`;
+        for (const { node_id: nodeId, node_name: node } of open) {
+          const message = `not started (${why})`;
+          setNodeStatus(db, run.id, nodeId, "skipped", message);
+          appendEvent(db, run.id, { type: "node-end", nodeId, stepId: null, status: "skipped", message });
+          nodes.push({ nodeId, node, stepId: null, phase: null });
+        }
+        open.length = 0;
+      }
       for (const { node_id: nodeId, node_name: node } of open) {
         const last = db
           .prepare("SELECT data FROM run_events WHERE run_id = ? AND node_id = ? AND type = 'phase' ORDER BY seq DESC LIMIT 1")
@@ -198,7 +225,12 @@ export function markInterrupted(db: Db): string[] {
       }
       finishRun(db, run.id, "interrupted", runMessage);
       appendEvent(db, run.id, { type: "run-end", nodeId: null, stepId: null, status: "interrupted", message: runMessage });
-      recordAudit(db, { actor: "system", action: "run-interrupted", runId: run.id, detail: { startedBy: run.actor, mode: run.mode, nodes } });
+      recordAudit(db, {
+        actor: "system",
+        action: "run-interrupted",
+        runId: run.id,
+        detail: { startedBy: run.actor, mode: run.mode, nodes, ...(wait ? { waiting: wait } : {}) },
+      });
     })();
   }
   return runs.map((r) => r.id);

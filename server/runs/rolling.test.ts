@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { RunEvent } from "@/lib/contracts/runs";
+import type { Rolling, RunEvent } from "@/lib/contracts/runs";
 import { debianFacts } from "../catalog/fixtures/facts";
 import type { Probe, Step } from "../catalog/types";
 import { openDb, type Db } from "../db";
@@ -83,7 +83,7 @@ afterEach(async () => {
 const ran = (name: string) => fs.existsSync(path.join(dir, `${name}.done`));
 const ofType = <T extends RunEvent["type"]>(list: RunEvent[], type: T) => list.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
 
-async function roll(nodeIds: string[], rolling: { batch: number | string; stopAfter?: number | string } | undefined, mode: "apply" | "check" = "apply") {
+async function roll(nodeIds: string[], rolling: Rolling | undefined, mode: "apply" | "check" = "apply") {
   const { runId, done } = engine.start({ stepIds: ["roll"], nodeIds, mode, actor: "alice", rolling });
   await done;
   return { run: getRun(db, runId)!, events: listEvents(db, runId) };
@@ -211,5 +211,140 @@ describe("rolling runs", () => {
     ]);
     expect(run.nodes[1].message).toMatch(/before it started/);
     engine.cancel(runId, "test");
+  });
+});
+
+/** Resolves with the first event of the run that `match` accepts, from now on. */
+function nextEvent<T extends RunEvent["type"]>(runId: string, type: T, match: (e: Extract<RunEvent, { type: T }>) => boolean = () => true) {
+  return new Promise<Extract<RunEvent, { type: T }>>((resolve) => {
+    const off = subscribe(runId, (e) => {
+      if (e.type === type && match(e as Extract<RunEvent, { type: T }>)) {
+        off();
+        resolve(e as Extract<RunEvent, { type: T }>);
+      }
+    });
+  });
+}
+
+describe("rolling runs: the canary batch and the pause between batches", () => {
+  it("runs the canary batch, waits for Continue with the reason recorded, then the rest; the audit log says who continued", async () => {
+    const { runId, done } = engine.start({ stepIds: ["roll"], nodeIds: NODES, mode: "apply", actor: "alice", rolling: { batch: 2, canary: true } });
+    const waiting = await nextEvent(runId, "rollout-waiting");
+    expect(waiting.wait).toEqual({ kind: "canary", afterBatch: 1, of: 3, reason: "waiting for Continue after the canary batch: 2 of 2 nodes ok" });
+    let run = getRun(db, runId)!;
+    expect(run.status).toBe("running");
+    expect(run.waiting).toEqual(waiting.wait);
+    expect(run.rolling).toEqual({ batch: 2, stopAfter: 1, batchSize: 2, stopAfterFailures: 1, batches: 3, canarySize: 2 });
+    expect(run.nodes.map((n) => n.status)).toEqual(["changed", "changed", "pending", "pending", "pending"]);
+    expect([ran("node-3"), ran("node-4"), ran("node-5")]).toEqual([false, false, false]);
+
+    // A stale page (it saw another wait) continues nothing; the right one does.
+    expect(engine.continueRun(runId, "carol", 2)).toMatchObject({ ok: false, why: "other-batch" });
+    expect(engine.continueRun(runId, "carol", 1)).toEqual({ ok: true });
+    await done;
+    run = getRun(db, runId)!;
+    expect(run.status).toBe("succeeded");
+    expect(run.waiting).toBeNull();
+    expect(run.nodes.map((n) => n.status)).toEqual(["changed", "changed", "changed", "changed", "changed"]);
+    const events = listEvents(db, runId);
+    expect(ofType(events, "rollout-continued")).toMatchObject([{ afterBatch: 1, by: "carol" }]);
+    // Batch 2 starts only after the Continue.
+    const seqOf = (e: RunEvent | undefined) => e?.seq ?? -1;
+    expect(seqOf(ofType(events, "batch-started").find((e) => e.batch === 2))).toBeGreaterThan(seqOf(ofType(events, "rollout-continued")[0]));
+    const audit = db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'run-continued' AND run_id = ?").all(runId) as { actor: string; detail: string }[];
+    expect(audit.map((a) => [a.actor, JSON.parse(a.detail).afterBatch])).toEqual([["carol", 1]]);
+    expect(engine.continueRun(runId, "carol", 1)).toMatchObject({ ok: false, why: "not-active" });
+  });
+
+  it("a canary of its own size comes first; a Continue while a batch runs is refused", async () => {
+    behaviour = { "node-1": "slow" };
+    const { runId, done } = engine.start({ stepIds: ["roll"], nodeIds: NODES, mode: "apply", actor: "alice", rolling: { batch: 2, canary: 1 } });
+    await nextEvent(runId, "output", (e) => e.line === "begun");
+    expect(engine.continueRun(runId, "carol", 1)).toMatchObject({ ok: false, why: "not-waiting" });
+    expect(getRun(db, runId)!.nodes.map((n) => n.batch)).toEqual([1, 2, 2, 3, 3]);
+    engine.cancel(runId, "carol");
+    await done;
+  });
+
+  it("a canary that fails at the threshold stops the rollout without waiting; below it, the wait says how many were ok", async () => {
+    behaviour = { "node-2": "fail" };
+    const stopped = await roll(NODES, { batch: 2, canary: true });
+    expect(stopped.run.message).toBe("rollout stopped after batch 1 of 3: 1 of 2 nodes failed, the limit is 1; 3 nodes not started");
+    expect(ofType(stopped.events, "rollout-waiting")).toEqual([]);
+
+    const { runId, done } = engine.start({ stepIds: ["roll"], nodeIds: NODES, mode: "apply", actor: "alice", rolling: { batch: 2, stopAfter: 2, canary: true } });
+    expect((await nextEvent(runId, "rollout-waiting")).wait.reason).toBe("waiting for Continue after the canary batch: 1 of 2 nodes ok");
+    engine.continueRun(runId, "carol", 1);
+    await done;
+    expect(getRun(db, runId)!.nodes.map((n) => n.status)).toEqual(["changed", "failed", "changed", "changed", "changed"]);
+  });
+
+  it("cancel while waiting for Continue: the rest are not started, with who cancelled and where the rollout stood", async () => {
+    const { runId, done } = engine.start({ stepIds: ["roll"], nodeIds: NODES, mode: "apply", actor: "alice", rolling: { batch: 2, canary: true } });
+    await nextEvent(runId, "rollout-waiting");
+    expect(engine.cancel(runId, "bob")).toBe(true);
+    await done;
+    const run = getRun(db, runId)!;
+    expect(run.status).toBe("cancelled");
+    expect(run.waiting).toBeNull();
+    expect(run.message).toBe("rollout cancelled by bob while waiting after batch 1 of 3; 3 nodes not started");
+    expect(run.nodes.map((n) => [n.status, n.message])).toEqual([
+      ["changed", expect.any(String)],
+      ["changed", expect.any(String)],
+      ...Array(3).fill(["skipped", "not started (cancelled by bob while waiting after batch 1 of 3)"]),
+    ]);
+    expect([ran("node-3"), ran("node-4"), ran("node-5")]).toEqual([false, false, false]);
+    const audit = db.prepare("SELECT detail FROM audit_log WHERE action = 'run-cancelled' AND run_id = ?").pluck().get(runId) as string;
+    expect(JSON.parse(audit)).toMatchObject({ stopped: [], waiting: { kind: "canary", afterBatch: 1 } });
+  });
+
+  it("pauses between batches, says until when, and a cancel ends the pause at once (an hour's pause: the test would hang otherwise)", async () => {
+    const { runId, done } = engine.start({ stepIds: ["roll"], nodeIds: ["n1", "n2", "n3"], mode: "apply", actor: "alice", rolling: { batch: 1, pauseSeconds: 3600 } });
+    const { wait } = await nextEvent(runId, "rollout-waiting");
+    expect(wait).toMatchObject({ kind: "pause", afterBatch: 1, of: 3, reason: "pausing 3600 s after batch 1 of 3" });
+    const left = Date.parse(wait.until!) - Date.now();
+    expect(left).toBeGreaterThan(3500_000);
+    expect(left).toBeLessThanOrEqual(3600_000);
+    engine.cancel(runId, "bob");
+    await done;
+    const run = getRun(db, runId)!;
+    expect(run.nodes.map((n) => [n.status, n.message?.startsWith("not started") ? n.message : null])).toEqual([
+      ["changed", null],
+      ["skipped", "not started (cancelled by bob while waiting after batch 1 of 3)"],
+      ["skipped", "not started (cancelled by bob while waiting after batch 1 of 3)"],
+    ]);
+  });
+
+  it("a pause that runs out starts the next batch by itself; Continue cuts one short", async () => {
+    const { runId, done } = engine.start({ stepIds: ["roll"], nodeIds: ["n1", "n2", "n3"], mode: "apply", actor: "alice", rolling: { batch: 1, pauseSeconds: 1 } });
+    await nextEvent(runId, "rollout-continued", (e) => e.afterBatch === 1);
+    await nextEvent(runId, "rollout-waiting", (e) => e.wait.afterBatch === 2);
+    expect(engine.continueRun(runId, "carol", 2)).toEqual({ ok: true });
+    await done;
+    const { status } = getRun(db, runId)!;
+    expect(status).toBe("succeeded");
+    expect(ofType(listEvents(db, runId), "rollout-continued").map((e) => [e.afterBatch, e.by])).toEqual([
+      [1, null],
+      [2, "carol"],
+    ]);
+  });
+
+  it("a dashboard stop while waiting ends the run interrupted, naming the nodes that never started", async () => {
+    const { runId, done } = engine.start({ stepIds: ["roll"], nodeIds: ["n1", "n2", "n3"], mode: "apply", actor: "alice", rolling: { batch: 1, canary: true } });
+    await nextEvent(runId, "rollout-waiting");
+    expect(markInterrupted(db)).toEqual([runId]);
+    const run = getRun(db, runId)!;
+    expect(run.status).toBe("interrupted");
+    expect(run.waiting).toBeNull();
+    expect(run.message).toBe("the dashboard stopped while the rollout waited for Continue after batch 1 of 3; not started: node-2, node-3. Start a new run for them");
+    expect(run.nodes.map((n) => [n.status, n.message])).toEqual([
+      ["changed", expect.any(String)],
+      ["skipped", "not started (the dashboard stopped while the rollout waited for Continue after batch 1 of 3)"],
+      ["skipped", "not started (the dashboard stopped while the rollout waited for Continue after batch 1 of 3)"],
+    ]);
+    const audit = db.prepare("SELECT detail FROM audit_log WHERE action = 'run-interrupted' AND run_id = ?").pluck().get(runId) as string;
+    expect(JSON.parse(audit)).toMatchObject({ waiting: { kind: "canary", afterBatch: 1 }, nodes: [{ node: "node-2" }, { node: "node-3" }] });
+    engine.cancel(runId, "test");
+    await done;
   });
 });

@@ -2,7 +2,8 @@
 // SQLite: both steps apply and verify, a second run changes nothing (mtimes unchanged), a node that
 // freezes mid-run ends failed with a clear message and a retry succeeds; the swap step turns off swap
 // that systemd brought up from /etc/fstab and from an admin's own unit; a rolling Apply whose first batch
-// fails leaves the node in the next batch untouched; and one reboot keeps it all.
+// fails leaves the node in the next batch untouched; a canary batch on it waits for Continue before the
+// next batch; and one reboot keeps it all.
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -149,8 +150,8 @@ describe("the wizard's first two steps on a practice node", () => {
     expect(again.events.some((e) => e.type === "command-started")).toBe(false);
   }, 120_000);
 
-  it("a rolling Apply stops after a failed batch: the practice node in the next batch is not started, and nothing ran on it", async () => {
-    // A node nobody answers for: a loopback port just freed, so the connection is refused at once.
+  /** A node nobody answers for: a loopback port just freed, so the connection is refused at once. */
+  async function deadNode(name: string) {
     const port = await new Promise<number>((resolve) => {
       const srv = net.createServer().listen(0, "127.0.0.1", () => {
         const p = (srv.address() as net.AddressInfo).port;
@@ -159,7 +160,12 @@ describe("the wizard's first two steps on a practice node", () => {
     });
     const { db } = await import("../../server/db");
     const { createNode } = await import("../../server/nodes/service");
-    const dead = createNode(db(), { name: "dead-end", address: "127.0.0.1", port, username: "nobody", auth: { method: "dashboard-key" }, privilege: { kind: "sudo-nopasswd" } }, "it");
+    return createNode(db(), { name, address: "127.0.0.1", port, username: "nobody", auth: { method: "dashboard-key" }, privilege: { kind: "sudo-nopasswd" } }, "it");
+  }
+
+  it("a rolling Apply stops after a failed batch: the practice node in the next batch is not started, and nothing ran on it", async () => {
+    const { db } = await import("../../server/db");
+    const dead = await deadNode("dead-end");
     await execOn(node, "sudo -n rm -f /etc/sysctl.d/k8s.conf");
     const { runId, done } = mods.engine().start({ stepIds: ["sysctl"], nodeIds: [dead.id, nodeId], mode: "apply", actor: "it", rolling: { batch: 1, stopAfter: 1 } });
     await done;
@@ -175,6 +181,37 @@ describe("the wizard's first two steps on a practice node", () => {
     expect((await execOn(node, "test -e /etc/sysctl.d/k8s.conf; echo $?")).stdout.trim()).toBe("1");
     // Put the step back for the next test.
     expect((await apply(["sysctl"])).run.status).toBe("succeeded");
+  });
+
+  it("a canary batch on the practice node waits for Continue; after Continue the next batch runs", async () => {
+    const { db } = await import("../../server/db");
+    const dead = await deadNode("after-canary");
+    await execOn(node, "sudo -n rm -f /etc/sysctl.d/k8s.conf");
+    const { runId, done } = mods.engine().start({ stepIds: ["sysctl"], nodeIds: [nodeId, dead.id], mode: "apply", actor: "it", rolling: { batch: 1, canary: true } });
+    const waiting = await new Promise<RunEvent>((resolve) => {
+      const off = mods.subscribe(runId, (e) => {
+        if (e.type === "rollout-waiting") {
+          off();
+          resolve(e);
+        }
+      });
+    });
+    expect(waiting).toMatchObject({ wait: { kind: "canary", afterBatch: 1, of: 2, reason: "waiting for Continue after the canary batch: 1 of 1 node ok" } });
+    let run = mods.getRun(runId)!;
+    expect(run.status).toBe("running");
+    expect(run.nodes.map((n) => [n.name, n.batch, n.status])).toEqual([
+      [node.name, 1, "changed"],
+      ["after-canary", 2, "pending"],
+    ]);
+    // The canary's change is on the host while the rollout waits.
+    expect((await execOn(node, "test -e /etc/sysctl.d/k8s.conf; echo $?")).stdout.trim()).toBe("0");
+    expect(mods.engine().continueRun(runId, "carol", 1)).toEqual({ ok: true });
+    await done;
+    run = mods.getRun(runId)!;
+    // Batch 2 ran: its node was tried (and refused), so the run says so.
+    expect(run.nodes.map((n) => n.status)).toEqual(["changed", "failed"]);
+    expect(run.message).toBe("1 of 2 nodes did not finish: see each node's log");
+    expect(db().prepare("SELECT actor FROM audit_log WHERE run_id = ? AND action = 'run-continued'").pluck().all(runId)).toEqual(["carol"]);
   });
 
   it("after a reboot every step still verifies, with nothing to change, and swap stays off (persistence)", async () => {

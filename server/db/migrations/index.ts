@@ -12,6 +12,7 @@ import { m0100TrainingRoles } from "./0100-training-roles";
 import { m0101Training } from "./0101-training";
 import { m0120Groups } from "./0120-groups";
 import { m0150RollingRuns } from "./0150-rolling-runs";
+import { m0151RolloutWaits } from "./0151-rollout-waits";
 import { m0160Terminals } from "./0160-terminals";
 
 /** Ordered, append-only. A schema change is a new entry; an applied migration is never edited. */
@@ -29,5 +30,6 @@ export const migrations: { id: string; sql: string }[] = [
   m0101Training,
   m0120Groups,
   m0150RollingRuns,
+  m0151RolloutWaits,
   m0160Terminals,
 ];

@@ -179,4 +179,17 @@ describe("rolling settings", () => {
     expect(play(many)).toMatchObject({ serial: 3, max_fail_percentage: 33.34 });
     expect(many.text("README.md")).toMatch(/Ansible counts them in each batch/);
   });
+
+  it("a canary becomes a serial list and a prompt after the role; the pause a timed pause; the README says where Ansible does not wait", () => {
+    const play = (e: ReturnType<typeof exported>) => (parse(e.text("site.yml")!) as Record<string, unknown>[])[0];
+    const canary = exported({ rolling: { settings: { batch: 2, canary: 1, pauseSeconds: 20 }, nodeCount: 5 } });
+    const p = play(canary) as { serial: unknown; roles: string[]; tasks: Record<string, unknown>[] };
+    expect(p).toMatchObject({ serial: [1, 2], max_fail_percentage: 0, roles: ["nodeprep"] });
+    expect(p.tasks.map((t) => t.name)).toEqual(["Canary batch done: wait for the operator's Continue", "Pause 20 s before the next batch"]);
+    const readme = canary.text("README.md")!;
+    expect(readme).toContain("a first (canary) batch of 1 host, then batches of 2 hosts (`serial: [1, 2]`)");
+    expect(readme).toContain("Not waiting for response to prompt as stdin is not interactive");
+    expect(readme).toContain("Between batches the play pauses 20 s (`ansible.builtin.pause: seconds`), except after the canary");
+    expect(play(exported({ rolling: { settings: { batch: 2 }, nodeCount: 5 } }))).not.toHaveProperty("tasks");
+  });
 });

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Document, stringify } from "yaml";
 import type { Delivery } from "@/lib/contracts/artifacts";
-import { playKeywords, type AnsibleRollout } from "./rolling";
+import { batchEndTasks, playKeywords, type AnsibleRollout } from "./rolling";
 import { ARTIFACT_DIR_DEFAULT, ARTIFACT_DIR_VAR, type RenderedTasks, type Task } from "./tasks";
 
 // The export's files: site.yml, the role (tasks per step, handlers, defaults, vars, bundled files),
@@ -57,11 +57,22 @@ function readme(rendered: RenderedTasks, delivery: Delivery, stepTitles: string[
     sumsCheck: rendered.bundled.length ? "sha256sum -c SHA256SUMS                                    # the bundled files, before anything\n" : "",
     artifactDir: ARTIFACT_DIR_DEFAULT,
     notes: notes.length ? ["## Notes from the steps", "", ...notes].join("\n") : "",
-    rolling: rollout
-      ? `in batches of ${rollout.serial} hosts (\`serial\`)${rollout.max_fail_percentage !== undefined ? `, stopping when more than ${rollout.max_fail_percentage}% of a batch failed (\`max_fail_percentage\`)` : ""}, as chosen in the wizard.${rollout.note ? ` ${rollout.note}` : ""}`
-      : "on every host at once (no `serial`).",
+    rolling: rollout ? rolloutProse(rollout) : "on every host at once (no `serial`).",
   };
   return template.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m);
+}
+
+/** The README's "Batches" paragraph: what the play's serial, max_fail_percentage and pauses do. */
+function rolloutProse(r: AnsibleRollout): string {
+  const hosts = (v: number | string) => (typeof v === "string" ? `${v} of the hosts` : `${v} host${v === 1 ? "" : "s"}`);
+  const serial = Array.isArray(r.serial)
+    ? `a first (canary) batch of ${hosts(r.serial[0])}, then batches of ${hosts(r.serial[1])} (\`serial: [${r.serial.join(", ")}]\`)` : `in batches of ${r.serial} hosts (\`serial\`)`;
+  const stop = r.max_fail_percentage !== undefined ? `, stopping when more than ${r.max_fail_percentage}% of a batch failed (\`max_fail_percentage\`)` : "";
+  const canary = r.canary
+    ? " After the canary batch a prompt (`ansible.builtin.pause`) waits for you: check the canary hosts, then press Enter to go on, or Ctrl+C then A to stop. Ansible waits only when `ansible-playbook` runs in a terminal: without one (a CI job, AWX) it warns \"Not waiting for response to prompt as stdin is not interactive\" and goes straight on, so there run the canary hosts first with `--limit` and the rest after your own check."
+    : "";
+  const pause = r.pauseSeconds ? ` Between batches the play pauses ${r.pauseSeconds} s (\`ansible.builtin.pause: seconds\`)${r.canary ? ", except after the canary, where the prompt is the wait" : ""}; Ctrl+C then A stops it.` : "";
+  return `${serial}${stop}, as chosen in the wizard.${canary}${pause}${r.note ? ` ${r.note}` : ""}`;
 }
 
 export function renderFiles(rendered: RenderedTasks, opts: { delivery: Delivery; inventory: string; rollout?: AnsibleRollout }): ExportFile[] {
@@ -82,6 +93,8 @@ export function renderFiles(rendered: RenderedTasks, opts: { delivery: Delivery;
         // The wizard's rolling settings (README.md, "Batches").
         ...playKeywords(opts.rollout),
         roles: ["nodeprep"],
+        // The canary's prompt and the pause between batches run after the role, at each batch's end.
+        ...(batchEndTasks(opts.rollout).length ? { tasks: batchEndTasks(opts.rollout) } : {}),
       },
     ]),
   );
