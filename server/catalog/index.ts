@@ -193,6 +193,8 @@ export function observation(
               exitCode: out?.exitCode ?? null,
               ...(out?.inputs !== undefined && { inputs: out.inputs }),
               ...(out?.reused && { ranAt: previous.get(c.command)!.ranAt }),
+              ...(c.shown !== undefined && { shown: c.shown }),
+              ...(c.helper && { helper: true }),
             };
           }),
         };
