@@ -37,7 +37,7 @@ function ActionItem({ action }: { action: PlannedAction }) {
         <CopyButton text={action.script} label="Copy command" />
       </div>
       <p className="text-xs text-slate-600">Why: {action.reason}</p>
-      <pre className="overflow-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{action.script}</pre>
+      <pre aria-label="Commands" tabIndex={0} className="max-h-72 overflow-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{action.script}</pre>
       {action.kind === "write-file" && <DiffBlock diff={action.diff} />}
     </li>
   );
