@@ -117,6 +117,14 @@ describe("release files, in the seed's words", () => {
     expect(lines.split("\n")[0]).toBe("curl -fsSLo /var/tmp/runc.amd64 http://mirror.example/k8s/runc.amd64");
   });
 
+  it("a local build asked to download: the plan says why it cannot, as Apply will", () => {
+    vi.stubEnv("NODEPREP_LOCAL_RELEASES", path.join(import.meta.dirname, "fixtures", "runtime", "local-releases"));
+    const local = { ...planArtifactAction("runc", "1.1.5", "amd64", { kind: "file", path: "/usr/local/sbin/runc", mode: "755" }, { source: "local" }), reason: "r" };
+    expect(typedScript(seedLines(local, { delivery: { kind: "upstream" } }))).toBe(
+      "# runc.amd64: runc.amd64 is a local release with no upstream URL: deliver it from the dashboard's cache instead",
+    );
+  });
+
   it("uploaded from the dashboard's cache (the default): the upload named, then the same checks and install as commands", () => {
     const c = extract("containerd", "/usr/local");
     const typed = typedScript(seedLines(c)).split("\n");

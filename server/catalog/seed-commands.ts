@@ -69,7 +69,14 @@ function artifactLines(action: Extract<Action, { kind: "upload-artifact" }>, del
   if (delivery.kind === "cache") {
     lines.push(note(`${a.file} (${a.component} ${a.version}): uploaded from the dashboard's cache over SFTP to ${staged} (nodeprep: into a fresh mktemp -d directory there; by hand: scp it there)`));
   } else {
-    lines.push(run(`curl -fsSLo ${quote(staged)} ${quote(downloadUrl(a, delivery))}`, false));
+    let url: string;
+    try {
+      url = downloadUrl(a, delivery);
+    } catch (error) {
+      // A local build has no upstream URL: Apply refuses with this reason, the plan says it first.
+      return [note(`${a.file}: ${(error as Error).message}`)];
+    }
+    lines.push(run(`curl -fsSLo ${quote(staged)} ${quote(url)}`, false));
   }
   if (action.sha256) {
     lines.push(run(`echo ${quote(`${action.sha256}  ${staged}`)} | sha256sum -c`, false));
