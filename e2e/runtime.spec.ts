@@ -169,7 +169,7 @@ test("each runtime step from the browser: plan, live output, verification with t
   const cgroupCard = wizard.card(NODE, "containerd cgroup driver (effective)", "ok");
   await expect(cgroupCard.getByText(/^Whole output of containerd config dump \(\d+ lines\)$/)).toBeVisible();
   await expect(cgroupCard.getByLabel("How nodeprep checked containerd cgroup driver (effective)")).toBeHidden();
-  await expect(dump).not.toContainText(/^\d+ \d+$/m);
+  await expect(dump).not.toContainText("ActiveEnterTimestamp");
   const plugins = wizard.rawOutput(NODE, "CRI plugin loaded");
   await expect(plugins).toContainText("$ ctr plugins ls");
   await expect(plugins).toContainText("Normal when the devmapper snapshotter is not configured");
