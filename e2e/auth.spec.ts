@@ -122,3 +122,23 @@ test("the audit log shows sign-ins and failures as text, filters by user, and ex
   expect(csv.suggestedFilename()).toMatch(/^nodeprep-audit-.*\.csv$/);
   expect(fs.readFileSync((await csv.path())!, "utf8").split("\r\n")[0]).toMatch(/^seq,at,actor,action,/);
 });
+
+test("the audit page shows 50 entries a page, older ones a click away, the page in the address", async ({ page, apiAs, keepScreenshot }) => {
+  const admin = await apiAs("admin");
+  const count = async () => ((await (await admin.get("/api/audit?limit=500")).json()) as { entries: unknown[] }).entries.length;
+  // Enough entries for two pages: failed sign-ins, each under its own name (no throttling of one name).
+  const anon = await apiAs("viewer");
+  for (let i = (await count()); i <= 60; i++) expect((await anon.post("/api/auth/login", { data: { name: `e2e-nobody-${i}`, password: "x" } })).status()).toBe(401);
+  await page.goto("/audit");
+  const table = page.getByRole("table", { name: "Audit log" });
+  const pages = page.getByRole("navigation", { name: "Audit pages" });
+  // 50 entry rows and the header, never every row at once.
+  await expect(table.getByRole("row")).toHaveCount(51);
+  await expect(pages.getByRole("button", { name: "Newest entries" })).toHaveCount(0);
+  await pages.getByRole("button", { name: "Older entries" }).click();
+  await expect(page).toHaveURL(/[?&]before=\d+/);
+  await expect(pages.getByRole("button", { name: "Newest entries" })).toBeVisible();
+  await keepScreenshot("audit-older-page");
+  await page.goBack();
+  await expect(pages.getByRole("button", { name: "Newest entries" })).toHaveCount(0);
+});

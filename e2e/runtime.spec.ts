@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { execOn, findImage, getNode, resetNode } from "../lab";
-import { expect, wizardTest as test } from "./fixtures";
+import { ARTIFACTS_DIR, expect, wizardTest as test } from "./fixtures";
 
 const NODE_N = Number((process.env.NODEPREP_E2E_NODES ?? "1").split(",")[0]);
 const NODE = `practice-${NODE_N}`;
@@ -84,7 +84,11 @@ test("each runtime step from the browser: plan, live output, verification with t
   let status = await wizard.run("Check");
   await expect(status).toContainText("changes to make");
   await expect(wizard.plan(NODE)).toContainText("Install containerd@1.6.20~local-debian12:amd64");
-  await expect(wizard.plan(NODE)).toContainText("extract into /usr/local");
+  // Real commands in the seed's words: the upload named, then the same checks and extraction as commands.
+  await expect(wizard.plan(NODE)).toContainText("# containerd-1.6.20-linux-amd64.tar.gz (containerd 1.6.20): uploaded from the dashboard's cache over SFTP to /var/tmp/containerd-1.6.20-linux-amd64.tar.gz");
+  await expect(wizard.plan(NODE)).toContainText(/echo '[0-9a-f]{64} {2}\/var\/tmp\/containerd-1\.6\.20-linux-amd64\.tar\.gz' \| sha256sum -c/);
+  await expect(wizard.plan(NODE)).toContainText("sudo tar Cxzvf /usr/local /var/tmp/containerd-1.6.20-linux-amd64.tar.gz");
+  await expect(wizard.plan(NODE)).not.toContainText("download, check");
   await keepScreenshot("runtime-containerd-plan");
   status = await wizard.run("Apply", {
     whileRunning: async () => {
@@ -94,6 +98,14 @@ test("each runtime step from the browser: plan, live output, verification with t
   await expect(status).toHaveAttribute("data-state", "succeeded");
   await expect(wizard.rawOutput(NODE, "containerd binary")).toContainText("/usr/local/bin/containerd --version");
   await expect(wizard.rawOutput(NODE, "containerd binary")).toContainText("containerd github.com/containerd/containerd 1.6.20~ds1");
+  // The log shows the plan's install command as it ran, with tar's own listing.
+  await expect(wizard.log(NODE)).toContainText(/tar Cxzvf \/usr\/local \/var\/tmp\/nodeprep-artifact\.\w+\/containerd-1\.6\.20-linux-amd64\.tar\.gz/);
+  await expect(wizard.log(NODE)).toContainText("bin/containerd-shim-runc-v2");
+  // The package lookup is nodeprep's helper: folded under "how nodeprep checked", never first.
+  const containerdCard = wizard.card(NODE, "containerd binary", "ok");
+  await expect(wizard.rawOutput(NODE, "containerd binary")).not.toContainText("p=; for c in");
+  await expect(containerdCard.getByText("How nodeprep checked")).toBeVisible();
+  await expect(containerdCard.getByLabel("How nodeprep checked containerd binary")).toBeHidden();
   await keepScreenshot("runtime-containerd-applied");
 
   await wizard.open("runc");
@@ -101,6 +113,7 @@ test("each runtime step from the browser: plan, live output, verification with t
   status = await wizard.run("Apply");
   await expect(status).toHaveAttribute("data-state", "succeeded");
   await expect(wizard.plan(NODE)).toContainText("install as /usr/local/sbin/runc (mode 755)");
+  await expect(wizard.plan(NODE)).toContainText("sudo install -m 755 /var/tmp/runc.amd64 /usr/local/sbin/runc");
   await expect(wizard.rawOutput(NODE, "runc binary")).toContainText("runc version 1.1.5+ds1");
   await keepScreenshot("runtime-runc-applied");
 
@@ -108,6 +121,7 @@ test("each runtime step from the browser: plan, live output, verification with t
   await wizard.selectNode(NODE);
   status = await wizard.run("Apply");
   await expect(status).toHaveAttribute("data-state", "succeeded");
+  await expect(wizard.plan(NODE)).toContainText("sudo mkdir -p /opt/cni/bin\nsudo tar Cxzvf /opt/cni/bin /var/tmp/cni-plugins-linux-amd64-v1.1.1.tgz");
   for (const plugin of ["bridge", "host-local", "loopback", "portmap"]) await expect(wizard.rawOutput(NODE, "CNI plugins")).toContainText(plugin);
   await keepScreenshot("runtime-cni-plugins-applied");
 
@@ -119,7 +133,10 @@ test("each runtime step from the browser: plan, live output, verification with t
     },
   });
   await expect(status).toHaveAttribute("data-state", "succeeded");
-  await expect(wizard.plan(NODE)).toContainText("Install containerd-service@1.6.20~local-debian12:any");
+  // The release's unit is a file like any other: its content as a diff, written the way every file is.
+  await expect(wizard.plan(NODE)).toContainText("Create /usr/local/lib/systemd/system/containerd.service (mode 644)");
+  await expect(wizard.plan(NODE).getByLabel("File diff")).toContainText("+ExecStart=/usr/local/bin/containerd");
+  await expect(wizard.plan(NODE)).toContainText("sudo tee /usr/local/lib/systemd/system/.containerd.service.nodeprep > /dev/null <<'EOF'");
   await expect(wizard.plan(NODE)).toContainText("Run systemctl daemon-reload");
   await expect(wizard.rawOutput(NODE, "containerd service")).toContainText("active");
   const ctr = wizard.rawOutput(NODE, "containerd answers (ctr version)");
@@ -144,7 +161,25 @@ test("each runtime step from the browser: plan, live output, verification with t
   await expect(wizard.rawOutput(NODE, "containerd cgroup driver (effective)")).toContainText("SystemdCgroup = true");
   await expect(wizard.verification(NODE).getByRole("listitem", { name: "CRI plugin loaded: ok" })).toBeVisible();
   await expect(wizard.rawOutput(NODE, "CRI plugin loaded")).toContainText(/io\.containerd\.grpc\.v1\s+cri\s+linux\/amd64\s+ok/);
+  // The long outputs are focused: the deciding lines with their TOML table, confusing ones explained,
+  // the whole output one click away; the person's command first (`ctr plugins ls`, not the socket check).
+  const dump = wizard.rawOutput(NODE, "containerd cgroup driver (effective)");
+  await expect(dump).toContainText('# in [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]');
+  await expect(dump).toContainText("A deprecated field of the CRI plugin");
+  const cgroupCard = wizard.card(NODE, "containerd cgroup driver (effective)", "ok");
+  await expect(cgroupCard.getByText(/^Whole output of containerd config dump \(\d+ lines\)$/)).toBeVisible();
+  await expect(cgroupCard.getByLabel("How nodeprep checked containerd cgroup driver (effective)")).toBeHidden();
+  await expect(dump).not.toContainText("ActiveEnterTimestamp");
+  const plugins = wizard.rawOutput(NODE, "CRI plugin loaded");
+  await expect(plugins).toContainText("$ ctr plugins ls");
+  await expect(plugins).toContainText("Normal when the devmapper snapshotter is not configured");
+  await cgroupCard.getByText(/^Whole output of containerd config dump/).click();
+  await expect(cgroupCard.getByLabel("Whole output of containerd config dump for containerd cgroup driver (effective)")).toContainText("[plugins.\"io.containerd.gc.v1.scheduler\"]");
+  await cgroupCard.scrollIntoViewIfNeeded();
+  await cgroupCard.screenshot({ path: path.join(ARTIFACTS_DIR, "verification-card-config-dump.png") });
   await keepScreenshot("runtime-cgroup-driver-applied");
+  // The README's picture: this step's verification, as a newcomer sees it after Apply.
+  await wizard.verification(NODE).screenshot({ path: path.join(ARTIFACTS_DIR, "readme-verification.png") });
 
   await wizard.open("kubelet-cgroup-driver");
   await wizard.selectNode(NODE);

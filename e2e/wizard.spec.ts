@@ -49,6 +49,9 @@ test("both steps from the browser: plan, live output, verification; a second run
   await expect(plan.getByLabel("File diff")).toContainText("+br_netfilter");
   await expect(plan).toContainText("Run modprobe overlay");
   await expect(plan.getByRole("button", { name: "Copy all" })).toBeVisible();
+  // The plan shows the write as it runs: beside the file, then renamed over it (the log shows the same).
+  await expect(plan).toContainText("sudo tee /etc/modules-load.d/.k8s.conf.nodeprep > /dev/null <<'EOF'");
+  await expect(plan).toContainText("sudo mv -f /etc/modules-load.d/.k8s.conf.nodeprep /etc/modules-load.d/k8s.conf");
   await keepScreenshot("wizard-kernel-modules-plan");
 
   // Apply, watching the output arrive while the run is still going.
@@ -59,6 +62,10 @@ test("both steps from the browser: plan, live output, verification; a second run
   });
   await expect(status).toHaveAttribute("data-state", "succeeded");
   await expect(status).toContainText("changed and verified");
+  await expect(wizard.log(NODE)).toContainText("$ mkdir -p /etc/modules-load.d &&\ntee /etc/modules-load.d/.k8s.conf.nodeprep > /dev/null <<'EOF' &&");
+  await expect(wizard.log(NODE)).toContainText("mv -f /etc/modules-load.d/.k8s.conf.nodeprep /etc/modules-load.d/k8s.conf");
+  // A pass card shows the host's output as a terminal would: no "(exit 1)" of a grep that found nothing.
+  await expect(wizard.rawOutput(NODE, "overlay module")).not.toContainText("(exit");
   await expect(wizard.rawOutput(NODE, "overlay module")).toContainText(/lsmod \| grep -E '\^\(overlay\|br_netfilter\) '[^$]*\soverlay\s+\d+/);
   await expect(wizard.rawOutput(NODE, "br_netfilter module")).toContainText(/br_netfilter\s+\d+\s+0/);
   await expect(wizard.verification(NODE).getByRole("listitem", { name: "modules loaded at boot: ok" })).toBeVisible();

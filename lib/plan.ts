@@ -13,3 +13,11 @@ export function actionTitle(a: PlannedAction): string {
       return `Install ${a.artifactId}`;
   }
 }
+
+/**
+ * The text of a plan's "Copy all" button: every action's seed-style script, in order, one after the
+ * other. It runs as is in `bash -e` on the host (test/integration/copy-plan.int.test.ts does so).
+ */
+export function copyAllText(actions: PlannedAction[]): string {
+  return actions.map((a) => a.script).join("\n");
+}

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { auditApi } from "@/lib/api/audit";
 import { AuditFilter, auditSearchParams, type AuditEntry } from "@/lib/contracts/audit";
 import { useNodes } from "../nodes/use-nodes";
-import { useAudit, useAuditScript } from "./use-audit";
+import { AUDIT_PAGE_SIZE, useAudit, useAuditScript } from "./use-audit";
 
 const input = "rounded border border-slate-300 px-2 py-1.5 text-sm";
 
@@ -23,8 +23,12 @@ export function AuditView() {
   const search = useSearchParams();
   const parsed = AuditFilter.safeParse(Object.fromEntries(search));
   const filter: AuditFilter = parsed.success ? parsed.data : {};
-  const audit = useAudit(filter);
-  const entries = audit.data?.pages.flatMap((p) => p.entries) ?? [];
+  // The page is in the URL too (`before`: entries older than that sequence number), so Back returns to
+  // the newer page and a page can be shared.
+  const before = /^\d+$/.test(search.get("before") ?? "") ? Number(search.get("before")) : undefined;
+  const audit = useAudit(filter, before);
+  const entries = audit.data?.entries ?? [];
+  const page = (b: number | undefined) => `${pathname}?${auditSearchParams({ ...filter, before: b })}`;
   return (
     <div className="space-y-4">
       <FilterForm key={search.toString()} filter={filter} onApply={(f) => router.replace(`${pathname}?${auditSearchParams(f)}`)} />
@@ -41,10 +45,24 @@ export function AuditView() {
       {audit.error && <p role="alert" className="text-red-700">Could not load the audit log: {audit.error.message}</p>}
       {audit.data && entries.length === 0 && <p className="text-slate-700">No entries match.</p>}
       {entries.length > 0 && <AuditTable entries={entries} />}
-      {audit.hasNextPage && (
-        <button type="button" onClick={() => audit.fetchNextPage()} disabled={audit.isFetchingNextPage} className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100">
-          Older entries
-        </button>
+      {(before !== undefined || audit.data?.nextBefore) && (
+        <nav aria-label="Audit pages" className="flex items-center gap-2 text-sm">
+          {before !== undefined && (
+            <button type="button" onClick={() => router.push(page(undefined))} className="rounded border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-100">
+              Newest entries
+            </button>
+          )}
+          {entries.length > 0 && (
+            <span className="text-slate-600">
+              {`entries #${entries[entries.length - 1].seq} to #${entries[0].seq}, ${AUDIT_PAGE_SIZE} per page`}
+            </span>
+          )}
+          {audit.data?.nextBefore && (
+            <button type="button" onClick={() => router.push(page(audit.data.nextBefore!))} disabled={audit.isFetching} className="rounded border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-100">
+              Older entries
+            </button>
+          )}
+        </nav>
       )}
     </div>
   );
@@ -107,6 +125,21 @@ function ScriptText({ hash }: { hash: string }) {
   );
 }
 
+/** A command as run; a long one (a file written with its content) shows its first lines, the rest one click away. */
+function CommandText({ command }: { command: string }) {
+  const lines = command.split("\n");
+  if (lines.length <= 4) return <code className="block whitespace-pre-wrap break-all font-mono text-xs">{command}</code>;
+  return (
+    <details>
+      <summary className="cursor-pointer">
+        <code className="whitespace-pre-wrap break-all font-mono text-xs">{lines.slice(0, 2).join("\n")}</code>
+        <span className="ml-1 text-xs text-slate-600">{`… ${lines.length - 2} more lines`}</span>
+      </summary>
+      <code className="block whitespace-pre-wrap break-all font-mono text-xs">{lines.slice(2).join("\n")}</code>
+    </details>
+  );
+}
+
 // Everything is rendered as text (React escapes it): commands and details come from users and hosts.
 function AuditTable({ entries }: { entries: AuditEntry[] }) {
   return (
@@ -131,7 +164,7 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
             <td className="p-2">{e.action}</td>
             <td className="p-2">{e.nodeName ?? e.nodeId ?? ""}{e.stepId && <span className="block text-xs text-slate-500">{e.stepId}</span>}</td>
             <td className="max-w-xl p-2">
-              {e.command && <code className="block whitespace-pre-wrap break-all font-mono text-xs">{e.command}</code>}
+              {e.command && <CommandText command={e.command} />}
               {e.scriptHash && <ScriptText hash={e.scriptHash} />}
               {e.detail && <span className="block break-all font-mono text-xs text-slate-600">{JSON.stringify(e.detail)}</span>}
             </td>

@@ -1,15 +1,17 @@
 "use client";
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { auditApi } from "@/lib/api/audit";
 import type { AuditFilter } from "@/lib/contracts/audit";
 import { queryKeys } from "@/lib/queries";
 
-export function useAudit(filter: AuditFilter) {
-  return useInfiniteQuery({
-    queryKey: queryKeys.audit.list(filter),
-    queryFn: ({ pageParam }) => auditApi.list({ ...filter, before: pageParam }),
-    initialPageParam: undefined as number | undefined,
-    getNextPageParam: (last) => last.nextBefore ?? undefined,
+/** One page of the audit log: AUDIT_PAGE_SIZE entries older than `before` (the newest without it). */
+export const AUDIT_PAGE_SIZE = 50;
+
+export function useAudit(filter: AuditFilter, before: number | undefined) {
+  return useQuery({
+    queryKey: queryKeys.audit.list({ ...filter, before: before === undefined ? undefined : String(before) }),
+    queryFn: () => auditApi.list({ ...filter, before, limit: AUDIT_PAGE_SIZE }),
+    placeholderData: keepPreviousData,
   });
 }
 

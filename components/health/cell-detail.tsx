@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { wizardStepHref } from "@/lib/api/health";
 import type { HealthCell, HealthColumn, HealthNodeRow } from "@/lib/contracts/health";
+import { hasHowChecked, hostOutput, shownCommand, showsExitCode, splitRaw } from "@/lib/raw-output";
 import { TrustedMarkdown } from "../ui/trusted-markdown";
 import { StateBadge } from "./state-icon";
 import { formatTime } from "./time";
@@ -87,10 +88,12 @@ export function CellDetail({ row, column, cell, help, onClose }: { row: HealthNo
       )}
       {check.isPending && cell.checkId !== null && <p className="text-sm text-slate-600">Loading the raw output…</p>}
       {check.error && <p role="alert" className="text-sm text-red-700">Could not load the raw output: {check.error.message}</p>}
-      {result?.raw.map((raw, i) => (
+      {result &&
+        splitRaw(result.raw).shown.map((raw, i, shown) => (
         <figure key={i} className="space-y-1">
           <figcaption className="font-mono text-xs text-slate-700">
-            $ {raw.command} <span className="text-slate-500">(exit {raw.exitCode ?? "none"})</span>
+            $ {shownCommand(raw)}
+            {showsExitCode(result.status, raw) && <span className="text-slate-500"> (exit {raw.exitCode ?? "none"})</span>}
             {raw.ranAt && (
               <span className="block font-sans text-slate-600" data-testid="reused-output">
                 Output from <time dateTime={raw.ranAt}>{formatTime(raw.ranAt)}</time>: not run again, what it depends on read the same in this check.
@@ -98,8 +101,8 @@ export function CellDetail({ row, column, cell, help, onClose }: { row: HealthNo
             )}
           </figcaption>
           {/* Host output is text: React escapes it, nothing is ever parsed as HTML. */}
-          <pre aria-label={`Raw output of ${column.title}${result.raw.length > 1 ? ` (${i + 1})` : ""}`} className="max-h-64 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">
-            {raw.output || "(no output)"}
+          <pre aria-label={`Raw output of ${column.title}${shown.length > 1 ? ` (${i + 1})` : ""}`} className="max-h-64 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">
+            {hostOutput(raw.output) || "(no output)"}
           </pre>
           {raw.inputs !== undefined && (
             <details className="text-xs text-slate-600">
@@ -109,6 +112,14 @@ export function CellDetail({ row, column, cell, help, onClose }: { row: HealthNo
           )}
         </figure>
       ))}
+      {result && hasHowChecked(result) && (
+        <details className="text-xs text-slate-600">
+          <summary>How nodeprep checked</summary>
+          <pre aria-label={`How nodeprep checked ${column.title}`} className="max-h-64 overflow-auto whitespace-pre-wrap rounded bg-slate-100 p-2 font-mono">
+            {result.raw.map((r) => `$ ${r.command}\n${r.output}${r.output && !r.output.endsWith("\n") ? "\n" : ""}(exit ${r.exitCode ?? "none"})\n`).join("")}
+          </pre>
+        </details>
+      )}
       {column.fixStepId ? (
         <p>
           <Link href={wizardStepHref(column.fixStepId, row.nodeId)} className="font-semibold text-sky-800 underline">

@@ -1,6 +1,6 @@
 "use client";
 import type { PlannedAction } from "@/lib/contracts/catalog";
-import { actionTitle } from "@/lib/plan";
+import { actionTitle, copyAllText } from "@/lib/plan";
 import { CopyButton } from "./copy-button";
 import type { NodeView } from "./run-view";
 
@@ -37,7 +37,7 @@ function ActionItem({ action }: { action: PlannedAction }) {
         <CopyButton text={action.script} label="Copy command" />
       </div>
       <p className="text-xs text-slate-600">Why: {action.reason}</p>
-      <pre className="overflow-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{action.script}</pre>
+      <pre aria-label="Commands" tabIndex={0} className="max-h-72 overflow-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{action.script}</pre>
       {action.kind === "write-file" && <DiffBlock diff={action.diff} />}
     </li>
   );
@@ -51,7 +51,7 @@ export function PlanPanel({ nodes, stepId }: { nodes: NodeView[]; stepId: string
     <div className="space-y-3">
       {withPlan.map((n) => {
         const plan = n.steps[stepId].plan!;
-        const all = plan.actions.map((a) => a.script).join("\n");
+        const all = copyAllText(plan.actions);
         return (
           <section key={n.nodeId} aria-label={`Plan for ${n.name}`} className="space-y-2">
             <div className="flex items-center justify-between gap-2">

@@ -24,7 +24,7 @@ export function RunLog({ node, stepId, live }: { node: NodeView; stepId?: string
         switch (l.kind) {
           case "command":
             return (
-              <div key={l.seq} className="text-sky-300">
+              <div key={l.seq} className="whitespace-pre-wrap text-sky-300">
                 $ {l.text}
               </div>
             );

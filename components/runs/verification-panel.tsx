@@ -1,5 +1,6 @@
 import type { ProbeResult } from "@/lib/contracts/catalog";
 import type { NodeView } from "./run-view";
+import { RawOutputView } from "./raw-output-view";
 import { StatusBadge } from "./status-badge";
 
 export function ProbeCard({ result }: { result: ProbeResult }) {
@@ -38,9 +39,7 @@ export function ProbeCard({ result }: { result: ProbeResult }) {
         </div>
       )}
       {result.status !== "ok" && result.detail && <p className="text-xs text-slate-700">{result.detail}</p>}
-      <pre aria-label={`Raw output of ${result.title}`} tabIndex={0} className="max-h-96 overflow-auto rounded bg-slate-900 p-2 font-mono text-xs leading-5 text-slate-100">
-        {result.raw.map((r) => `$ ${r.command}\n${r.output}${r.output && !r.output.endsWith("\n") ? "\n" : ""}${r.exitCode ? `(exit ${r.exitCode})\n` : ""}`).join("")}
-      </pre>
+      <RawOutputView result={result} />
     </li>
   );
 }

@@ -51,6 +51,10 @@ export const RawOutput = z.object({
   inputs: z.string().optional(),
   /** Only when the command did not run this time (its inputs were unchanged): when this output was produced. */
   ranAt: z.string().optional(),
+  /** The command as a person would type it, when what nodeprep runs wraps it (a socket check around `ctr`). */
+  shown: z.string().optional(),
+  /** nodeprep's own helper (a lookup loop, a timestamp), not a command a person would type: shown under "how nodeprep checked". */
+  helper: z.boolean().optional(),
 });
 export type RawOutput = z.infer<typeof RawOutput>;
 

@@ -69,11 +69,18 @@ export function resolveAction(action: Pick<UploadArtifactAction, "artifactId">, 
   return resolveArtifact(id.component, id.version, id.arch, { source: id.source, variant: id.variant, build: id.build, releases: cat });
 }
 
-/** The root command that installs a verified file (one command: no `sh -c`, no `&&`). */
+/** Directories every Linux host has (FHS): installing into them needs no `mkdir -p` / `install -D`. */
+export const STANDARD_DIRS = new Set(["/usr/local", "/usr/local/bin", "/usr/local/sbin"]);
+
+/**
+ * The root command that installs a verified file, in the words of containerd's getting-started guide
+ * (https://github.com/containerd/containerd/blob/main/docs/getting-started.md): `tar Cxzvf DIR FILE`,
+ * `install -m 755 FILE DEST`. One command (no `sh -c`, no `&&`); the plan shows the same words.
+ */
 export function installCommand(dest: ArtifactDest, remotePath: string): string {
-  return dest.kind === "extract"
-    ? `tar -C ${quote(dest.dir)} -xzf ${quote(remotePath)}`
-    : `install -D -m ${quote(dest.mode)} ${quote(remotePath)} ${quote(dest.path)}`;
+  if (dest.kind === "extract") return `tar Cxzvf ${quote(dest.dir)} ${quote(remotePath)}`;
+  const dir = dest.path.slice(0, dest.path.lastIndexOf("/")) || "/";
+  return `install ${STANDARD_DIRS.has(dir) ? "" : "-D "}-m ${quote(dest.mode)} ${quote(remotePath)} ${quote(dest.path)}`;
 }
 
 /** One line for the plan's diff ("what would change"). */
@@ -96,12 +103,15 @@ export async function applyArtifactAction(host: RemoteHost, action: UploadArtifa
   const timeoutMs = opts.commandTimeoutMs ?? 120_000;
   return withStagedArtifact(host, artifact, opts, async (staged) => {
     if (action.dest.kind === "extract") {
-      const mk = await host.exec(`mkdir -p ${quote(action.dest.dir)}`, { asRoot: true, signal: opts.signal, timeoutMs });
+      const mkdir = `mkdir -p ${quote(action.dest.dir)}`;
+      if (!STANDARD_DIRS.has(action.dest.dir)) opts.onLine?.(mkdir);
+      const mk = await host.exec(mkdir, { asRoot: true, signal: opts.signal, timeoutMs });
       if (mk.code !== 0) throw new ArtifactError("host-command-failed", `mkdir -p ${action.dest.dir} failed on ${host.target.name}: ${mk.stderr.trim()}`, {});
     }
     const command = installCommand(action.dest, staged.remotePath);
-    opts.onLine?.(`installing ${artifact.file}: ${command}`);
-    const r = await host.exec(command, { asRoot: true, signal: opts.signal, timeoutMs });
+    // The command as it runs, then its own output (tar's v lists what it extracted), as in a terminal.
+    opts.onLine?.(command);
+    const r = await host.exec(command, { asRoot: true, signal: opts.signal, timeoutMs, onStdout: opts.onLine, onStderr: opts.onLine });
     if (r.code !== 0) {
       throw new ArtifactError(
         "host-command-failed",

@@ -48,6 +48,21 @@ export function findCached(artifact: ResolvedArtifact, opts: CacheOptions = {}):
   return null;
 }
 
+/**
+ * A small text artifact's content from the cache (a service unit), checked against its sum here, or
+ * null when the cache lacks it, it is too big to show, or its bytes do not match (then it is staged and
+ * checked on the host as usual, and the mismatch is reported there).
+ */
+export function cachedText(artifact: ResolvedArtifact, opts: CacheOptions & { maxBytes?: number } = {}): string | null {
+  const file = artifact.sha256 ? findCached(artifact, opts) : null;
+  if (!file) return null;
+  const bytes = fs.readFileSync(file);
+  if (bytes.length > (opts.maxBytes ?? 65536)) return null;
+  if (createHash("sha256").update(bytes).digest("hex") !== artifact.sha256) return null;
+  const text = bytes.toString("utf8");
+  return Buffer.from(text, "utf8").equals(bytes) ? text : null;
+}
+
 export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash("sha256");
   await pipeline(fs.createReadStream(file), hash);

@@ -66,18 +66,18 @@ describe("staging from the dashboard's cache (SFTP)", () => {
     expect(host.extracted).toEqual([{ dir: "/usr/local", file: "/tmp/nodeprep-artifact.fake1/containerd-1.6.20-linux-amd64.tar.gz", sha256: sha(TARBALL) }]);
     // order: stage (room for it? upload) -> sha256sum -> install as root -> cleanup; only installing is root
     expect(host.commands.map((c) => `${c.asRoot ? "# " : "$ "}${c.command}`)).toEqual([
-      "$ mktemp -d -t nodeprep-artifact.XXXXXXXXXX",
+      "$ mktemp -d -p /var/tmp nodeprep-artifact.XXXXXXXXXX",
       "$ df -Pk /tmp/nodeprep-artifact.fake1",
       "$ sha256sum /tmp/nodeprep-artifact.fake1/containerd-1.6.20-linux-amd64.tar.gz",
       "# mkdir -p /usr/local",
-      "# tar -C /usr/local -xzf /tmp/nodeprep-artifact.fake1/containerd-1.6.20-linux-amd64.tar.gz",
+      "# tar Cxzvf /usr/local /tmp/nodeprep-artifact.fake1/containerd-1.6.20-linux-amd64.tar.gz",
       "$ rm -rf -- /tmp/nodeprep-artifact.fake1",
     ]);
     expect(host.listUnder("/tmp/nodeprep-artifact.fake1")).toEqual([]);
-    expect(lines.some((l) => l.includes(`sha256 of containerd-1.6.20-linux-amd64.tar.gz verified on fake-1: ${sha(TARBALL)}`))).toBe(true);
+    expect(lines.some((l) => l === `sha256sum /tmp/nodeprep-artifact.fake1/containerd-1.6.20-linux-amd64.tar.gz: ${sha(TARBALL)}, the release list's sum: OK`)).toBe(true);
   });
 
-  it("installs a single binary with install -D -m", async () => {
+  it("installs a single binary with install -m, as the getting-started guide does", async () => {
     const host = new FakeHost();
     const action = planArtifactAction("runc", "1.1.5", "amd64", { kind: "file", path: "/usr/local/sbin/runc", mode: "755" }, { releases: cat });
     expect(action).toEqual({ kind: "upload-artifact", artifactId: "runc@1.1.5~local:amd64", sha256: sha(RUNC), dest: { kind: "file", path: "/usr/local/sbin/runc", mode: "755" } });
@@ -89,7 +89,7 @@ describe("staging from the dashboard's cache (SFTP)", () => {
     await applyArtifactAction(host, action, { delivery: { kind: "cache" }, cache: cache(), releases: cat });
     expect(host.files.get("/usr/local/sbin/runc")).toEqual(RUNC);
     expect(host.commands.find((c) => c.command.startsWith("install"))).toEqual({
-      command: "install -D -m 755 /tmp/nodeprep-artifact.fake1/runc.amd64 /usr/local/sbin/runc",
+      command: "install -m 755 /tmp/nodeprep-artifact.fake1/runc.amd64 /usr/local/sbin/runc",
       asRoot: true,
     });
   });

@@ -11,8 +11,10 @@ import { ArtifactError, ChecksumMismatchError } from "./errors";
 //   cache     the dashboard uploads its cached copy over SFTP (hosts without internet)
 //   mirror    the host downloads from an operator's mirror
 // then `sha256sum` runs ON THE HOST against the release list's sum before anything is extracted. Files
-// land in a fresh `mktemp -d` directory owned by the login user (no root needed until installing),
-// which is removed on failure here and by `cleanup()` on success.
+// land in a fresh `mktemp -d` directory under /var/tmp owned by the login user (no root needed until
+// installing), which is removed on failure here and by `cleanup()` on success. /var/tmp, not /tmp: /tmp
+// is a RAM-backed tmpfs on Debian 13 and many others, too small for a 35 MB tarball on a small node;
+// the plan's seed-style commands (server/catalog/seed-commands.ts) name /var/tmp too.
 
 export interface StageOptions {
   delivery: Delivery;
@@ -37,6 +39,8 @@ export interface StagedArtifact {
   cleanup(): Promise<void>;
 }
 
+/** Where staging directories are made (and where the plan tells a person to put a file). */
+export const STAGING_PARENT = "/var/tmp";
 const STAGING_DIR = /^\/[A-Za-z0-9._/-]*nodeprep-artifact\.[A-Za-z0-9]+$/;
 
 function tail(text: string, lines = 5): string {
@@ -160,7 +164,7 @@ export async function stageArtifact(host: RemoteHost, artifact: ResolvedArtifact
   }
   const url = opts.delivery.kind === "cache" ? null : downloadUrl(artifact, opts.delivery);
 
-  const made = await run(host, "creating a staging directory (mktemp -d)", "mktemp -d -t nodeprep-artifact.XXXXXXXXXX", short);
+  const made = await run(host, "creating a staging directory (mktemp -d)", `mktemp -d -p ${STAGING_PARENT} nodeprep-artifact.XXXXXXXXXX`, short);
   const remoteDir = made.stdout.trim();
   if (!STAGING_DIR.test(remoteDir)) {
     throw new ArtifactError("host-command-failed", `mktemp on ${host.target.name} printed an unexpected path: ${JSON.stringify(remoteDir)}`, {});
@@ -184,7 +188,7 @@ export async function stageArtifact(host: RemoteHost, artifact: ResolvedArtifact
       const need = fs.statSync(localCopy).size;
       const free = await freeSpace(host, remoteDir, short);
       if (free !== null && free < need) throw noSpace(host, artifact, remoteDir, free, need);
-      say(`uploading ${artifact.file} from the dashboard's cache over SFTP`);
+      say(`uploading ${artifact.file} from the dashboard's cache over SFTP to ${remotePath}`);
       try {
         await host.upload(localCopy, remotePath, { mode: 0o600, signal: opts.signal, onProgress: opts.onProgress });
       } catch (error) {
@@ -195,8 +199,9 @@ export async function stageArtifact(host: RemoteHost, artifact: ResolvedArtifact
     } else {
       origin = url!;
       const tool = await findDownloader(host, short);
-      say(`${host.target.name} downloads ${url} with ${tool}`);
-      const r = await host.exec(downloadCommand(tool, url!, remotePath), { signal: opts.signal, timeoutMs: dlTimeout });
+      const download = downloadCommand(tool, url!, remotePath);
+      say(download);
+      const r = await host.exec(download, { signal: opts.signal, timeoutMs: dlTimeout });
       // curl 23 / wget 3: the file could not be written (a full disk, most often): say so with the numbers.
       if ((tool === "curl" && r.code === 23) || (tool === "wget" && r.code === 3)) {
         const free = await freeSpace(host, remoteDir, short);
@@ -226,7 +231,7 @@ export async function stageArtifact(host: RemoteHost, artifact: ResolvedArtifact
     const actual = parseSha256sum(summed.stdout);
     if (!actual) throw new ArtifactError("host-command-failed", `sha256sum on ${host.target.name} printed no sum: ${tail(summed.stdout)}`, {});
     if (actual !== expected) throw new ChecksumMismatchError(artifact.file, expected, actual, origin);
-    say(`sha256 of ${artifact.file} verified on ${host.target.name}: ${actual}`);
+    say(`sha256sum ${remotePath}: ${actual}, the release list's sum: OK`);
     return { remotePath, remoteDir, sha256: actual, cleanup };
   } catch (error) {
     await cleanup();

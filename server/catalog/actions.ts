@@ -1,8 +1,8 @@
 import "server-only";
-import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import type { PlannedAction } from "@/lib/contracts/catalog";
-import { command as shellCommand, quote } from "../ssh/quote";
+import { command as shellCommand } from "../ssh/quote";
+import { rootScript, seedLines, typedScript, type SeedContext } from "./seed-commands";
 import type { Action, FileState } from "./types";
 
 /** What the runner executes for one action: one shell line, run as root, with optional stdin. */
@@ -16,35 +16,6 @@ export const DEFAULT_ACTION_TIMEOUT_MS = 120_000;
 
 const octal = (mode: number) => mode.toString(8);
 
-function assertAbsolute(p: string) {
-  if (!path.posix.isAbsolute(p) || path.posix.normalize(p) !== p) throw new Error(`not a normalised absolute path: ${p}`);
-}
-
-/**
- * Written next to the target and renamed over it, so a reader (systemd-sysctl at boot, say) never
- * sees half a file. The dot-name ends in .nodeprep, which *.conf readers ignore.
- */
-function writeFileCommand(p: string, mode: number): string {
-  assertAbsolute(p);
-  const dir = path.posix.dirname(p);
-  const tmp = path.posix.join(dir, `.${path.posix.basename(p)}.nodeprep`);
-  return [
-    shellCommand(["mkdir", "-p", dir]),
-    `cat > ${quote(tmp)}`,
-    shellCommand(["chmod", octal(mode), tmp]),
-    shellCommand(["mv", "-f", tmp, p]),
-  ].join(" && ");
-}
-
-function copyableWrite(p: string, mode: number, content: string): string {
-  const dir = path.posix.dirname(p);
-  const useHeredoc = content.endsWith("\n") && !content.split("\n").includes("EOF");
-  const write = useHeredoc
-    ? `cat <<'EOF' | sudo tee ${quote(p)} > /dev/null\n${content}EOF`
-    : `printf '%s' ${quote(content)} | sudo tee ${quote(p)} > /dev/null`;
-  return [`sudo mkdir -p ${quote(dir)}`, write, `sudo chmod ${octal(mode)} ${quote(p)}`].join("\n");
-}
-
 export function fileDiff(p: string, before: FileState, content: string): string {
   const old = before.kind === "file" ? before.content : "";
   return createTwoFilesPatch(before.kind === "file" ? p : "/dev/null", p, old, content, undefined, undefined, { context: 3 });
@@ -53,30 +24,32 @@ export function fileDiff(p: string, before: FileState, content: string): string 
 export function execSpec(action: Action): ExecSpec {
   switch (action.kind) {
     case "write-file":
-      return { command: writeFileCommand(action.path, action.mode), stdin: action.content, timeoutMs: 30_000 };
+      // The plan's own lines, chained: the content is in the command as a here-document, so the log
+      // and the audit show what the plan showed (issue 13), and nothing goes on stdin.
+      return { command: rootScript(seedLines(action)), timeoutMs: 30_000 };
     case "run-command":
       return { command: shellCommand(action.argv), timeoutMs: action.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS };
     case "enable-unit":
-      return {
-        command: shellCommand(["systemctl", "enable", ...(action.now ? ["--now"] : []), action.unit]),
-        timeoutMs: DEFAULT_ACTION_TIMEOUT_MS,
-      };
+      return { command: rootScript(seedLines(action)), timeoutMs: DEFAULT_ACTION_TIMEOUT_MS };
     case "upload-artifact":
       // Not a single command: the runner hands it to applyArtifactAction (stage, sha256 on the host, install).
       throw new Error("upload-artifact runs through server/artifacts, not as one command");
   }
 }
 
-/** The plan as shown: the exact command, a copyable script, and for files the diff. */
-export function renderAction(action: Action, files: Record<string, FileState>): PlannedAction {
+/**
+ * The plan as shown: the command as the log shows it (root's), the seed-style script a person copies
+ * (server/catalog/seed-commands.ts), and for files the diff.
+ */
+export function renderAction(action: Action, files: Record<string, FileState>, ctx: SeedContext = {}): PlannedAction {
+  const lines = seedLines(action, ctx);
+  const shown = { reason: action.reason, command: rootScript(lines), script: typedScript(lines) };
   switch (action.kind) {
     case "write-file": {
       const before = files[action.path] ?? { kind: "absent" };
       return {
         kind: "write-file",
-        reason: action.reason,
-        command: writeFileCommand(action.path, action.mode),
-        script: copyableWrite(action.path, action.mode, action.content),
+        ...shown,
         path: action.path,
         mode: octal(action.mode),
         content: action.content,
@@ -87,27 +60,12 @@ export function renderAction(action: Action, files: Record<string, FileState>): 
         diff: fileDiff(action.path, before, action.content),
       };
     }
-    case "run-command": {
-      const command = shellCommand(action.argv);
-      return { kind: "run-command", reason: action.reason, command, script: `sudo ${command}`, argv: action.argv };
-    }
-    case "enable-unit": {
-      const { command } = execSpec(action);
-      return { kind: "enable-unit", reason: action.reason, command, script: `sudo ${command}`, unit: action.unit, now: action.now };
-    }
-    case "upload-artifact": {
-      const where = action.dest.kind === "extract" ? `extract into ${action.dest.dir}` : `install as ${action.dest.path} (mode ${action.dest.mode})`;
-      const sum = action.sha256 ? `sha256 ${action.sha256}` : "sha256 from the project's checksum file";
-      return {
-        kind: "upload-artifact",
-        reason: action.reason,
-        command: `${action.artifactId}: stage, check ${sum} on the host, ${where}`,
-        script: `# ${action.artifactId}: download, check ${sum}, then ${where}`,
-        artifactId: action.artifactId,
-        sha256: action.sha256,
-        dest: action.dest,
-      };
-    }
+    case "run-command":
+      return { kind: "run-command", ...shown, argv: action.argv };
+    case "enable-unit":
+      return { kind: "enable-unit", ...shown, unit: action.unit, now: action.now };
+    case "upload-artifact":
+      return { kind: "upload-artifact", ...shown, artifactId: action.artifactId, sha256: action.sha256, dest: action.dest };
   }
 }
 

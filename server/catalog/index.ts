@@ -26,6 +26,8 @@ import { sysctlStep } from "./steps/sysctl";
 import type { FileState, Probe, Step } from "./types";
 
 export type { Action, FileState, Observed, Probe, Step, StepPlan } from "./types";
+// A planned action as the commands a person types (the plan's Copy text, the log, "Do it yourself").
+export { rootScript, seedLines, typedScript, type SeedContext, type SeedLine } from "./seed-commands";
 
 /** Every probe, by id. The wizard's verify phase and the health view read the same entries. */
 export const probes: ReadonlyMap<string, Probe> = new Map(
@@ -193,6 +195,8 @@ export function observation(
               exitCode: out?.exitCode ?? null,
               ...(out?.inputs !== undefined && { inputs: out.inputs }),
               ...(out?.reused && { ranAt: previous.get(c.command)!.ranAt }),
+              ...(c.shown !== undefined && { shown: c.shown }),
+              ...(c.helper && { helper: true }),
             };
           }),
         };

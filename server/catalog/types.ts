@@ -14,6 +14,10 @@ export interface ProbeCommand {
    * output while they are unchanged. Without it the command runs in every scan.
    */
   inputs?: string;
+  /** The command as a person types it, when `command` wraps it (a socket check around `ctr`). */
+  shown?: string;
+  /** nodeprep's helper, not a person's command: the card shows it under "how nodeprep checked", never first. */
+  helper?: boolean;
 }
 
 /** What one command printed (stdout and stderr interleaved) and its exit code. */

@@ -116,7 +116,7 @@ describe("a node's report", () => {
     const audited = db.prepare("SELECT seq, run_id AS runId FROM audit_log WHERE step_id = 'set-flag' ORDER BY seq").all() as { seq: number; runId: string }[];
     expect(s.audit.map((a) => a.seq)).toEqual(audited.map((a) => a.seq));
     expect(new Set(s.audit.map((a) => a.runId))).toEqual(new Set([applied, again]));
-    expect(s.audit.some((a) => a.command.includes(`cat > `) && a.exitCode === 0)).toBe(true);
+    expect(s.audit.some((a) => a.command.includes(` > /dev/null <<'EOF'`) && a.exitCode === 0)).toBe(true);
 
     const md = reportMarkdown(r);
     expect(md).toContain("**Ready for a container runtime: 2 of 2 steps verified.**");

@@ -160,7 +160,7 @@ describe("the run engine", () => {
     expect(phases(ev, "make-marker")).toEqual(["requires", "plan", "apply", "verify"]);
     expect(ev.map((e) => e.seq)).toEqual(ev.map((_, i) => i + 1));
     expect(ofType(ev, "command-started").map((e) => e.command)).toEqual([
-      expect.stringMatching(/^mkdir -p .* && cat > .*marker\.conf\.nodeprep && chmod 644 .* && mv -f /),
+      expect.stringMatching(/^mkdir -p \S+ &&\ntee \S+\/\.marker\.conf\.nodeprep > \/dev\/null <<'EOF' &&\non\nEOF\nchmod 644 \S+ &&\nmv -f /),
       expect.stringContaining("echo loading"),
     ]);
     expect(ofType(ev, "output").map((e) => [e.stream, e.line])).toContainEqual(["stdout", "loading"]);
@@ -439,7 +439,7 @@ describe("the run engine", () => {
     ]);
     // The run's log shows the planned action as one command with the reason, not its parts.
     const started = ofType(events(runId), "command-started").map((e) => e.command);
-    expect(started).toEqual(["runc@1.1.5~local:amd64: stage, check sha256 from the project's checksum file on the host, install as /usr/local/sbin/runc (mode 755)"]);
+    expect(started).toEqual([expect.stringMatching(/^# runc@1\.1\.5~local:amd64: /)]);
   });
 
   it("a host lost in the middle of a step ends that step failed, so the step list does not keep an older done", async () => {
@@ -450,13 +450,13 @@ describe("the run engine", () => {
       db,
       catalog: fakeCatalog(dir).catalog,
       describeNode: (id) => ({ id, name: "node-one" }),
-      // Reads work; the write (the command with stdin) finds the connection gone.
+      // Reads work; the write (mkdir -p && tee ...) finds the connection gone.
       openHost: (nodeId, work) =>
         trackHost(
           {
             ...host,
             exec: (command: string, options?: Parameters<typeof host.exec>[1]) =>
-              options?.stdin !== undefined ? Promise.reject(new SshError("connection-lost", "the connection dropped", { host: "10.0.0.5", port: 22, username: "ops" })) : host.exec(command, options),
+              command.startsWith("mkdir -p ") ? Promise.reject(new SshError("connection-lost", "the connection dropped", { host: "10.0.0.5", port: 22, username: "ops" })) : host.exec(command, options),
           },
           { ...work, db, node: { id: nodeId, name: "node-one" }, secrets: [] },
         ),

@@ -86,7 +86,7 @@ export async function runStep(s: NodeRunState, host: TrackedHost, step: Step, fa
     type: "plan",
     nodeId: node.id,
     stepId: step.id,
-    actions: plan.actions.map((a) => redactDeep(renderAction(a, seen.files), s.clean)),
+    actions: plan.actions.map((a) => redactDeep(renderAction(a, seen.files, { delivery: input.delivery }), s.clean)),
     notes: plan.notes.map(s.clean),
   });
 
@@ -130,7 +130,7 @@ async function applyAction(s: NodeRunState, host: TrackedHost, action: Action): 
     // One line in the run's log for the planned action, with its progress; the commands it runs on
     // the host (mktemp, the upload, sha256sum, tar or install, rm) are each in the audit log.
     const commandId = events.nextId();
-    events.started({ commandId, command: renderAction(action, {}).command });
+    events.started({ commandId, command: s.clean(renderAction(action, {}, { delivery: s.input.delivery }).command) });
     const started = Date.now();
     try {
       await s.deps.applyArtifact(host.quietly(), action, {

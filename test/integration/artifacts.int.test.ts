@@ -25,7 +25,7 @@ const sh = async (command: string) => {
 };
 // Every path under /usr/local with its size, mode and mtime: any change shows.
 const usrLocal = () => sh("sudo -n find /usr/local -printf '%p %s %m %T@\\n' | sort");
-const stagedLeftovers = () => sh("ls -d /tmp/nodeprep-artifact.* 2>/dev/null || true");
+const stagedLeftovers = () => sh("ls -d /var/tmp/nodeprep-artifact.* 2>/dev/null || true");
 
 beforeAll(async () => {
   image = await ensureImage();
@@ -84,7 +84,7 @@ describe("release artifacts on a practice node", () => {
     });
     expect(done.sha256).toBe(image.releases.containerd.sha256);
     expect(progress.at(-1)).toBe(1);
-    expect(lines).toContain(`sha256 of containerd-1.6.20-linux-amd64.tar.gz verified on ${node.name}: ${image.releases.containerd.sha256}`);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^sha256sum /var/tmp/nodeprep-artifact\\.\\w+/containerd-1\\.6\\.20-linux-amd64\\.tar\\.gz: ${image.releases.containerd.sha256}, the release list's sum: OK$`)));
     expect(await sh("/usr/local/bin/containerd --version")).toMatch(/^containerd \S+ v?1\.6\.20/);
     expect(await sh("sudo -n stat -c '%U %a' /usr/local/bin/ctr")).toBe("root 755\n");
     expect(await stagedLeftovers()).toBe("");

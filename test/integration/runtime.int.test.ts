@@ -100,7 +100,7 @@ describe("the runtime steps on a practice node", () => {
       fs.rmSync(path.dirname(cached), { recursive: true, force: true });
     }
     expect(await usrLocal()).toBe(before);
-    expect(await sh("ls -d /tmp/nodeprep-artifact.* 2>/dev/null || true")).toBe("");
+    expect(await sh("ls -d /var/tmp/nodeprep-artifact.* 2>/dev/null || true")).toBe("");
   });
 
   it("the whole wizard, from nothing: containerd running, CRI ok, SystemdCgroup true (effective), runc and CNI present", async () => {
@@ -110,11 +110,12 @@ describe("the runtime steps on a practice node", () => {
     const started = events.flatMap((e) => (e.type === "command-started" ? [e.command] : []));
     expect(started).toEqual(
       expect.arrayContaining([
-        // The lab builds the tarball on each machine, so its sum is the image's, not a constant.
-        expect.stringMatching(new RegExp(`^containerd@1\\.6\\.20~local-debian12:amd64: stage, check sha256 ${image.releases.containerd.sha256} on the host`)),
-        expect.stringMatching(/^runc@1\.1\.5~local-debian12:amd64: .*install as \/usr\/local\/sbin\/runc/),
-        expect.stringMatching(/^cni-plugins@1\.1\.1~local-debian12:amd64: .*extract into \/opt\/cni\/bin/),
-        expect.stringMatching(/^containerd-service@1\.6\.20~local-debian12:any: .*install as \/usr\/local\/lib\/systemd\/system\/containerd\.service/),
+        // The plan's seed-style lines (the lab builds the tarball on each machine, so its sum is the image's).
+        expect.stringMatching(new RegExp(`^# containerd-1\\.6\\.20-linux-amd64\\.tar\\.gz \\(containerd 1\\.6\\.20\\): uploaded from the dashboard's cache over SFTP to /var/tmp/[^\\n]*\\necho '${image.releases.containerd.sha256}  /var/tmp/containerd-1\\.6\\.20-linux-amd64\\.tar\\.gz' \\| sha256sum -c &&\\ntar Cxzvf /usr/local /var/tmp/containerd-1\\.6\\.20-linux-amd64\\.tar\\.gz &&`)),
+        expect.stringMatching(/\ninstall -m 755 \/var\/tmp\/runc\.amd64 \/usr\/local\/sbin\/runc &&\n/),
+        expect.stringMatching(/\nmkdir -p \/opt\/cni\/bin &&\ntar Cxzvf \/opt\/cni\/bin \/var\/tmp\/cni-plugins-linux-amd64-v1\.1\.1\.tgz &&\n/),
+        // The release's unit is a file like any other: written from the dashboard's checked copy.
+        expect.stringMatching(/^mkdir -p \/usr\/local\/lib\/systemd\/system &&\ntee \/usr\/local\/lib\/systemd\/system\/\.containerd\.service\.nodeprep > \/dev\/null <<'EOF' &&\n/),
         "systemctl daemon-reload",
         "systemctl enable --now containerd",
         "systemctl restart containerd",

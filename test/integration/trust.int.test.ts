@@ -1,7 +1,7 @@
 // Issue 11 on a real practice node, through the real engine, tracked path, SSH layer, staging and
 // SQLite. The node is registered as user `ops`, whose sudo asks a password (so every root command goes
 // through the askpass wrapper), on one node, in this order:
-//   1. a disk too full to stage containerd: a clear error, /usr/local untouched, nothing left in /tmp;
+//   1. a disk too full to stage containerd: a clear error, /usr/local untouched, nothing left in /var/tmp;
 //   2. the host's own record against the audit log: sudo's I/O log on for ops, then facts, a Check of
 //      all 8 steps, staging from a failing mirror, a cancelled Apply, an Apply of all 8 steps (SFTP
 //      uploads), a health scan; every root command in the sudo log has its audit row;
@@ -45,7 +45,7 @@ const sh = async (command: string, timeoutMs?: number) => {
   return r.stdout;
 };
 const usrLocal = () => sh("sudo -n find /usr/local -printf '%p %s %m %T@\\n' | sort");
-const staged = () => sh("sudo -n find /tmp -maxdepth 1 -name 'nodeprep-artifact.*'");
+const staged = () => sh("sudo -n find /var/tmp -maxdepth 1 -name 'nodeprep-artifact.*'");
 
 /** Wait for a condition with a deadline (never a fixed sleep). */
 async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -118,8 +118,8 @@ const auditRows = (where = "1 = 1", ...args: unknown[]) => db.prepare(`SELECT * 
 const detail = (r: AuditRow) => (r.detail ? JSON.parse(r.detail) : {});
 
 describe("the tracked path on a practice node (issue 11)", () => {
-  it("a disk too full to stage on: names host, path and space needed; /usr/local untouched; nothing left in /tmp", async () => {
-    await sh("sudo -n mount -t tmpfs -o size=4m,mode=1777 nodeprep-full /tmp");
+  it("a disk too full to stage on: names host, path and space needed; /usr/local untouched; nothing left in /var/tmp", async () => {
+    await sh("sudo -n mount -t tmpfs -o size=4m,mode=1777 nodeprep-full /var/tmp");
     try {
       const before = await usrLocal();
       const r = await run(["containerd"], "apply", { delivery: { kind: "cache" } });
@@ -127,7 +127,7 @@ describe("the tracked path on a practice node (issue 11)", () => {
       const size = fs.statSync(path.join(image.artifactsDir, image.releases.containerd.file)).size;
       expect(r.nodes[0].message).toMatch(
         new RegExp(
-          `^containerd: trust-71 has no room for containerd-1\\.6\\.20-linux-amd64\\.tar\\.gz in /tmp/nodeprep-artifact\\.\\w+: it needs ${(size / 1048576).toFixed(1).replace(".", "\\.")} MiB, and \\d\\.\\d MiB is free there\\.`,
+          `^containerd: trust-71 has no room for containerd-1\\.6\\.20-linux-amd64\\.tar\\.gz in /var/tmp/nodeprep-artifact\\.\\w+: it needs ${(size / 1048576).toFixed(1).replace(".", "\\.")} MiB, and \\d\\.\\d MiB is free there\\.`,
         ),
       );
       expect(await usrLocal()).toBe(before);
@@ -135,7 +135,7 @@ describe("the tracked path on a practice node (issue 11)", () => {
       // The check of free space is a command like any other: in the audit log.
       expect(auditRows("run_id = ? AND command LIKE 'df -Pk %'", r.id)).toHaveLength(1);
     } finally {
-      await sh("sudo -n umount /tmp");
+      await sh("sudo -n umount /var/tmp");
     }
   });
 
@@ -206,7 +206,7 @@ print(json.dumps(out))'`,
     const byRun = (runId: string) => auditRows("run_id = ?", runId);
     expect(byRun(applied.id).filter((r) => r.action === "command").every((r) => r.actor === "bob" && r.exit_code !== null)).toBe(true);
     expect(byRun(applied.id).filter((r) => r.action === "upload").map((r) => r.command)).toEqual([
-      expect.stringMatching(/^sftp put containerd-1\.6\.20-linux-amd64\.tar\.gz \/tmp\/nodeprep-artifact\.\w+\/containerd-1\.6\.20-linux-amd64\.tar\.gz$/),
+      expect.stringMatching(/^sftp put containerd-1\.6\.20-linux-amd64\.tar\.gz \/var\/tmp\/nodeprep-artifact\.\w+\/containerd-1\.6\.20-linux-amd64\.tar\.gz$/),
       expect.stringMatching(/^sftp put runc\.amd64 /),
       expect.stringMatching(/^sftp put cni-plugins-linux-amd64-v1\.1\.1\.tgz /),
       expect.stringMatching(/^sftp put containerd\.service /),

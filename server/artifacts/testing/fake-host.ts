@@ -128,8 +128,8 @@ export class FakeHost implements RemoteHost {
         this.dirs.add(w[w.length - 1]);
         return this.ok();
       case "tar": {
-        const dir = w[w.indexOf("-C") + 1];
-        const file = w[w.indexOf("-xzf") + 1];
+        // `tar Cxzvf DIR FILE` (the getting-started guide's words) or `tar -C DIR -xzf FILE`.
+        const [dir, file] = w[1] === "Cxzvf" ? [w[2], w[3]] : [w[w.indexOf("-C") + 1], w[w.indexOf("-xzf") + 1]];
         const data = this.files.get(file);
         if (!data) return this.fail(2, `tar: ${file}: Cannot open: No such file or directory`);
         this.extracted.push({ dir, file, sha256: createHash("sha256").update(data).digest("hex") });

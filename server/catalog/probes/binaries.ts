@@ -56,7 +56,7 @@ export const containerdInstalledProbe: Probe<ContainerdInstalledData> = {
   data: ContainerdInstalledData,
   commands: [
     { key: "local", command: `${CONTAINERD_BIN} --version`, inputs: runningBinary(CONTAINERD_BIN, "containerd.service") },
-    { key: "package", command: packaged("containerd", ["/usr/bin/containerd"]) },
+    { key: "package", command: packaged("containerd", ["/usr/bin/containerd"]), helper: true },
   ],
   parse(outputs): Verdict<ContainerdInstalledData> {
     const expected = `${CONTAINERD_BIN} --version answers (or a containerd from the distribution's packages)`;
@@ -151,7 +151,7 @@ export const runcInstalledProbe: Probe<RuncInstalledData> = {
   data: RuncInstalledData,
   commands: [
     { key: "local", command: `${RUNC_BIN} --version`, inputs: runWhenPresent([RUNC_BIN]) },
-    { key: "package", command: packaged("runc", ["/usr/bin/runc", "/usr/sbin/runc"]) },
+    { key: "package", command: packaged("runc", ["/usr/bin/runc", "/usr/sbin/runc"]), helper: true },
   ],
   parse(outputs): Verdict<RuncInstalledData> {
     const expected = `${RUNC_BIN} --version answers (or a runc from the distribution's packages)`;

@@ -57,6 +57,8 @@ export const systemdCgroupProbe: Probe<SystemdCgroupData> = {
       key: "restart",
       // Only while containerd listens (three processes otherwise spent on a host without it).
       command: `[ -S ${CONTAINERD_SOCKET} ] && t=$(systemctl show -p ActiveEnterTimestamp --value containerd) && [ -n "$t" ] && echo "$(stat -c %Y ${CONTAINERD_CONFIG}) $(date -d "$t" +%s)"`,
+      // Two epoch seconds (config.toml's mtime, containerd's start): read by the parser, meaningless in a cell.
+      helper: true,
     },
     // Which cgroup version the driver works on, so the cell says what it means on this host.
     CGROUP_FSTYPE,

@@ -87,7 +87,7 @@ export const ctrVersionProbe: Probe<CtrVersionData> = {
   title: "containerd answers (ctr version)",
   fixStepId: "containerd-service",
   data: CtrVersionData,
-  commands: [{ key: "ctr", command: withSocket("version") }],
+  commands: [{ key: "ctr", command: withSocket("version"), shown: "ctr version" }],
   parse(outputs): Verdict<CtrVersionData> {
     const expected = "Client and Server both print a version";
     const out = outputs.ctr;
@@ -132,7 +132,7 @@ export const criPluginProbe: Probe<CriPluginData> = {
   title: "CRI plugin loaded",
   fixStepId: "cgroup-driver",
   data: CriPluginData,
-  commands: [{ key: "plugins", command: withSocket("plugins ls") }],
+  commands: [{ key: "plugins", command: withSocket("plugins ls"), shown: "ctr plugins ls" }],
   parse(outputs): Verdict<CriPluginData> {
     const expected = "io.containerd.grpc.v1 cri: ok";
     const out = outputs.plugins;

@@ -50,7 +50,7 @@ export const runcForContainerdProbe: Probe<RuncLookup> = {
   fixStepId: "runc",
   data: RuncLookup,
   // No inputs: which runc answers cannot be told with shell builtins (as for runc-installed).
-  commands: [{ key: "lookup", command: FIND_RUNC }],
+  commands: [{ key: "lookup", command: FIND_RUNC, helper: true }],
   parse(outputs): Verdict<RuncLookup> {
     const expected = "an executable runc in containerd's PATH that answers --version";
     const out = outputs.lookup;

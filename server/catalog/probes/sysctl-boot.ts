@@ -90,7 +90,7 @@ export const sysctlAtBootProbe: Probe<SysctlAtBootData> = {
   data: SysctlAtBootData,
   commands: [
     // Listed with builtins (no process): a glob that matches nothing stays as written and is not there.
-    { key: "files", command: `for f in ${GLOBS}; do if [ -e "$f" ]; then echo "$f"; fi; done`, inputs: FILES_AND_NET_LINES },
+    { key: "files", command: `for f in ${GLOBS}; do if [ -e "$f" ]; then echo "$f"; fi; done`, inputs: FILES_AND_NET_LINES, helper: true },
     // -s: a directory this host does not have (/run/sysctl.d) is no error to show; grep then exits 2.
     { key: "lines", command: `grep -sHE '${KEY_LINE}' ${GLOBS}`, inputs: FILES_AND_NET_LINES },
   ],

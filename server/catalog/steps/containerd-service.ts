@@ -1,7 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import type { HostFacts } from "@/lib/contracts/facts";
-import { actionFor, pickArtifact } from "../../artifacts";
+import { actionFor, cachedText, pickArtifact } from "../../artifacts";
+import { writeFileIfNeeded } from "../actions";
 import { observedData } from "../data";
 import { installedContainerd } from "../probes/binaries";
 import { containerdActiveProbe } from "../probes/daemon";
@@ -56,7 +57,6 @@ OOMScoreAdjust=-999
 WantedBy=multi-user.target
 `;
 
-/** The release source's unit file, if it has one (the lab's local release does; upstream's table does not). */
 /** The release's unit file; of several local builds, the host's own release's (pickArtifact). */
 function unitArtifact(facts: HostFacts) {
   try {
@@ -91,26 +91,26 @@ export const containerdServiceStep: Step = {
       notes.push(`containerd comes from a package, whose unit ${fragment} is used as it is.`);
     } else {
       const artifact = unitArtifact(facts);
-      if (artifact && artifact.sha256) {
-        const right = state?.kind === "file" && sha256(state.content) === artifact.sha256 && parseInt(state.mode, 8) === 0o644;
+      // The release's unit, read from the dashboard's cache (its sum checked there), is planned as a
+      // file like every other: the plan shows its diff and a person can type it (issue 13). Staged and
+      // checked on the host only when the cache lacks it.
+      const text = artifact ? cachedText(artifact) : null;
+      const content = artifact?.sha256 && !text ? null : (text ?? UPSTREAM_CONTAINERD_SERVICE);
+      const source = text ? `the release's unit (${artifact!.file}, sha256 ${artifact!.sha256})` : "containerd's upstream containerd.service";
+      if (content === null) {
+        const right = state?.kind === "file" && sha256(state.content) === artifact!.sha256 && parseInt(state.mode, 8) === 0o644;
         if (!right) {
-          const action = actionFor(artifact, { kind: "file", path: CONTAINERD_UNIT, mode: "644" });
+          const action = actionFor(artifact!, { kind: "file", path: CONTAINERD_UNIT, mode: "644" });
           actions.push({
             ...action,
-            reason: state?.kind === "file" ? `${CONTAINERD_UNIT} differs from the release's unit (${artifact.file}, sha256 ${artifact.sha256})` : `${CONTAINERD_UNIT} is missing`,
+            reason: state?.kind === "file" ? `${CONTAINERD_UNIT} differs from the release's unit (${artifact!.file}, sha256 ${artifact!.sha256})` : `${CONTAINERD_UNIT} is missing`,
           });
           unitChanged = true;
         }
       } else {
-        const right = state?.kind === "file" && state.content === UPSTREAM_CONTAINERD_SERVICE && parseInt(state.mode, 8) === 0o644;
-        if (!right) {
-          actions.push({
-            kind: "write-file",
-            path: CONTAINERD_UNIT,
-            mode: 0o644,
-            content: UPSTREAM_CONTAINERD_SERVICE,
-            reason: state?.kind === "file" ? "the unit differs from containerd's upstream containerd.service" : `${CONTAINERD_UNIT} is missing`,
-          });
+        const write = writeFileIfNeeded(state, { path: CONTAINERD_UNIT, mode: 0o644, content, missing: `${CONTAINERD_UNIT} is missing` });
+        if (write) {
+          actions.push({ ...write, reason: state?.kind === "file" && state.content !== content ? `the unit differs from ${source}` : write.reason });
           unitChanged = true;
         }
       }

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ProbeResult } from "@/lib/contracts/catalog";
 import type { HostFacts } from "@/lib/contracts/facts";
+import { renderAction } from "../actions";
 import { getProbe, observation, steps } from "../index";
 import { debianFacts } from "../fixtures/facts";
 import { CONTAINERD_CONFIG, CONTAINERD_UNIT } from "../probes/runtime-paths";
@@ -222,6 +224,24 @@ describe("containerd-service plan", () => {
       dest: { kind: "file", path: CONTAINERD_UNIT, mode: "644" },
     });
     expect(plan.actions.map((a) => a.kind)).toEqual(["upload-artifact", "run-command", "enable-unit"]);
+  });
+
+  it("fresh, local release whose unit the dashboard has: a file like any other, with its diff (checked against the release's sum)", () => {
+    const local = fs.mkdtempSync(path.join(os.tmpdir(), "np-unit-release-"));
+    try {
+      fs.copyFileSync(path.join(LOCAL_RELEASES, "releases.json"), path.join(local, "releases.json"));
+      fs.writeFileSync(path.join(local, "containerd.service"), UPSTREAM_CONTAINERD_SERVICE);
+      vi.stubEnv("NODEPREP_LOCAL_RELEASES", local);
+      const plan = containerdServiceStep.plan(debianFacts, obs([containerdLocal(), serviceFresh()], { [CONTAINERD_UNIT]: { kind: "absent" } }));
+      expect(plan.actions.map((a) => a.kind)).toEqual(["write-file", "run-command", "enable-unit"]);
+      expect(plan.actions[0]).toMatchObject({ path: CONTAINERD_UNIT, mode: 0o644, content: UPSTREAM_CONTAINERD_SERVICE });
+      expect(renderAction(plan.actions[0], {}).kind === "write-file" && (renderAction(plan.actions[0], {}) as { diff: string }).diff).toContain("+ExecStart=/usr/local/bin/containerd");
+      // A copy whose bytes do not match the release list is not shown as the unit: staged and checked on the host instead.
+      fs.writeFileSync(path.join(local, "containerd.service"), UPSTREAM_CONTAINERD_SERVICE + "# tampered\n");
+      expect(containerdServiceStep.plan(debianFacts, obs([containerdLocal(), serviceFresh()], { [CONTAINERD_UNIT]: { kind: "absent" } })).actions[0].kind).toBe("upload-artifact");
+    } finally {
+      fs.rmSync(local, { recursive: true, force: true });
+    }
   });
 
   it("done (unit right, active, enabled): nothing, with either source", () => {

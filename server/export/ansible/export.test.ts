@@ -111,7 +111,7 @@ describe("artifacts: the same sha256", () => {
     expect(tasks.find((t) => t["ansible.builtin.copy"])!["ansible.builtin.copy"]).toMatchObject({ src: cd.file, dest: `{{ nodeprep_artifact_dir }}/${cd.file}` });
     // Extracted with the wizard's own install command, when the file arrived or changed.
     const extract = tasks.find((t) => t.name.startsWith("containerd | extract"))!;
-    expect(extract["ansible.builtin.command"]).toEqual({ cmd: `tar -C /usr/local -xzf '{{ nodeprep_artifact_dir }}/${cd.file}'` });
+    expect(extract["ansible.builtin.command"]).toEqual({ cmd: `tar Cxzvf /usr/local '{{ nodeprep_artifact_dir }}/${cd.file}'` });
     expect(extract.when).toBe("nodeprep_containerd_1 is changed");
     const runc = e.tasks("runc").find((t) => t["ansible.builtin.copy"])!["ansible.builtin.copy"];
     expect(runc).toMatchObject({ dest: "/usr/local/sbin/runc", mode: "0755" });
