@@ -7,7 +7,7 @@ import { hostAddress, nodeName, port as portSchema, unixUser } from "@/lib/valid
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import { listGroups, insertGroup, setGroupContents } from "../groups/repository";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { clearHostKey, getSecret, listNodes, pinHostKey, setJumpNode } from "../nodes/repository";
 import { createNode, updateNode } from "../nodes/service";
 import { describePinned, type PinnedHostKey } from "../ssh";
@@ -328,7 +328,7 @@ function plan(db: Db, body: Body): Plan {
 }
 
 function asBadRequest(error: unknown): never {
-  if (error instanceof InventoryError) throw new HttpError(400, "invalid_inventory", `inventory: ${error.message}`, "inventory");
+  if (error instanceof InventoryError) throw new AppError("invalid_inventory", `inventory: ${error.message}`, { field: "inventory" });
   throw error;
 }
 
@@ -347,11 +347,11 @@ export function applyImport(db: Db, body: Body & { fingerprint: string }, actor:
     return db.transaction(() => {
       const { preview, desired } = plan(db, body);
       if (preview.fingerprint !== body.fingerprint) {
-        throw new HttpError(409, "preview_stale", "the nodes or the files changed since the preview: preview again, then import");
+        throw new AppError("preview_stale", "the nodes or the files changed since the preview: preview again, then import");
       }
       if (!preview.ready) {
         const first = [...preview.hosts.flatMap((h) => h.problems.map((p) => `${h.name}: ${p}`)), ...preview.groups.flatMap((g) => g.problems)][0];
-        throw new HttpError(400, "invalid_inventory", `inventory: nothing was imported: ${first}`, "inventory");
+        throw new AppError("invalid_inventory", `inventory: nothing was imported: ${first}`, { field: "inventory" });
       }
       let created = 0;
       let updated = 0;

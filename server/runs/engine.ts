@@ -1,4 +1,5 @@
 import "server-only";
+import { AppError } from "../errors";
 import type { Delivery, UploadArtifactAction } from "@/lib/contracts/artifacts";
 import type { HostFacts } from "@/lib/contracts/facts";
 import type { NewRunEvent, NodeRunStatus, Rolling, RolloutPlan, RunEvent, RunMode, RunStatus, RuntimeVersions } from "@/lib/contracts/runs";
@@ -62,7 +63,11 @@ export interface StartRunInput {
 const OK: readonly NodeRunStatus[] = ["unchanged", "changed", "pending-changes"];
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-export class UnknownInputError extends Error {}
+export class UnknownInputError extends AppError {
+  constructor(message: string) {
+    super("bad_request", message);
+  }
+}
 
 /** A run in flight in this process. */
 export interface ActiveRun {

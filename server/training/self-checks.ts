@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { SelfCheckProgress, SelfCheckResult, SelfCheckView } from "@/lib/contracts/training";
 import { steps } from "../catalog";
 import type { Db } from "../db";
-import { badRequest, notFound } from "../http/errors";
+import { badRequest, notFound } from "../errors";
 
 // Self-checks (issue 15): 2-4 short questions at the end of chapter 0 and of every wizard step, as
 // data beside the Markdown they test (content/<id>.selfcheck.json). Every choice carries its own

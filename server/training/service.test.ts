@@ -4,7 +4,7 @@ import type { SessionUser } from "@/lib/contracts/auth";
 import type { ProbeResult, ProbeStatus } from "@/lib/contracts/catalog";
 import { createUser } from "../auth/users";
 import { openDb, type Db } from "../db";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { getNodeByName } from "../nodes/repository";
 import { fakePractice } from "../practice/testing";
 import { assignNode } from "../auth/assignments";
@@ -79,7 +79,7 @@ const httpStatus = async (fn: () => unknown): Promise<number> => {
   try {
     await fn();
   } catch (error) {
-    if (error instanceof HttpError) return error.status;
+    if (error instanceof AppError) return error.rule.status;
     throw error;
   }
   return 200;

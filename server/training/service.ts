@@ -5,7 +5,7 @@ import { getProbe, getStep, steps } from "../catalog";
 import { getUser } from "../auth/users";
 import { renderMarkdown } from "../content/markdown";
 import type { Db } from "../db";
-import { badRequest, conflict, HttpError, notFound } from "../http/errors";
+import { badRequest, conflict, AppError, notFound } from "../errors";
 import { getNode } from "../nodes/repository";
 import { lockNode } from "../practice/locks";
 import { PRACTICE_NAME, type PracticeService } from "../practice/service";
@@ -52,10 +52,10 @@ export function createTrainingService(deps: TrainingDeps) {
     if (user.role === "trainee") {
       const mine = assignedNodeIds(db, user.id);
       if (mine.length === 0) throw conflict("no practice node is assigned to you yet: ask your trainer");
-      if (nodeId && !mine.includes(nodeId)) throw new HttpError(403, "forbidden", "this node is not a practice node assigned to you");
+      if (nodeId && !mine.includes(nodeId)) throw new AppError("forbidden", "this node is not a practice node assigned to you");
       return getNode(db, nodeId ?? mine[0])!;
     }
-    if (!hasRole(user.role, "trainer")) throw new HttpError(403, "forbidden", `scenarios run on a trainee's practice node: they need the trainee or trainer role; you are ${user.role}`);
+    if (!hasRole(user.role, "trainer")) throw new AppError("forbidden", `scenarios run on a trainee's practice node: they need the trainee or trainer role; you are ${user.role}`);
     if (!nodeId) throw badRequest("nodeId: name the practice node to set the scenario up on", "nodeId");
     const node = getNode(db, nodeId);
     if (!node?.practice || !PRACTICE_NAME.test(node.name)) throw badRequest(`nodeId: ${node ? node.name : nodeId} is not a practice node`, "nodeId");
@@ -65,7 +65,7 @@ export function createTrainingService(deps: TrainingDeps) {
   function requireAttemptAccess(user: SessionUser, attemptId: string): Attempt {
     const attempt = getAttempt(db, attemptId);
     if (!attempt || (attempt.userId !== user.id && !hasRole(user.role, "trainer"))) {
-      if (user.role === "trainee" || !hasRole(user.role, "trainer")) throw new HttpError(403, "forbidden", "this is not an attempt of yours");
+      if (user.role === "trainee" || !hasRole(user.role, "trainer")) throw new AppError("forbidden", "this is not an attempt of yours");
       throw notFound(`attempt ${attemptId}`);
     }
     return attempt;
