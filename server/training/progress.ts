@@ -4,7 +4,7 @@ import type { Db } from "../db";
 import { listAttempts } from "./attempts";
 import { scenarios } from "./scenarios";
 import { selfCheckIds, selfCheckProgress } from "./self-checks";
-import { progressOf } from "./service";
+import { progressOf } from "./views";
 import { listTrainees } from "./trainees";
 
 // The trainer's table (issue 14): trainees x scenarios (status, time, attempts, hints, solution, the

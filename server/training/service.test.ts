@@ -11,7 +11,8 @@ import { assignNode } from "../auth/assignments";
 import { getAttempt } from "./attempts";
 import type { TrainingHost } from "./host";
 import { progressCsv, progressTable } from "./progress";
-import { createTrainingService, failedFaultCommand, faultScript } from "./service";
+import { failedFaultCommand, faultScript } from "./fault";
+import { createTrainingService } from "./service";
 
 // The training service with a fake lab and a fake node: what the node answers is a function of what
 // happened to it (the fault, a fix, a reboot), so start, check, reboot and progress are exercised
