@@ -10,7 +10,7 @@ import { openDb, type Db } from "../db";
 import { trackHost } from "../hosts/tracked-host";
 import { subscribe } from "./bus";
 import { createEngine, type Engine } from "./engine";
-import { localHost } from "./local-host";
+import { localHost } from "../ssh/testing/fake-host";
 import { getRun, listEvents, markInterrupted, stepProgress } from "./repository";
 
 // Rolling runs (issue 16) with the engine's fake host (the local shell): batches one after the other,
