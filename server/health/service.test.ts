@@ -1,7 +1,7 @@
 // The scanner and the health service with fake hosts on an in-memory database: bounded concurrency,
 // a silent node isolated by its deadline, SSH errors as "unreachable" with their message, drift across
 // checks (with the reboot context) and its resolution, one scan at a time. And the real batch: the
-// probes plus the boot files in one script, run by the local shell (server/runs/local-host.ts).
+// probes plus the boot files in one script, run by the local shell (localHost of server/ssh/testing/fake-host.ts).
 import { describe, expect, it } from "vitest";
 import type { ProbeResult, ProbeStatus } from "@/lib/contracts/catalog";
 import { applyUpdate } from "@/lib/contracts/health";
