@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError } from "../errors";
+import { forEachLimited } from "../util/limited";
 import type { Delivery, UploadArtifactAction } from "@/lib/contracts/artifacts";
 import type { HostFacts } from "@/lib/contracts/facts";
 import type { NewRunEvent, NodeRunStatus, Rolling, RolloutPlan, RunEvent, RunMode, RunStatus, RuntimeVersions } from "@/lib/contracts/runs";
@@ -146,13 +147,9 @@ export function createEngine(deps: EngineDeps) {
           }
           emit(runId, { type: "batch-started", nodeId: null, stepId: null, batch: i + 1, of: batches.length, nodeIds: batch.map((n) => n.id) });
         }
-        const queue = [...batch];
-        const workers = Array.from({ length: Math.min(deps.concurrency ?? 8, queue.length) }, async () => {
-          for (let n = queue.shift(); n; n = queue.shift()) {
-            results.push(await runNode({ deps, timeouts, runId, run, node: n, steps, input, emit: (e) => emit(runId, e) }));
-          }
+        await forEachLimited(batch, deps.concurrency ?? 8, async (n) => {
+          results.push(await runNode({ deps, timeouts, runId, run, node: n, steps, input, emit: (e) => emit(runId, e) }));
         });
-        await Promise.all(workers);
       }
       const skipped = results.filter((r) => r === "skipped").length;
       const notStarted = skipped ? `; ${plural(skipped, "node")} not started` : "";
