@@ -28,7 +28,7 @@ function libcMisfit(artifact: ResolvedArtifact, libc: HostFit["libc"]): string |
 const ownBuild = (host: HostFit) => (host.os && host.os.versionId ? `${host.os.id}${host.os.versionId.split(".")[0]}` : null);
 
 /**
- * The artifact for this host (issue 17): of the releases of `version` (null: every version), the ones
+ * The artifact for this host: of the releases of `version` (null: every version), the ones
  * with a file for the host's arch whose C library need the host meets; of those, a local build made
  * from the host's own release (a Debian 12 host gets the Debian 12 build), else the newest version,
  * else the build needing the newest glibc the host has. When nothing fits, the best misfit is

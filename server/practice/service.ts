@@ -13,7 +13,7 @@ import type { LabDriver } from "./lab-runner";
 import { lockHolder, lockNode } from "./locks";
 import { addOpEvent, createOp, finishOp, lastActivity, latestOps, touchActivity } from "./ops";
 
-// Practice nodes from the browser (issue 14): who may start, stop and reset which node, how many may
+// Practice nodes from the browser: who may start, stop and reset which node, how many may
 // run at once (from free memory, or NODEPREP_PRACTICE_MAX_RUNNING), and the idle stop. The lab does
 // the work (lab-runner.ts); this keeps the inventory, the locks, the audit log and the operation's
 // phases in step with it. Nothing here waits for the lab in a request: operations run in the

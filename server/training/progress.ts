@@ -7,7 +7,7 @@ import { selfCheckIds, selfCheckProgress } from "./self-checks";
 import { progressOf } from "./views";
 import { listTrainees } from "./trainees";
 
-// The trainer's table (issue 14): trainees x scenarios (status, time, attempts, hints, solution, the
+// The trainer's table: trainees x scenarios (status, time, attempts, hints, solution, the
 // last check's verdicts) and their self-check results, and the same as CSV.
 
 export function progressTable(db: Db): ProgressTable {

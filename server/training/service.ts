@@ -16,7 +16,7 @@ import type { TrainingHost } from "./host";
 import { getScenario, scenarios, type Scenario } from "./scenarios";
 import { attemptViewOf, progressOf, scenarioCard } from "./views";
 
-// Scenarios on practice nodes (issue 14): start (reset the node, install the runtime when the scenario
+// Scenarios on practice nodes: start (reset the node, install the runtime when the scenario
 // needs it, inject the fault, first check), check (grade, with a reboot where the scenario says so),
 // hints one at a time and the solution, each counted in the trainee's progress. Starting and checking
 // take seconds to a minute: they run in the background and the page follows the attempt's phases.

@@ -9,7 +9,7 @@ import { getNode, listNodes } from "../nodes/repository";
 import { PRACTICE_NAME, type PracticeService } from "../practice/service";
 import { assignedNodeIds, assignmentOfNode, assignNode, listAssignments, unassign } from "../auth/assignments";
 
-// Trainees and their practice node (issue 14): trainers and admins create trainees and give each a
+// Trainees and their practice node: trainers and admins create trainees and give each a
 // practice node, one they pick or "auto": a free one (a running one first), else a new one started
 // for them.
 

@@ -13,7 +13,7 @@ import { renderFiles, type ExportFile } from "./render";
 import { ansibleRollout } from "./rolling";
 import { renderTasks } from "./tasks";
 
-// "Export as an Ansible playbook" (issue 16): the wizard's selected steps, versions and delivery,
+// "Export as an Ansible playbook": the wizard's selected steps, versions and delivery,
 // planned by the steps themselves (plan.ts), as ansible.builtin tasks (tasks.ts), in a .tar.gz.
 
 type Body = ReturnType<typeof import("@/lib/contracts/exports").AnsibleExportBody.parse>;
