@@ -55,7 +55,7 @@ const CountOrPercent = (what: string, maxCount: number) => {
 };
 
 /**
- * A rolling Apply (issue 16; Ansible's `serial` and `max_fail_percentage`): the nodes run in batches,
+ * A rolling Apply (Ansible's `serial` and `max_fail_percentage`): the nodes run in batches,
  * one batch after the other; once `stopAfter` nodes have failed (counted over the whole run), no new
  * batch starts and the rest are recorded as not started. A percentage is of the run's nodes.
  */
