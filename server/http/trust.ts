@@ -27,5 +27,10 @@ export function checkHost(req: Request): void {
 
 export const protoOf = (req: Request) => requestProto(req.headers, urlOf(req).protocol, settings());
 
+/** Secure cookies when people reach us over https: the public URL says so, or the request (or a trusted TLS proxy in front) was https. */
+export function isHttps(req: Request): boolean {
+  return protoOf(req) === "https";
+}
+
 /** The client's address for the audit log and sign-in throttling (null: unknown). */
 export const clientAddress = (req: Request) => clientAddressOf(req.headers, settings());
