@@ -1,13 +1,19 @@
 // Lint: Next's rules plus the one-way import rule of design.md:
 //   app -> server, components, lib;  components -> components, lib;  server -> server, lib;  lib -> lib.
 // And only server/ssh (plus the lab and tests) may import ssh2 (design.md convention 3).
+// And errors are AppErrors (server/errors.ts) everywhere; only server/http, which answers with them,
+// imports its own errors module (design.md convention 13).
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
 const layer = (dir) => [`@/${dir}`, `@/${dir}/**`, `**/${dir}/**`, `../${dir}`, `../../${dir}`];
 const noSsh2 = { name: "ssh2", message: "only server/ssh touches ssh2 (design.md convention 3)" };
+const noHttpErrors = {
+  group: ["@/server/http/errors", "**/http/errors", "./http/errors", "../http/errors", "../../http/errors"],
+  message: "throw an AppError (server/errors.ts); only route() turns errors into answers (design.md convention 13)",
+};
 
-const imports = (files, forbidden, why, { ssh2 = false, ignores = [] } = {}) => ({
+const imports = (files, forbidden, why, { ssh2 = false, ignores = [], httpErrors = false } = {}) => ({
   files,
   ignores,
   rules: {
@@ -15,7 +21,7 @@ const imports = (files, forbidden, why, { ssh2 = false, ignores = [] } = {}) => 
       "error",
       {
         paths: ssh2 ? [] : [noSsh2],
-        patterns: forbidden.length ? [{ group: forbidden.flatMap(layer), message: why }] : [],
+        patterns: [...(forbidden.length ? [{ group: forbidden.flatMap(layer), message: why }] : []), ...(httpErrors ? [] : [noHttpErrors])],
       },
     ],
   },
@@ -36,7 +42,8 @@ const config = [
   imports(["app/**"], [], ""),
   imports(["components/**"], ["server", "app"], "components reach the server through lib's typed fetchers"),
   imports(["lib/**"], ["server", "app", "components"], "lib is isomorphic and depends on nothing above it"),
-  imports(["server/**"], ["app", "components"], "server code never imports UI or routes", { ignores: ["server/ssh/**"] }),
+  imports(["server/**"], ["app", "components"], "server code never imports UI or routes", { ignores: ["server/ssh/**", "server/http/**"] }),
+  imports(["server/http/**"], ["app", "components"], "server code never imports UI or routes", { httpErrors: true }),
   imports(["server/ssh/**"], ["app", "components"], "server code never imports UI or routes", { ssh2: true }),
 ];
 

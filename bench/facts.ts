@@ -22,7 +22,8 @@ export async function main(args: string[]) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "nodeprep-bench-facts-"));
   process.env.NODEPREP_LAB_STATE = path.join(work, "lab");
   const lab = await import("../lab");
-  const { getRemoteHost, closeAllConnections, parsePublicKeyLine } = await import("../server/ssh");
+  const { getRemoteHost, closeAllConnections } = await import("../server/ssh");
+  const { practiceTarget } = await import("../server/practice/target");
   const { gatherFacts } = await import("../server/facts/gather");
 
   const nodes: Awaited<ReturnType<typeof lab.startNode>>[] = [];
@@ -30,16 +31,7 @@ export async function main(args: string[]) {
   const bare: Client[] = [];
   try {
     // Each node's own host key, pinned as the dashboard would (the lab made it: known out of band).
-    const targets = nodes.map((node) => ({
-      nodeId: `bench-${node.n}`,
-      name: node.name,
-      address: node.host,
-      port: node.port,
-      username: node.user,
-      auth: { kind: "key" as const, privateKey: node.privateKey },
-      privilege: { kind: "sudo-nopasswd" as const },
-      hostKey: (({ type, keyBase64 }) => ({ type, keyBase64 }))(parsePublicKeyLine(node.hostKeys.find((k) => k.startsWith("ssh-ed25519 "))!)),
-    }));
+    const targets = nodes.map((node) => practiceTarget(node, { nodeId: `bench-${node.n}` }));
     for (const node of nodes) bare.push(await connectBare(node));
     // Warm both paths (connections open, guest caches filled) before measuring.
     await Promise.all(targets.map((t) => gatherFacts(getRemoteHost(t))));

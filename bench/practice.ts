@@ -1,6 +1,6 @@
 // npm run bench -- practice [--reps 5]
 //
-// Issue 14's figure: from "start scenario" to "ready to work" (reset + the node's own identity + fault
+// The training figure: from "start scenario" to "ready to work" (reset + the node's own identity + fault
 // injected + first grading) on a practice node, through the dashboard's own training service (the lab
 // CLI as the dashboard runs it, the pooled SSH layer, the catalog's probes, SQLite). Median of N.
 // Target: under 10 s on this machine.

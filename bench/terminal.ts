@@ -1,6 +1,6 @@
 // npm run bench -- terminal [--keys 200]
 //
-// The terminal in the browser (issue 15), on one practice node (76), against its floor in the same run:
+// The terminal in the browser, on one practice node (76), against its floor in the same run:
 //   - keystroke-to-echo latency: one character sent, timed until the shell's echo of it comes back.
 //     Through the dashboard: a WebSocket client in node speaking the browser's protocol to the built
 //     dashboard (scripts/start.mjs -> server/terminals -> tracked path -> pooled ssh2 shell with a pty).

@@ -1,4 +1,4 @@
-// The wizard as a newcomer ends it (issue 13), in a real browser on fresh practice nodes: the home page
+// The wizard as a newcomer ends it, in a real browser on fresh practice nodes: the home page
 // lists the catalog's steps; the swap step on a node with swap on (a swap file in /etc/fstab) shows the
 // fstab change as a diff, turns swap off and verifies it; "Apply all steps" shows every step's result;
 // the ending says "ready for a container runtime: N of N verified", what changed and when, links the

@@ -64,7 +64,7 @@ export class UserMenu {
   }
 }
 
-// ---- Browser problems (issue 11): every spec fails on a Content-Security-Policy violation, a script
+// ---- Browser problems: every spec fails on a Content-Security-Policy violation, a script
 // error or any console error, in every page it opens. A test that provokes an error on purpose (a
 // refused request shows as "Failed to load resource: ... status of 403") says so first:
 //   allowConsoleErrors(/status of 403/)

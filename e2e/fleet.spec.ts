@@ -1,4 +1,4 @@
-// Fleets in the browser (issue 16): an Ansible inventory imported through the page (preview of what is
+// Fleets in the browser: an Ansible inventory imported through the page (preview of what is
 // added, changed and left alone; the import; the same file again changes nothing; a vaulted sudo
 // password refused); its groups then select nodes in the health view (filtered, one section per group)
 // and in the wizard (ticking a group ticks its nodes); the wizard exports the plan as an Ansible

@@ -1,4 +1,4 @@
-// A rolling Apply from the wizard (issue 16): two nodes, batches of 1, stop after 1 failure. The first
+// A rolling Apply from the wizard: two nodes, batches of 1, stop after 1 failure. The first
 // batch is a node nobody answers for (a refused loopback port), so the rollout stops there and the
 // practice node in batch 2 is recorded as not started, in the wizard and in the run view. Nothing runs
 // on the practice node; the refused node is removed at the end.

@@ -1,4 +1,5 @@
-// Issue 11, item 4 against the real server (scripts/start.mjs in front of Next): the Host it answers
+// What of a request the dashboard believes, against the real server (scripts/start.mjs in front of
+// Next): the Host it answers
 // to, X-Forwarded-* from clients not believed, security headers on every answer, and pages that run
 // under their Content-Security-Policy (fixtures.ts fails every spec on a CSP violation or console error).
 import http from "node:http";

@@ -1,4 +1,4 @@
-// Hands-on mode (issue 15) in a real browser: step 1 typed by hand into a terminal on a practice node
+// Hands-on mode in a real browser: step 1 typed by hand into a terminal on a practice node
 // (xterm.js -> WebSocket -> ssh2 shell with a pty), checked by the step's own probes; a wrong attempt
 // names the failed check; a reload gives a working terminal again; what was typed is kept for replay;
 // a node that is not a practice node gets no terminal (the API and the socket refuse, the UI does not

@@ -1,4 +1,4 @@
-// Training in a real browser (issue 14, and issue 15's chapter 0 self-check): the Practice page resets
+// Training in a real browser (and chapter 0's self-check): the Practice page resets
 // a node with its phases shown; an admin creates a trainee and gives them practice-1; the trainee signs
 // in, sees only that node (and gets 403 for another's health), reads chapter 0 and answers its
 // self-check, starts scenario 3, finds the fault with the health view, fixes it with the wizard's

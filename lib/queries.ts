@@ -7,7 +7,7 @@ export const queryKeys = {
     /** The node's report (wizard ending); under "nodes", so a run's end refreshes it. */
     report: (id: string) => ["nodes", "report", id] as const,
   },
-  /** Node groups (issue 16); invalidated with the nodes after an inventory import. */
+  /** Node groups; invalidated with the nodes after an inventory import. */
   groups: {
     all: ["groups"] as const,
     list: () => ["groups", "list"] as const,

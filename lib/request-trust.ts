@@ -1,4 +1,4 @@
-// What of an HTTP request the dashboard may believe (issue 11, item 4): which Host it answers to, and
+// What of an HTTP request the dashboard may believe: which Host it answers to, and
 // whether X-Forwarded-Host/-Proto/-For mean anything. Pure functions of the headers and the settings,
 // so proxy.ts (every page and API request) and route() (every API handler) decide alike.
 //

@@ -1,6 +1,6 @@
 import { Rolling, type RolloutPlan } from "./contracts/runs";
 
-// A rolling run's batches from its settings (issue 16), shared by the engine, the wizard's preview and
+// A rolling run's batches from its settings, shared by the engine, the wizard's preview and
 // the Ansible export so the three agree on what "batches of 25%" means for N nodes.
 
 /** "25%" -> 25; a count -> null. */

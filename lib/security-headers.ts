@@ -1,4 +1,4 @@
-// The headers every response carries (issue 11, item 4), shared by proxy.ts (pages, API) and
+// The headers every response carries, shared by proxy.ts (pages, API) and
 // next.config.js (static files, which proxy.ts does not see).
 
 /** The page's Content-Security-Policy: Next's scripts carry this request's nonce (proxy.ts). */

@@ -19,13 +19,6 @@ import ts from "typescript";
 const SKIP = new Set(["node_modules", ".next", ".git", "test-results", "playwright-report", "artifacts", "data"]);
 const EXTENSIONS = [".ts", ".tsx"];
 
-/**
- * Area dependencies known to close a cycle and scheduled to go: route() reads the session (http ->
- * auth) and auth's domain code throws HTTP errors (auth -> http); the error registry removes the
- * second. Any other cycle, or a new one through these areas, still fails.
- */
-export const KNOWN_AREA_EDGES = [["server/auth", "server/http"]];
-
 export function sourceFiles(root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
@@ -150,7 +143,6 @@ export function findCycles(root: string): { modules: string[][]; areas: string[]
     }
     modules.set(path.relative(root, f), deps);
   }
-  const known = new Set(KNOWN_AREA_EDGES.map(([a, b]) => `${a} ${b}`));
   const areas = new Map<string, Set<string>>();
   for (const [f, deps] of modules) {
     const a = areaOf(f);
@@ -158,7 +150,7 @@ export function findCycles(root: string): { modules: string[][]; areas: string[]
     if (!areas.has(a)) areas.set(a, new Set());
     for (const d of deps) {
       const b = areaOf(d);
-      if (b && b !== a && !known.has(`${a} ${b}`)) areas.get(a)!.add(b);
+      if (b && b !== a) areas.get(a)!.add(b);
     }
   }
   return { modules: cycles(modules).map((m) => pathRound(modules, m)), areas: cycles(areas).map((c) => pathRound(areas, c)) };

@@ -19,7 +19,7 @@ const busy = (n: PracticeNodeView) => n.op?.status === "running";
 const button = "rounded border border-slate-300 bg-white px-2 py-1 text-xs font-semibold hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 disabled:opacity-40";
 
 /**
- * Practice nodes (issue 14): state, memory, SSH address, start/stop/reset. Nothing here waits for the
+ * Practice nodes: state, memory, SSH address, start/stop/reset. Nothing here waits for the
  * lab: an action answers at once and the operation's phases appear as the page polls (every second
  * while something runs).
  */

@@ -17,9 +17,9 @@ const primary = "rounded bg-slate-900 px-4 py-2 text-sm font-semibold text-white
 const secondary = "rounded border border-slate-400 bg-white px-3 py-1.5 text-sm font-semibold hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 disabled:opacity-50";
 
 /**
- * One scenario (issue 14): the situation and objectives on the left; on the right the node it runs
+ * One scenario: the situation and objectives on the left; on the right the node it runs
  * on, Start and "Check my work", the grader's verdicts. The right column is the workspace: the
- * hands-on terminal (issue 15) belongs there, beside the objectives.
+ * hands-on terminal belongs there, beside the objectives.
  */
 export function ScenarioView({ scenarioId }: { scenarioId: string }) {
   const detail = useScenario(scenarioId);
@@ -165,7 +165,7 @@ function Workspace({
         </p>
       )}
       {attempt?.lastCheck && <GradePanel grade={attempt.lastCheck} title={attempt.checks === 0 ? "First check, right after the fault" : "Last check"} />}
-      {/* Issue 15's "Do it yourself" terminal on this node goes here, beside the objectives. */}
+      {/* The "Do it yourself" terminal on this node goes here, beside the objectives it is used to meet. */}
     </section>
   );
 }

@@ -18,7 +18,7 @@ function withCode(text: string): ReactNode[] {
 }
 
 /**
- * The self-check at the end of a chapter or step (issue 15): a few questions, answered here, each
+ * The self-check at the end of a chapter or step: a few questions, answered here, each
  * answer judged on the server and explained; the result goes into the trainee's progress.
  */
 export function SelfCheck({ checkId }: { checkId: string }) {

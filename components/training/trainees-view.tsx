@@ -12,7 +12,7 @@ import { useProgressTable, useTraineeMutations, useTrainees } from "./use-traini
 
 const input = "rounded border border-slate-300 px-2 py-1.5 text-sm";
 
-/** Trainers and admins: trainees, their practice node, and everyone's progress (issue 14). */
+/** Trainers and admins: trainees, their practice node, and everyone's progress. */
 export function TraineesView() {
   const trainees = useTrainees();
   const practice = useQuery({ queryKey: queryKeys.practice.overview(), queryFn: practiceApi.overview });

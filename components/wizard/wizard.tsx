@@ -51,7 +51,7 @@ export function Wizard({ steps, currentStepId, chapters = [] }: { steps: WizardS
   const picked = selection.ids;
   const selectedGroups = groupSelection.ids;
   const runId = params.get("run");
-  // "Do it yourself" (issue 15): a terminal on a practice node instead of Apply.
+  // "Do it yourself": a terminal on a practice node instead of Apply.
   const handsOn = params.get("mode") === "hands-on";
   // The release version picked for the step's component (?version=), when the step installs one.
   const version = params.get("version");

@@ -3,7 +3,7 @@ import { ArtifactArch, Delivery } from "./artifacts";
 import { StepId } from "./catalog";
 import { Rolling, RuntimeVersions } from "./runs";
 
-// "Export as an Ansible playbook" from the wizard (issue 16): the steps, release versions and delivery
+// "Export as an Ansible playbook" from the wizard: the steps, release versions and delivery
 // chosen there, and the selected nodes as the export's inventory.
 
 export const AnsibleExportBody = z

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// Groups of nodes (issue 16): from an Ansible inventory, or made in the UI. A group holds nodes and
+// Groups of nodes: from an Ansible inventory, or made in the UI. A group holds nodes and
 // other groups (Ansible's `children`); selecting a group selects every node in it and in its children.
 
 /**

@@ -119,7 +119,7 @@ export const HealthMatrix = z.object({
 export type HealthMatrix = z.infer<typeof HealthMatrix>;
 
 /**
- * What changed since a version (issue 16: a fleet's matrix is megabytes, polled every second while a
+ * What changed since a version (a fleet's matrix is megabytes, polled every second while a
  * scan runs): the rows of the nodes checked since, every node's id in display order (a node added or
  * removed means: fetch it all), and the scan's progress.
  */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { safeText } from "../validation";
 import { AuthMethod, PrivilegeKind, privateKeyText } from "./nodes";
 
-// Importing an Ansible inventory (issue 16): the browser sends the file, the private key files it names
+// Importing an Ansible inventory: the browser sends the file, the private key files it names
 // and optionally a known_hosts file; the server answers with a preview of what would be added, changed
 // and left alone; the import then applies exactly that preview (its fingerprint) or nothing.
 

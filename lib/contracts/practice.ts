@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { uuid } from "../validation";
 
-// Practice nodes as the Practice page sees them (issue 14): the lab's VMs, their state and the
+// Practice nodes as the Practice page sees them: the lab's VMs, their state and the
 // background operations (start, stop, reset) that change them.
 
 export const PracticeOpKind = z.enum(["start", "stop", "reset"]);

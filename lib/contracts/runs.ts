@@ -55,7 +55,7 @@ const CountOrPercent = (what: string, maxCount: number) => {
 };
 
 /**
- * A rolling Apply (issue 16; Ansible's `serial` and `max_fail_percentage`): the nodes run in batches,
+ * A rolling Apply (Ansible's `serial` and `max_fail_percentage`): the nodes run in batches,
  * one batch after the other; once `stopAfter` nodes have failed (counted over the whole run), no new
  * batch starts and the rest are recorded as not started. A percentage is of the run's nodes.
  */
@@ -100,7 +100,7 @@ export const CreateRunBody = z
   .object({
     stepIds: z.array(StepId).min(1).max(50),
     nodeIds: z.array(z.string().min(1).max(100)).max(1000).default([]),
-    /** Groups to run on (issue 16): every node in them and their children, with nodeIds, without repeats. */
+    /** Groups to run on: every node in them and their children, with nodeIds, without repeats. */
     groupIds: z.array(z.uuid("must be a group id")).max(100).optional(),
     mode: RunMode,
     /** How release files reach the hosts (steps that install artifacts); default: from the dashboard's cache. */

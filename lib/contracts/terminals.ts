@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// A terminal in the browser (issue 15): the messages on its WebSocket, and the kept sessions a trainer
+// A terminal in the browser: the messages on its WebSocket, and the kept sessions a trainer
 // replays. Output travels as binary frames (the host's bytes); everything else is JSON text frames.
 
 export const PtySize = z.object({

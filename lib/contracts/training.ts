@@ -3,7 +3,7 @@ import { kebabId, newPassword, userName, uuid } from "../validation";
 import { ProbeId, ProbeResult, StepId } from "./catalog";
 import { OpEvent } from "./practice";
 
-// Training (issue 14 and the self-checks of issue 15): scenarios (a fault on a practice node, graded
+// Training: scenarios (a fault on a practice node, graded
 // by catalog probes), attempts at them, trainees with their practice node, progress, self-checks.
 
 export const ScenarioId = kebabId;

@@ -6,7 +6,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ResolvedArtifact } from "@/lib/contracts/artifacts";
 import { config } from "../config";
-import { currentReleases, localFilePath } from "./releases";
+import { localFilePath } from "./local-releases";
+import { currentReleases } from "./releases";
 import { ArtifactError, ChecksumMismatchError } from "./errors";
 
 // The dashboard's artifact cache: <NODEPREP_DATA_DIR>/artifacts/<sha256>/<file>. Keyed by the sum, so

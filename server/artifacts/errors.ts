@@ -1,4 +1,5 @@
 import "server-only";
+import { AppError } from "../errors";
 
 export type ArtifactErrorKind =
   | "unknown-release" // no such component/version/source/variant in the release list
@@ -15,13 +16,13 @@ export type ArtifactErrorKind =
   | "host-command-failed"; // mktemp, sha256sum, tar or install failed on the host
 
 /** Typed and actionable (design.md convention 4): the message says what, where and what to do. */
-export class ArtifactError extends Error {
+export class ArtifactError extends AppError {
   constructor(
     readonly kind: ArtifactErrorKind,
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
-    super(message);
+    super(kind, message, details);
     this.name = "ArtifactError";
   }
 }

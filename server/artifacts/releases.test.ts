@@ -3,7 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ReleaseList, formatArtifactId, parseArtifactId, type Release } from "@/lib/contracts/artifacts";
-import { buildReleases, checkLibc, defaultRelease, localFilePath, localReleases, pickArtifact, resolveArtifact } from "./releases";
+import { checkLibc, pickArtifact } from "./host-fit";
+import { localFilePath, localReleases } from "./local-releases";
+import { buildReleases, defaultRelease, resolveArtifact } from "./releases";
 import { ArtifactError } from "./errors";
 import { upstreamReleases } from "./upstream-releases";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { hasRole, type SessionUser } from "@/lib/contracts/auth";
 import type { Db } from "../db";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { assignedNodeIds } from "./assignments";
 
 // Which nodes a signed-in user may see and touch. Everyone from viewer up sees every node; a trainee
@@ -30,7 +30,7 @@ export const visible = <T>(scope: NodeScope, items: readonly T[], nodeIdOf: (ite
 export function requireNodes(db: Db, user: SessionUser, nodeIds: readonly string[] | null, what = "node"): void {
   const scope = nodeScope(db, user);
   if (scope.all || (nodeIds !== null && nodeIds.every((id) => inScope(scope, id)))) return;
-  throw new HttpError(403, "forbidden", `this ${what} is not on a practice node assigned to you`);
+  throw new AppError("forbidden", `this ${what} is not on a practice node assigned to you`);
 }
 
 /**
@@ -40,5 +40,5 @@ export function requireNodes(db: Db, user: SessionUser, nodeIds: readonly string
 export function requireChange(db: Db, user: SessionUser, nodeIds: readonly string[] | null, what: string): void {
   if (hasRole(user.role, "operator")) return;
   if (user.role === "trainee") return requireNodes(db, user, nodeIds, what);
-  throw new HttpError(403, "forbidden", `${what} needs the operator role; you are ${user.role} (Check is allowed)`);
+  throw new AppError("forbidden", `${what} needs the operator role; you are ${user.role} (Check is allowed)`);
 }

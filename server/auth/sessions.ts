@@ -2,7 +2,6 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { Role, SESSION_COOKIE, type SessionUser } from "@/lib/contracts/auth";
 import { config } from "../config";
-import { protoOf } from "../http/trust";
 import type { Db } from "../db";
 
 export { SESSION_COOKIE };
@@ -56,11 +55,6 @@ export function readCookie(header: string | null, name: string): string | null {
 }
 
 export const sessionToken = (req: Request) => readCookie(req.headers.get("cookie"), SESSION_COOKIE);
-
-/** Secure when people reach us over https: the public URL says so, or the request (or a trusted TLS proxy in front) was https. */
-export function isHttps(req: Request): boolean {
-  return protoOf(req) === "https";
-}
 
 export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
   const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));

@@ -4,7 +4,7 @@ import type { SessionUser } from "@/lib/contracts/auth";
 import { recordAudit } from "../audit/record";
 import { config } from "../config";
 import type { Db } from "../db";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { hashPassword } from "./password";
 import { createSession } from "./sessions";
 import { countUsers, createUser, getUser, toSessionUser } from "./users";
@@ -40,12 +40,12 @@ export async function completeSetup(
   input: { token: string; name: string; password: string },
 ): Promise<{ user: SessionUser; token: string; expiresAt: Date }> {
   if (!setupTokenValid(db, input.token)) {
-    throw new HttpError(403, "setup_closed", "this setup link is no longer valid: an admin exists already, or the link expired (restart the dashboard for a new one)");
+    throw new AppError("setup_closed", "this setup link is no longer valid: an admin exists already, or the link expired (restart the dashboard for a new one)");
   }
   // Hash before the transaction (async); the transaction re-checks that nobody won the race.
   const hash = await hashPassword(input.password);
   const id = db.transaction(() => {
-    if (!setupTokenValid(db, input.token)) throw new HttpError(403, "setup_closed", "this setup link is no longer valid");
+    if (!setupTokenValid(db, input.token)) throw new AppError("setup_closed", "this setup link is no longer valid");
     db.prepare("DELETE FROM setup_tokens").run();
     return insertWithHash(db, input.name, hash);
   })();

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "../db";
 
-// Sign-in throttling that slows a guesser, not the account's owner (issue 11, item 3). Failed sign-ins
+// Sign-in throttling that slows a guesser, not the account's owner. Failed sign-ins
 // are already in the audit log ('sign-in-failed', actor = the name typed, detail.from = the client's
 // address), so the throttle counts them there: one source of truth, and it survives a restart.
 //   - per (name, address): the first FREE_FAILURES are free; after that each attempt waits twice as

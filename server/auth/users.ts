@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Role, SessionUser, User } from "@/lib/contracts/auth";
 import type { Db } from "../db";
-import { conflict, HttpError, notFound } from "../http/errors";
+import { conflict, AppError, notFound } from "../errors";
 import { hashPassword } from "./password";
 
 interface UserRow {
@@ -90,7 +90,7 @@ export async function updateUser(
       db.prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?").run(hash, now, id);
       changed.push("password");
     }
-    if (activeAdmins(db) === 0) throw new HttpError(409, "last_admin", "the dashboard needs at least one active admin");
+    if (activeAdmins(db) === 0) throw new AppError("last_admin", "the dashboard needs at least one active admin");
     // A new password or a disabled account ends the user's sessions everywhere.
     if (change.disabled || hash !== undefined) db.prepare("DELETE FROM sessions WHERE user_id = ?").run(id);
   });
@@ -103,7 +103,7 @@ export function deleteUser(db: Db, id: string): User {
   if (!user) throw notFound("user");
   db.transaction(() => {
     db.prepare("DELETE FROM users WHERE id = ?").run(id);
-    if (activeAdmins(db) === 0) throw new HttpError(409, "last_admin", "the dashboard needs at least one active admin");
+    if (activeAdmins(db) === 0) throw new AppError("last_admin", "the dashboard needs at least one active admin");
   })();
   return user;
 }

@@ -3,7 +3,7 @@ import type { GroupInput, GroupSummary } from "@/lib/contracts/groups";
 import { GroupInput as GroupInputSchema } from "@/lib/contracts/groups";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
-import { HttpError, notFound } from "../http/errors";
+import { AppError, notFound } from "../errors";
 import { deleteGroup, getGroup, insertGroup, listGroups, renameGroup, setGroupContents } from "./repository";
 
 // Groups as the API changes them: names unique, members and children that exist, no group inside
@@ -32,17 +32,17 @@ export function findCycle(groups: readonly Pick<GroupSummary, "id" | "name" | "c
 function check(db: Db, id: string | null, input: Parsed): void {
   const groups = listGroups(db);
   const clash = groups.find((g) => g.name === input.name && g.id !== id);
-  if (clash) throw new HttpError(409, "conflict", `a group named ${input.name} already exists`, "name");
+  if (clash) throw new AppError("conflict", `a group named ${input.name} already exists`, { field: "name" });
   const known = new Set(db.prepare("SELECT id FROM nodes").pluck().all() as string[]);
   const unknownNode = input.nodeIds.find((n) => !known.has(n));
-  if (unknownNode) throw new HttpError(400, "invalid_input", `nodeIds: no node ${unknownNode}`, "nodeIds");
+  if (unknownNode) throw new AppError("invalid_input", `nodeIds: no node ${unknownNode}`, { field: "nodeIds" });
   const groupIds = new Set(groups.map((g) => g.id));
   const unknownGroup = input.childIds.find((c) => !groupIds.has(c));
-  if (unknownGroup) throw new HttpError(400, "invalid_input", `childIds: no group ${unknownGroup}`, "childIds");
-  if (id && input.childIds.includes(id)) throw new HttpError(400, "invalid_input", "childIds: a group cannot contain itself", "childIds");
+  if (unknownGroup) throw new AppError("invalid_input", `childIds: no group ${unknownGroup}`, { field: "childIds" });
+  if (id && input.childIds.includes(id)) throw new AppError("invalid_input", "childIds: a group cannot contain itself", { field: "childIds" });
   if (id) {
     const cycle = findCycle(groups, id, input.childIds);
-    if (cycle) throw new HttpError(400, "invalid_input", `childIds: ${cycle.join(" contains ")}: a group cannot contain itself`, "childIds");
+    if (cycle) throw new AppError("invalid_input", `childIds: ${cycle.join(" contains ")}: a group cannot contain itself`, { field: "childIds" });
   }
 }
 
@@ -92,7 +92,7 @@ export function nodesOfGroups(db: Db, groupIds: readonly string[]): string[] {
   const out = new Set<string>();
   for (const id of groupIds) {
     const g = groups.get(id);
-    if (!g) throw new HttpError(400, "invalid_input", `groupIds: no group ${id}`, "groupIds");
+    if (!g) throw new AppError("invalid_input", `groupIds: no group ${id}`, { field: "groupIds" });
     for (const n of g.allNodeIds) out.add(n);
   }
   return [...out];

@@ -1,14 +1,14 @@
 // The scanner and the health service with fake hosts on an in-memory database: bounded concurrency,
 // a silent node isolated by its deadline, SSH errors as "unreachable" with their message, drift across
 // checks (with the reboot context) and its resolution, one scan at a time. And the real batch: the
-// probes plus the boot files in one script, run by the local shell (server/runs/local-host.ts).
+// probes plus the boot files in one script, run by the local shell (localHost of server/ssh/testing/fake-host.ts).
 import { describe, expect, it } from "vitest";
 import type { ProbeResult, ProbeStatus } from "@/lib/contracts/catalog";
 import { applyUpdate } from "@/lib/contracts/health";
 import { observation, observeHost } from "../catalog";
 import { trackHost } from "../hosts/tracked-host";
 import { openDb } from "../db";
-import { localHost } from "../runs/local-host";
+import { fakeHost, fakeTarget, localHost } from "../ssh/testing/fake-host";
 import { SshError, type RemoteHost } from "../ssh/types";
 import type { ObservationResult } from "../catalog";
 import { BOOT_FILES, BOOT_ID_FILE, bootInfo, scanNodes, UPTIME_FILE } from "./scanner";
@@ -40,11 +40,8 @@ const bootFiles = (bootId: string, uptime = "100.00 50.00") => ({
   [UPTIME_FILE]: { kind: "file" as const, mode: "444", content: `${uptime}\n` },
 });
 
-const fakeHost = (nodeId: string): RemoteHost => ({
-  target: { nodeId, name: nodeId, address: "10.0.0.1", port: 22, username: "ops" },
-  exec: () => Promise.reject(new Error("not used")),
-  upload: () => Promise.reject(new Error("not used")),
-});
+/** A host the scanner connects to; `observe` below stands in for its commands. */
+const nodeHost = (nodeId: string) => fakeHost({ target: fakeTarget(nodeId, { address: "10.0.0.1" }) });
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
@@ -84,7 +81,7 @@ function setup(nodeCount: number, opts: { concurrency?: number; perNodeTimeoutMs
         void signal;
         return new Promise<RemoteHost>(() => undefined);
       }
-      return fakeHost(nodeId);
+      return nodeHost(nodeId);
     },
     observe: async (host, { nodeId, rerunAll }): Promise<ObservationResult> => {
       world.asked.push({ nodeId, rerunAll });
@@ -236,7 +233,7 @@ describe("drift through the service", () => {
   it("a scan left running by a previous process is marked interrupted at start", async () => {
     const { db } = setup(1);
     db.prepare("INSERT INTO health_scans (id, trigger, actor, status, started_at) VALUES ('old', 'manual', NULL, 'running', '2020-01-01T00:00:00Z')").run();
-    createHealthService({ db, listNodes: () => [], probes: () => PROBES, facts: () => null, connect: async () => fakeHost("x"), observe: async () => ({ probes: [], files: {} }) });
+    createHealthService({ db, listNodes: () => [], probes: () => PROBES, facts: () => null, connect: async () => nodeHost("x"), observe: async () => ({ probes: [], files: {} }) });
     expect(db.prepare("SELECT status FROM health_scans WHERE id = 'old'").pluck().get()).toBe("interrupted");
   });
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import { AppError } from "../errors";
 import { randomUUID } from "node:crypto";
 import type { HostFacts } from "@/lib/contracts/facts";
 import { layerOf, summarize, type HealthColumn, type HealthMatrix, type HealthMatrixUpdate, type NodeHealth, type ScanTrigger } from "@/lib/contracts/health";
@@ -29,7 +30,12 @@ export const DEFAULT_NODE_TIMEOUT_MS = 20_000;
 /** A day of automatic scans every 15 s is 5760; a week of every-minute scans is 10080. */
 export const DEFAULT_KEEP_CHECKS = 10_000;
 
-export class UnknownNodeError extends Error {}
+/** A scan asked for a node that does not exist; the answer names the input it came from. */
+export class UnknownNodeError extends AppError {
+  constructor(nodeId: string) {
+    super("bad_request", `nodeIds: unknown node ${nodeId}`, { field: "nodeIds" });
+  }
+}
 
 export function createHealthService(deps: HealthDeps) {
   const { db } = deps;
@@ -47,7 +53,7 @@ export function createHealthService(deps: HealthDeps) {
     if (input.nodeIds) {
       const byId = new Map(all.map((n) => [n.id, n]));
       const missing = input.nodeIds.find((id) => !byId.has(id));
-      if (missing) throw new UnknownNodeError(`unknown node ${missing}`);
+      if (missing) throw new UnknownNodeError(missing);
       nodes = [...new Set(input.nodeIds)].map((id) => byId.get(id)!);
     }
     const id = randomUUID();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { recordInterruptedCommands } from "../audit/record";
 import { openDb } from "../db";
-import { localHost } from "../runs/local-host";
+import { fakeHost, fakeTarget, localHost } from "../ssh/testing/fake-host";
 import { SshError, type ExecOptions, type ExecResult, type RemoteHost } from "../ssh/types";
 import { trackHost, type CommandEvents } from "./tracked-host";
 
@@ -55,12 +55,12 @@ describe("the tracked path to a host", () => {
   });
 
   it("a refused connection is `connection-failed` with the reason, not a command that ran", async () => {
-    const refusing: RemoteHost = {
-      target: { nodeId: "x", name: "x", address: "10.0.0.5", port: 22, username: "ops" },
+    const refusing = fakeHost({
+      target: fakeTarget("x"),
       connect: async () => Promise.reject(hostKeyChanged()),
       exec: async () => Promise.reject(hostKeyChanged()),
       upload: async () => Promise.reject(hostKeyChanged()),
-    };
+    });
     const { host, rows, seen } = setup(refusing);
     await expect(host.connect()).rejects.toThrow("HOST KEY CHANGED");
     await expect(host.exec("modprobe overlay", { asRoot: true })).rejects.toThrow("HOST KEY CHANGED");
@@ -95,14 +95,14 @@ describe("the tracked path to a host", () => {
   });
 
   it("records the kill that stopped a command, and every upload", async () => {
-    const raw: RemoteHost = {
-      target: { nodeId: "x", name: "x", address: "10.0.0.5", port: 22, username: "ops" },
+    const raw = fakeHost({
+      target: fakeTarget("x"),
       exec: async (_c: string, o?: ExecOptions): Promise<ExecResult> => {
         o?.onKill?.({ command: "kill -KILL -4242 2>/dev/null; true", asRoot: true, code: 0, durationMs: 5 });
         throw new SshError("timeout", "the command on 10.0.0.5:22 (user ops) did not finish within 1 s and was stopped", { host: "10.0.0.5", port: 22, username: "ops" });
       },
       upload: async (_s, _p, o) => o?.onProgress?.(1234, 1234),
-    };
+    });
     const { host, rows } = setup(raw);
     await expect(host.exec("sleep 99", { asRoot: true, timeoutMs: 1000 })).rejects.toThrow("did not finish");
     await host.quietly().upload(Buffer.alloc(1234), "/tmp/nodeprep-artifact.x/runc.amd64", { mode: 0o600 });

@@ -1,17 +1,18 @@
 import "server-only";
+import { AppError } from "../errors";
 
-/** An error a route turns into a JSON answer with a status; anything else is a 500 with no detail leaked. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
+// Where the error registry (server/errors.ts) meets HTTP: only route() answers with it.
+
+const INTERNAL = "internal error (see the server log)";
+
+/** The JSON answer for anything a handler threw: an AppError by its kind's rule, anything else as a 500 that leaks nothing. */
+export function errorResponse(error: unknown, where: string, headers?: HeadersInit): Response {
+  const app = error instanceof AppError ? error : new AppError("internal", INTERNAL);
+  const { status, show, log, code } = app.rule;
+  if (log) console.error("[api]", where, error);
+  const field = app.details.field;
+  return Response.json(
+    { error: show ? app.message : INTERNAL, code: code ?? app.kind, ...(field ? { field } : {}) },
+    { status, headers },
+  );
 }
-
-export const badRequest = (message: string, field?: string) => new HttpError(400, "bad_request", message, field);
-export const notFound = (what: string) => new HttpError(404, "not_found", `${what} not found`);
-export const conflict = (message: string) => new HttpError(409, "conflict", message);

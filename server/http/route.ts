@@ -4,7 +4,8 @@ import { hasRole, type Role, type SessionUser } from "@/lib/contracts/auth";
 import { sessionFromToken, sessionToken } from "../auth/sessions";
 import { config } from "../config";
 import { db } from "../db";
-import { HttpError } from "./errors";
+import { AppError, invalidInput } from "../errors";
+import { errorResponse } from "./errors";
 import { checkHost, hostOf } from "./trust";
 
 // Every API route goes through `route()`. In order, before the handler runs:
@@ -44,20 +45,13 @@ export function json(data: unknown, init?: ResponseInit): Response {
   return Response.json(data, init);
 }
 
-export function errorResponse(error: HttpError, headers?: HeadersInit): Response {
-  return Response.json(
-    { error: error.message, code: error.code, ...(error.field ? { field: error.field } : {}) },
-    { status: error.status, headers },
-  );
-}
-
-function firstIssue(error: z.ZodError, prefix: string): HttpError {
+function firstIssue(error: z.ZodError, prefix: string): AppError {
   const issue = error.issues[0];
   const field = issue.path.length ? issue.path.map(String).join(".") : prefix;
-  return new HttpError(400, "invalid_input", `${field}: ${issue.message}`, field);
+  return invalidInput(field, issue.message);
 }
 
-const tooLarge = () => new HttpError(413, "too_large", `request body over ${MAX_BODY_BYTES} bytes`);
+const tooLarge = () => new AppError("too_large", `request body over ${MAX_BODY_BYTES} bytes`);
 
 function refuseDeclaredLargeBody(req: Request): void {
   const declared = Number(req.headers.get("content-length") ?? "0");
@@ -86,7 +80,7 @@ async function readBody(req: Request): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpError(400, "invalid_json", "request body is not valid JSON");
+    throw new AppError("invalid_json", "request body is not valid JSON");
   }
 }
 
@@ -107,19 +101,19 @@ export function checkOrigin(req: Request): void {
   if (!origin || origin === "null") {
     // Sec-Fetch-Site is set by the browser, never by a page's script.
     if (req.headers.get("sec-fetch-site") === "same-origin") return;
-    throw new HttpError(403, "cross_origin", "refused: a request that changes something must carry the dashboard's own Origin header");
+    throw new AppError("cross_origin", "refused: a request that changes something must carry the dashboard's own Origin header");
   }
   let originHost: string;
   try {
     originHost = new URL(origin).host;
   } catch {
-    throw new HttpError(403, "cross_origin", "refused: malformed Origin header");
+    throw new AppError("cross_origin", "refused: malformed Origin header");
   }
   // The Host as the client sent it (X-Forwarded-Host only from a trusted proxy): it was checked first.
   const host = hostOf(req);
   const publicUrl = config().NODEPREP_PUBLIC_URL;
   if (originHost.toLowerCase() === host || (publicUrl && new URL(publicUrl).origin === origin)) return;
-  throw new HttpError(403, "cross_origin", `refused: Origin ${origin} is not this dashboard`);
+  throw new AppError("cross_origin", `refused: Origin ${origin} is not this dashboard`);
 }
 
 type UserFor<A extends Access> = A extends "public" ? SessionUser | null : SessionUser;
@@ -145,9 +139,9 @@ export function route<
       refuseDeclaredLargeBody(req);
       const session = sessionFromToken(db(), sessionToken(req));
       if (spec.role !== "public") {
-        if (!session) throw new HttpError(401, "unauthenticated", "sign in first");
+        if (!session) throw new AppError("unauthenticated", "sign in first");
         if (!hasRole(session.user.role, spec.role)) {
-          throw new HttpError(403, "forbidden", `this needs the ${spec.role} role; you are ${session.user.role}`);
+          throw new AppError("forbidden", `this needs the ${spec.role} role; you are ${session.user.role}`);
         }
       }
       const rawParams = segment?.params ? await segment.params : {};
@@ -177,9 +171,7 @@ export function route<
         user: (session?.user ?? null) as UserFor<A>,
       });
     } catch (error) {
-      if (error instanceof HttpError) return errorResponse(error);
-      console.error("[api]", req.method, new URL(req.url).pathname, error);
-      return errorResponse(new HttpError(500, "internal", "internal error (see the server log)"));
+      return errorResponse(error, `${req.method} ${new URL(req.url).pathname}`);
     }
   };
   return Object.assign(run, { spec: { role: spec.role, body: !!spec.body, params: !!spec.params, query: !!spec.query } });

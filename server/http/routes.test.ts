@@ -1,4 +1,4 @@
-// Table-driven tests over EVERY API route (issue 7). Routes are discovered from app/api/**/route.ts,
+// Table-driven tests over EVERY API route. Routes are discovered from app/api/**/route.ts,
 // so a new route fails here until it has an entry in ROUTES below saying who may call it and which
 // malformed inputs it must refuse. Handlers are called in-process on a temporary database.
 //
@@ -9,7 +9,7 @@
 //   - malformed bodies / query strings -> 400 naming the field;
 //   - and after all of that the database is exactly as it was (nothing stored);
 //   - a route open to trainees answers a trainee 403 for what belongs to a node that is not theirs
-//     (another node's run, health, check...) and does not for their own node (issue 14).
+//     (another node's run, health, check...) and does not for their own node.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -544,7 +544,7 @@ const ROUTES: Record<string, Partial<Record<Method, MethodEntry>>> = {
     },
   },
 
-  // ---- practice nodes and training (issue 14) ----
+  // ---- practice nodes and training ----
   "/api/practice": { GET: { role: "trainee", trainee: { filters: () => ({}) } } },
   "/api/practice/nodes": { POST: { role: "trainer" } },
   "/api/practice/nodes/[nodeId]": {

@@ -1,7 +1,7 @@
 import "server-only";
 import { clientAddressOf, isAllowedHost, requestHost, requestProto, trustSettings, type TrustSettings } from "@/lib/request-trust";
 import { config } from "../config";
-import { HttpError } from "./errors";
+import { AppError } from "../errors";
 
 // The request-trust rules (lib/request-trust.ts) with this process's settings, for route() and the
 // session cookie. proxy.ts applies the same rules to every page.
@@ -21,11 +21,16 @@ export const hostOf = (req: Request) => requestHost(req.headers, urlOf(req).host
 export function checkHost(req: Request): void {
   const host = hostOf(req);
   if (!isAllowedHost(host, settings(), protoOf(req))) {
-    throw new HttpError(421, "wrong_host", `this dashboard does not answer to the host ${JSON.stringify(host ?? "")}: use its own address (or set NODEPREP_PUBLIC_URL / NODEPREP_ALLOWED_HOSTS)`);
+    throw new AppError("wrong_host", `this dashboard does not answer to the host ${JSON.stringify(host ?? "")}: use its own address (or set NODEPREP_PUBLIC_URL / NODEPREP_ALLOWED_HOSTS)`);
   }
 }
 
 export const protoOf = (req: Request) => requestProto(req.headers, urlOf(req).protocol, settings());
+
+/** Secure cookies when people reach us over https: the public URL says so, or the request (or a trusted TLS proxy in front) was https. */
+export function isHttps(req: Request): boolean {
+  return protoOf(req) === "https";
+}
 
 /** The client's address for the audit log and sign-in throttling (null: unknown). */
 export const clientAddress = (req: Request) => clientAddressOf(req.headers, settings());

@@ -102,18 +102,19 @@ describe("nodes service", () => {
       try {
         f();
       } catch (e) {
-        return e as { status: number; field: string; message: string };
+        return e as { details: { field: string }; message: string };
       }
       throw new Error("no error");
     };
     // No chains: the bastion is reached directly, and a node behind another cannot be a jump host.
     expect(refused(() => mods.service.updateNode(db, bastion.id, input({ name: "bastion", address: "203.0.113.9", auth: { method: "key" }, privilege: { kind: "root" }, jumpNodeId: inner.id }), "alice"))).toMatchObject({
-      status: 400,
-      field: "jumpNodeId",
+      kind: "invalid_input",
+      rule: { status: 400 },
+      details: { field: "jumpNodeId" },
     });
     expect(refused(() => mods.service.createNode(db, input({ name: "inner-2", jumpNodeId: inner.id }), "alice")).message).toMatch(/itself reached through a jump host/);
     expect(refused(() => mods.service.updateNode(db, inner.id, input({ name: "inner-1", address: "10.1.0.7", auth: { method: "key" }, privilege: { kind: "root" }, jumpNodeId: inner.id }), "alice")).message).toMatch(/its own jump host/);
-    expect(refused(() => mods.service.createNode(db, input({ name: "inner-3", jumpNodeId: "no-such-id" }), "alice")).field).toBe("jumpNodeId");
+    expect(refused(() => mods.service.createNode(db, input({ name: "inner-3", jumpNodeId: "no-such-id" }), "alice")).details.field).toBe("jumpNodeId");
     expect(mods.repo.getNodeByName(db, "inner-3")).toBeNull();
     // Another jump host is another path: the trusted key is forgotten, as for a new address.
     mods.repo.pinHostKey(db, inner.id, { type: "ssh-ed25519", keyBase64: ED }, "operator", "alice");
@@ -131,7 +132,7 @@ describe("nodes service", () => {
       mods.service.createNode(db, input({ name: "dup" }), null);
       throw new Error("no error");
     } catch (e) {
-      expect(e).toMatchObject({ status: 409, field: "name" });
+      expect(e).toMatchObject({ kind: "conflict", rule: { status: 409 }, details: { field: "name" } });
     }
   });
 

@@ -2,7 +2,7 @@ import "server-only";
 import type { HostKeyDecision, NodeInput, NodeSummary } from "@/lib/contracts/nodes";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
-import { conflict, HttpError, notFound } from "../http/errors";
+import { conflict, AppError, notFound } from "../errors";
 import { retireConnection } from "../ssh";
 import {
   clearHostKey,
@@ -49,10 +49,10 @@ function storeSecrets(db: Db, id: string, input: Parsed, creating: boolean) {
 
 function requireSecrets(db: Db, id: string, input: Parsed) {
   const node = getNode(db, id)!;
-  if (input.auth.method === "key" && !node.secrets.privateKey) throw new HttpError(400, "invalid_input", "auth.privateKey: paste or upload the private key", "auth.privateKey");
-  if (input.auth.method === "password" && !node.secrets.password) throw new HttpError(400, "invalid_input", "auth.password: enter the password", "auth.password");
+  if (input.auth.method === "key" && !node.secrets.privateKey) throw new AppError("invalid_input", "auth.privateKey: paste or upload the private key", { field: "auth.privateKey" });
+  if (input.auth.method === "password" && !node.secrets.password) throw new AppError("invalid_input", "auth.password: enter the password", { field: "auth.password" });
   if (input.privilege.kind === "sudo-password" && !node.secrets.sudoPassword)
-    throw new HttpError(400, "invalid_input", "privilege.password: enter the sudo password", "privilege.password");
+    throw new AppError("invalid_input", "privilege.password: enter the sudo password", { field: "privilege.password" });
 }
 
 /**
@@ -62,16 +62,16 @@ function requireSecrets(db: Db, id: string, input: Parsed) {
 function checkJump(db: Db, id: string | null, jumpNodeId: string | null | undefined): string | null {
   if (!jumpNodeId) return null;
   const jump = getNodeRow(db, jumpNodeId);
-  if (!jump) throw new HttpError(400, "invalid_input", "jumpNodeId: no such node", "jumpNodeId");
-  if (jump.id === id) throw new HttpError(400, "invalid_input", "jumpNodeId: a node cannot be its own jump host", "jumpNodeId");
-  if (jump.jump_node_id) throw new HttpError(400, "invalid_input", `jumpNodeId: ${jump.name} is itself reached through a jump host; a jump host must be reached directly`, "jumpNodeId");
+  if (!jump) throw new AppError("invalid_input", "jumpNodeId: no such node", { field: "jumpNodeId" });
+  if (jump.id === id) throw new AppError("invalid_input", "jumpNodeId: a node cannot be its own jump host", { field: "jumpNodeId" });
+  if (jump.jump_node_id) throw new AppError("invalid_input", `jumpNodeId: ${jump.name} is itself reached through a jump host; a jump host must be reached directly`, { field: "jumpNodeId" });
   const behind = id ? nodesBehind(db, id) : [];
-  if (behind.length) throw new HttpError(400, "invalid_input", `jumpNodeId: ${behind.join(", ")} ${behind.length === 1 ? "goes" : "go"} through this node, so it must be reached directly`, "jumpNodeId");
+  if (behind.length) throw new AppError("invalid_input", `jumpNodeId: ${behind.join(", ")} ${behind.length === 1 ? "goes" : "go"} through this node, so it must be reached directly`, { field: "jumpNodeId" });
   return jump.id;
 }
 
 export function createNode(db: Db, input: Parsed, actor: string | null): NodeSummary {
-  if (getNodeByName(db, input.name)) throw new HttpError(409, "conflict", `a node named ${input.name} already exists`, "name");
+  if (getNodeByName(db, input.name)) throw new AppError("conflict", `a node named ${input.name} already exists`, { field: "name" });
   const node = db.transaction(() => {
     const created = insertNode(db, {
       name: input.name,
@@ -101,7 +101,7 @@ export function updateNode(db: Db, id: string, input: Parsed, actor: string | nu
   if (!before) throw notFound(`node ${id}`);
   if (before.practice) throw conflict(`${before.name} is a practice node managed by the lab; it cannot be edited`);
   const other = getNodeByName(db, input.name);
-  if (other && other.id !== id) throw new HttpError(409, "conflict", `a node named ${input.name} already exists`, "name");
+  if (other && other.id !== id) throw new AppError("conflict", `a node named ${input.name} already exists`, { field: "name" });
   const jumpNodeId = checkJump(db, id, input.jumpNodeId);
   // Another address, or the same address seen from another jump host, is another host.
   const moved = before.address !== input.address || before.port !== input.port || before.jumpNodeId !== jumpNodeId;

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "../db";
-import { HttpError, notFound } from "../http/errors";
+import { AppError, notFound } from "../errors";
 import { SecretError } from "../secrets";
 import type { HostAuth, NodeTarget, Privilege } from "../ssh";
 import { dashboardPrivateKey } from "./dashboard-key";
@@ -14,7 +14,7 @@ export function loadTarget(db: Db, nodeId: string): NodeTarget {
   try {
     return load(db, nodeId);
   } catch (error) {
-    if (error instanceof SecretError) throw new HttpError(409, "secret_unreadable", `a stored secret of node ${nodeId} cannot be opened: ${error.message}`);
+    if (error instanceof SecretError) throw new AppError("secret_unreadable", `a stored secret of node ${nodeId} cannot be opened: ${error.message}`);
     throw error;
   }
 }
@@ -22,7 +22,7 @@ export function loadTarget(db: Db, nodeId: string): NodeTarget {
 function load(db: Db, nodeId: string, hop = 0): NodeTarget {
   const row = getNodeRow(db, nodeId);
   if (!row) throw notFound(`node ${nodeId}`);
-  const missing = (what: string) => new HttpError(409, "secret_missing", `node ${row.name} has no ${what} stored: edit the node and enter it`);
+  const missing = (what: string) => new AppError("secret_missing", `node ${row.name} has no ${what} stored: edit the node and enter it`);
   let auth: HostAuth;
   switch (row.auth_method) {
     case "key": {

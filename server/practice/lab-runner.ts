@@ -7,7 +7,7 @@ import { imagesDir } from "@/lab/paths";
 import { listNodes } from "@/lab/state";
 import { chooseAccel, NODE_MEMORY_MB } from "@/lab/vm";
 
-// The dashboard's way to the lab (issue 14): start, stop and reset run the lab's own CLI in a child
+// The dashboard's way to the lab: start, stop and reset run the lab's own CLI in a child
 // process (`lab/cli.ts <command> <n> --progress`), whose "@progress" lines are the operation's phases.
 // A child process, not an import: the lab builds images and runs QEMU with blocking calls and finds
 // its build scripts next to its sources, none of which belongs inside the web server's bundle. Reads

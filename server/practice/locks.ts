@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "../db";
-import { conflict } from "../http/errors";
+import { conflict } from "../errors";
 
 // One thing at a time per practice node: a start, stop or reset (Practice page), a scenario being set
 // up or graded (with its reboot), and a run of the wizard would undo one another. Held in memory (one

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/contracts/auth";
 import { createUser } from "../auth/users";
 import { openDb, type Db } from "../db";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { getNodeByName } from "../nodes/repository";
 import { createRun } from "../runs/repository";
 import { assignNode } from "../auth/assignments";
@@ -30,7 +30,7 @@ const status = (fn: () => unknown): number => {
   try {
     fn();
   } catch (error) {
-    if (error instanceof HttpError) return error.status;
+    if (error instanceof AppError) return error.rule.status;
     throw error;
   }
   return 200;

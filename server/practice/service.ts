@@ -5,7 +5,7 @@ import type { PracticeLimits, PracticeNodeView, PracticeOpKind, PracticeOverview
 import { recordAudit } from "../audit/record";
 import { getUser } from "../auth/users";
 import type { Db } from "../db";
-import { conflict, HttpError, notFound } from "../http/errors";
+import { conflict, AppError, notFound } from "../errors";
 import { getNode, listNodes } from "../nodes/repository";
 import { assignmentOfNode, assignNode, listAssignments } from "../auth/assignments";
 import { abandonOpenAttempts } from "./open-attempts";
@@ -13,7 +13,7 @@ import type { LabDriver } from "./lab-runner";
 import { lockHolder, lockNode } from "./locks";
 import { addOpEvent, createOp, finishOp, lastActivity, latestOps, touchActivity } from "./ops";
 
-// Practice nodes from the browser (issue 14): who may start, stop and reset which node, how many may
+// Practice nodes from the browser: who may start, stop and reset which node, how many may
 // run at once (from free memory, or NODEPREP_PRACTICE_MAX_RUNNING), and the idle stop. The lab does
 // the work (lab-runner.ts); this keeps the inventory, the locks, the audit log and the operation's
 // phases in step with it. Nothing here waits for the lab in a request: operations run in the
@@ -87,7 +87,7 @@ export function createPracticeService(deps: PracticeDeps) {
     const why = l.overridden
       ? `NODEPREP_PRACTICE_MAX_RUNNING is ${l.maxRunning}`
       : `this machine has ${l.availableMiB} MiB available and each node needs about ${l.perNodeMiB} MiB (${RESERVE_MIB} MiB are kept for the dashboard)`;
-    throw new HttpError(409, "practice_limit", `cannot start ${name}: ${l.running} practice node${l.running === 1 ? " is" : "s are"} running, the most this dashboard allows (${why}). Stop one on the Practice page, or raise NODEPREP_PRACTICE_MAX_RUNNING.`);
+    throw new AppError("practice_limit", `cannot start ${name}: ${l.running} practice node${l.running === 1 ? " is" : "s are"} running, the most this dashboard allows (${why}). Stop one on the Practice page, or raise NODEPREP_PRACTICE_MAX_RUNNING.`);
   }
 
   const isManager = (user: SessionUser) => hasRole(user.role, "trainer");
@@ -195,13 +195,13 @@ export function createPracticeService(deps: PracticeDeps) {
     const node = getNode(db, nodeId);
     const n = node?.practice ? numberOf(node.name) : null;
     if (!node || n === null) {
-      if (!hasRole(user.role, "viewer")) throw new HttpError(403, "forbidden", "this node is not a practice node assigned to you");
+      if (!hasRole(user.role, "viewer")) throw new AppError("forbidden", "this node is not a practice node assigned to you");
       throw notFound(`practice node ${nodeId}`);
     }
     if (!mayChange(user, node.id, kind)) {
-      if (user.role !== "trainee") throw new HttpError(403, "forbidden", `managing practice nodes needs the trainer role; you are ${user.role}`);
-      if (assignmentOfNode(db, node.id)?.userId !== user.id) throw new HttpError(403, "forbidden", "this node is not a practice node assigned to you");
-      throw new HttpError(403, "forbidden", `a trainee may reset their own practice node, not ${kind} it`);
+      if (user.role !== "trainee") throw new AppError("forbidden", `managing practice nodes needs the trainer role; you are ${user.role}`);
+      if (assignmentOfNode(db, node.id)?.userId !== user.id) throw new AppError("forbidden", "this node is not a practice node assigned to you");
+      throw new AppError("forbidden", `a trainee may reset their own practice node, not ${kind} it`);
     }
     const vm = lab.running().some((r) => r.n === n);
     if (kind === "start" && vm) throw conflict(`${node.name} is already running`);
@@ -212,7 +212,7 @@ export function createPracticeService(deps: PracticeDeps) {
   }
 
   function requireImage(): void {
-    throw new HttpError(409, "no_image", "the practice-node image is not built on this machine yet: run `npm run lab -- build` there (a few minutes), then try again");
+    throw new AppError("no_image", "the practice-node image is not built on this machine yet: run `npm run lab -- build` there (a few minutes), then try again");
   }
 
   /** The lowest node number neither registered nor running. */
@@ -224,7 +224,7 @@ export function createPracticeService(deps: PracticeDeps) {
 
   /** A new practice node (trainers and admins); `assignTo` gets it once it is up. */
   function add(user: SessionUser | { name: string; role: "trainer" }, opts: { assignTo?: string } = {}) {
-    if (!hasRole(user.role, "trainer")) throw new HttpError(403, "forbidden", `adding practice nodes needs the trainer role; you are ${user.role}`);
+    if (!hasRole(user.role, "trainer")) throw new AppError("forbidden", `adding practice nodes needs the trainer role; you are ${user.role}`);
     const n = freeNumber();
     requireRoom(practiceName(n));
     if (!lab.imageBuilt()) requireImage();

@@ -1,4 +1,5 @@
 import "server-only";
+import { AppError } from "../errors";
 import fs from "node:fs";
 import path from "node:path";
 import type { HostFacts } from "@/lib/contracts/facts";
@@ -13,7 +14,11 @@ import { latestChanges, latestStepRuns, stepAudit, stepEvents } from "./reposito
 // verification with every raw output, the last change and the audit ids of the commands). Built from
 // what the runs stored: making a report runs nothing on the host.
 
-export class UnknownReportNodeError extends Error {}
+export class UnknownReportNodeError extends AppError {
+  constructor(nodeId: string) {
+    super("not_found", `node ${nodeId} not found`);
+  }
+}
 
 function versions(facts: HostFacts | null): NodeReport["versions"] {
   return {
@@ -40,7 +45,7 @@ function nodeprepVersion(): string {
 
 export function buildReport(db: Db, nodeId: string, steps: readonly { id: string; title: string }[], now = new Date()): NodeReport {
   const node = getNode(db, nodeId);
-  if (!node) throw new UnknownReportNodeError(`unknown node ${nodeId}`);
+  if (!node) throw new UnknownReportNodeError(nodeId);
   const facts = getFacts(db, nodeId);
   const progress = new Map(stepProgress(db, [nodeId], steps.map((s) => s.id)).map((p) => [p.stepId, p]));
   const latest = latestStepRuns(db, nodeId);

@@ -10,7 +10,7 @@ import { openDb, type Db } from "../db";
 import { trackHost } from "../hosts";
 import { saveFacts } from "../nodes/repository";
 import { createEngine, type Engine } from "../runs/engine";
-import { localHost } from "../runs/local-host";
+import { localHost } from "../ssh/testing/fake-host";
 import { quote } from "../ssh/quote";
 import { buildReport, UnknownReportNodeError } from "./build";
 import { reportMarkdown } from "./markdown";

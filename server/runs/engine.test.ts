@@ -12,7 +12,7 @@ import { debianFacts } from "../catalog/fixtures/facts";
 import type { Probe, Step } from "../catalog/types";
 import { subscribe } from "./bus";
 import { createEngine, type Engine } from "./engine";
-import { localHost } from "./local-host";
+import { localHost } from "../ssh/testing/fake-host";
 import { appendEvent, getRun, listEvents, markInterrupted, RunConflictError, stepProgress } from "./repository";
 
 // The engine's contract with fake steps, on a fake host that is the local shell: the batched probe

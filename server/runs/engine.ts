@@ -1,4 +1,6 @@
 import "server-only";
+import { AppError } from "../errors";
+import { forEachLimited } from "../util/limited";
 import type { Delivery, UploadArtifactAction } from "@/lib/contracts/artifacts";
 import type { HostFacts } from "@/lib/contracts/facts";
 import type { NewRunEvent, NodeRunStatus, Rolling, RolloutPlan, RolloutWait, RunEvent, RunMode, RunStatus, RuntimeVersions } from "@/lib/contracts/runs";
@@ -64,7 +66,11 @@ const OK: readonly NodeRunStatus[] = ["unchanged", "changed", "pending-changes"]
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const countFailed = (results: readonly NodeRunStatus[]) => results.filter((r) => !OK.includes(r)).length;
 
-export class UnknownInputError extends Error {}
+export class UnknownInputError extends AppError {
+  constructor(message: string) {
+    super("bad_request", message);
+  }
+}
 
 /** A run in flight in this process. */
 export interface ActiveRun {
@@ -158,13 +164,9 @@ export function createEngine(deps: EngineDeps) {
           }
           emit(runId, { type: "batch-started", nodeId: null, stepId: null, batch: i + 1, of: batches.length, nodeIds: batch.map((n) => n.id) });
         }
-        const queue = [...batch];
-        const workers = Array.from({ length: Math.min(deps.concurrency ?? 8, queue.length) }, async () => {
-          for (let n = queue.shift(); n; n = queue.shift()) {
-            results.push(await runNode({ deps, timeouts, runId, run, node: n, steps, input, emit: (e) => emit(runId, e) }));
-          }
+        await forEachLimited(batch, deps.concurrency ?? 8, async (n) => {
+          results.push(await runNode({ deps, timeouts, runId, run, node: n, steps, input, emit: (e) => emit(runId, e) }));
         });
-        await Promise.all(workers);
       }
       const skipped = results.filter((r) => r === "skipped").length;
       const notStarted = skipped ? `; ${plural(skipped, "node")} not started` : "";

@@ -1,4 +1,5 @@
 import "server-only";
+import { AppError } from "../errors";
 import { randomUUID } from "node:crypto";
 import type { StepProgress, StepProgressState } from "@/lib/contracts/catalog";
 import {
@@ -16,12 +17,13 @@ import {
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 
-export class RunConflictError extends Error {
+/** Two runs never mutate one host at once (design.md convention 10). */
+export class RunConflictError extends AppError {
   constructor(
     message: string,
     readonly runId: string,
   ) {
-    super(message);
+    super("run_conflict", message);
   }
 }
 

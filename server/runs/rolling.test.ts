@@ -10,10 +10,10 @@ import { openDb, type Db } from "../db";
 import { trackHost } from "../hosts/tracked-host";
 import { subscribe } from "./bus";
 import { createEngine, type Engine } from "./engine";
-import { localHost } from "./local-host";
+import { localHost } from "../ssh/testing/fake-host";
 import { getRun, listEvents, markInterrupted, stepProgress } from "./repository";
 
-// Rolling runs (issue 16) with the engine's fake host (the local shell): batches one after the other,
+// Rolling runs with the engine's fake host (the local shell): batches one after the other,
 // the failure threshold that stops new batches, a cancel in the middle of a batch, and the reasons
 // recorded for every node that never started.
 

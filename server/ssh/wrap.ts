@@ -37,7 +37,7 @@ export function encodePasswordLine(password: string): string {
  * sudo with a password, without the password ever being on the stream a command reads.
  *
  * `sudo -S` would read the password from the command's own stdin: a password holding a newline then
- * leaves its tail there, and a root shell fed on stdin (a kept shell) runs it as root (issue 11). So:
+ * leaves its tail there, and a root shell fed on stdin (a kept shell) runs it as root. So:
  * the wrapper's shell (the login user's) reads the one encoded line with its `read` builtin, and hands
  * the decoded password to sudo through an askpass program: `cat` of a here-document on the wrapper's
  * fd 3 (`/proc/<wrapper>/fd/3`). sudo reads one line from askpass's output; the command gets fd 0 after

@@ -1,4 +1,5 @@
 import "server-only";
+import { AppError } from "../errors";
 import type { SessionUser } from "@/lib/contracts/auth";
 import type { PtySize, TerminalServerMessage } from "@/lib/contracts/terminals";
 import { config } from "../config";
@@ -29,12 +30,12 @@ export interface OpenTerminal {
   close(reason: string): void;
 }
 
-export class TerminalRefused extends Error {
+export class TerminalRefused extends AppError {
   constructor(
     readonly status: 403 | 404,
     message: string,
   ) {
-    super(message);
+    super(status === 404 ? "not_found" : "forbidden", message);
   }
 }
 

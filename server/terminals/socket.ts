@@ -5,10 +5,10 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { TerminalClientMessage, TerminalSocketQuery, type TerminalServerMessage } from "@/lib/contracts/terminals";
 import { sessionFromToken, sessionToken } from "../auth/sessions";
 import { db } from "../db";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { checkOrigin } from "../http/route";
 import { checkHost } from "../http/trust";
-import { openTerminal, TerminalRefused, terminalNode, type OpenTerminal } from "./session";
+import { openTerminal, terminalNode, type OpenTerminal } from "./session";
 
 // The terminal's transport: a WebSocket on the dashboard's own HTTP server (scripts/start.mjs hands
 // every `upgrade` to the handler installed here). Before upgrading, the same gates as route(): the
@@ -47,15 +47,15 @@ export function handleTerminalUpgrade(req: IncomingMessage, socket: Duplex, head
     checkHost(request);
     checkOrigin(request);
     const session = sessionFromToken(db(), sessionToken(request));
-    if (!session) throw new HttpError(401, "unauthenticated", "sign in first");
+    if (!session) throw new AppError("unauthenticated", "sign in first");
     user = session.user;
     const parsed = TerminalSocketQuery.safeParse(Object.fromEntries(url.searchParams));
-    if (!parsed.success) throw new HttpError(400, "invalid_input", `${parsed.error.issues[0].path.join(".") || "query"}: ${parsed.error.issues[0].message}`);
+    if (!parsed.success) throw new AppError("invalid_input", `${parsed.error.issues[0].path.join(".") || "query"}: ${parsed.error.issues[0].message}`);
     query = parsed.data;
     node = terminalNode(db(), user, query.node);
   } catch (error) {
-    if (error instanceof HttpError) refuse(socket, error.status, error.code, error.message);
-    else if (error instanceof TerminalRefused) refuse(socket, error.status, error.status === 404 ? "not_found" : "forbidden", error.message);
+    // The error registry's answer, as route() would give it (a TerminalRefused is a not_found or forbidden).
+    if (error instanceof AppError) refuse(socket, error.rule.status, error.rule.code ?? error.kind, error.message);
     else {
       console.error("[terminal] upgrade failed", error);
       refuse(socket, 500, "internal", "internal error (see the server log)");

@@ -8,7 +8,7 @@ import { loadSelfCheck, selfCheckIds } from "./self-checks";
 import { loadScenario, scenarios } from "./scenarios";
 
 describe("the scenarios in content/scenarios", () => {
-  it("load: the ten of issue 14, numbered 1 to 10, each with an intro, hints and a solution", () => {
+  it("load: the ten scenarios, numbered 1 to 10, each with an intro, hints and a solution", () => {
     const all = scenarios();
     expect(all.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(all.map((s) => s.id)).toEqual([

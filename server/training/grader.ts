@@ -5,7 +5,7 @@ import { getProbe } from "../catalog";
 import type { TrainingHost } from "./host";
 import type { Scenario } from "./scenarios";
 
-// The grader (issue 14): a scenario passes when every objective's probe says ok on the node. The
+// The grader: a scenario passes when every objective's probe says ok on the node. The
 // grade is the node's state, not the path taken. Objectives marked afterReboot are read again after
 // a reboot, but only once everything passes live: a reboot costs half a minute, and a trainee
 // whose live check still fails has work to do first.

@@ -4,10 +4,10 @@ import type { Db } from "../db";
 import { listAttempts } from "./attempts";
 import { scenarios } from "./scenarios";
 import { selfCheckIds, selfCheckProgress } from "./self-checks";
-import { progressOf } from "./service";
+import { progressOf } from "./views";
 import { listTrainees } from "./trainees";
 
-// The trainer's table (issue 14): trainees x scenarios (status, time, attempts, hints, solution, the
+// The trainer's table: trainees x scenarios (status, time, attempts, hints, solution, the
 // last check's verdicts) and their self-check results, and the same as CSV.
 
 export function progressTable(db: Db): ProgressTable {

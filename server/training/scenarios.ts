@@ -6,7 +6,7 @@ import { ProbeId, ProbeStatus, StepId } from "@/lib/contracts/catalog";
 import { kebabId } from "@/lib/validation";
 import { getStep, probes } from "../catalog";
 
-// Training scenarios are data (issue 14): content/scenarios/<id>/ holds
+// Training scenarios are data: content/scenarios/<id>/ holds
 //   scenario.json  the typed definition below: the fault (root commands run on a freshly reset practice
 //                  node), the objectives (catalog probes that must pass, optionally after a reboot) and
 //                  the solution (wizard steps to apply, then root commands: what the integration test

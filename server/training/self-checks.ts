@@ -5,9 +5,9 @@ import { z } from "zod";
 import type { SelfCheckProgress, SelfCheckResult, SelfCheckView } from "@/lib/contracts/training";
 import { steps } from "../catalog";
 import type { Db } from "../db";
-import { badRequest, notFound } from "../http/errors";
+import { badRequest, notFound } from "../errors";
 
-// Self-checks (issue 15): 2-4 short questions at the end of chapter 0 and of every wizard step, as
+// Self-checks: 2-4 short questions at the end of chapter 0 and of every wizard step, as
 // data beside the Markdown they test (content/<id>.selfcheck.json). Every choice carries its own
 // explanation, shown after answering; the server judges the answers and keeps them in the trainee's
 // progress. The browser never gets which choice is right before it answers.

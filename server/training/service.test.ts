@@ -4,14 +4,15 @@ import type { SessionUser } from "@/lib/contracts/auth";
 import type { ProbeResult, ProbeStatus } from "@/lib/contracts/catalog";
 import { createUser } from "../auth/users";
 import { openDb, type Db } from "../db";
-import { HttpError } from "../http/errors";
+import { AppError } from "../errors";
 import { getNodeByName } from "../nodes/repository";
 import { fakePractice } from "../practice/testing";
 import { assignNode } from "../auth/assignments";
 import { getAttempt } from "./attempts";
 import type { TrainingHost } from "./host";
 import { progressCsv, progressTable } from "./progress";
-import { createTrainingService, failedFaultCommand, faultScript } from "./service";
+import { failedFaultCommand, faultScript } from "./fault";
+import { createTrainingService } from "./service";
 
 // The training service with a fake lab and a fake node: what the node answers is a function of what
 // happened to it (the fault, a fix, a reboot), so start, check, reboot and progress are exercised
@@ -79,7 +80,7 @@ const httpStatus = async (fn: () => unknown): Promise<number> => {
   try {
     await fn();
   } catch (error) {
-    if (error instanceof HttpError) return error.status;
+    if (error instanceof AppError) return error.rule.status;
     throw error;
   }
   return 200;

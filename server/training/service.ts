@@ -1,21 +1,22 @@
 import "server-only";
 import { hasRole, type SessionUser } from "@/lib/contracts/auth";
-import type { AttemptOp, AttemptView, Grade, ScenarioCard, ScenarioProgress } from "@/lib/contracts/training";
-import { getProbe, getStep, steps } from "../catalog";
-import { getUser } from "../auth/users";
+import type { AttemptOp, AttemptView, Grade, ScenarioCard } from "@/lib/contracts/training";
+import { assignedNodeIds } from "../auth/assignments";
+import { steps } from "../catalog";
 import { renderMarkdown } from "../content/markdown";
 import type { Db } from "../db";
-import { badRequest, conflict, HttpError, notFound } from "../http/errors";
+import { badRequest, conflict, AppError, notFound } from "../errors";
 import { getNode } from "../nodes/repository";
 import { lockNode } from "../practice/locks";
 import { PRACTICE_NAME, type PracticeService } from "../practice/service";
-import { assignedNodeIds } from "../auth/assignments";
 import { createAttempt, getAttempt, latestAttempt, listAttempts, openHint, recordGrade, setOp, setState, viewSolution, type Attempt } from "./attempts";
+import { FAULT_MARKER, failedFaultCommand, faultScript } from "./fault";
 import { grade } from "./grader";
 import type { TrainingHost } from "./host";
 import { getScenario, scenarios, type Scenario } from "./scenarios";
+import { attemptViewOf, progressOf, scenarioCard } from "./views";
 
-// Scenarios on practice nodes (issue 14): start (reset the node, install the runtime when the scenario
+// Scenarios on practice nodes: start (reset the node, install the runtime when the scenario
 // needs it, inject the fault, first check), check (grade, with a reboot where the scenario says so),
 // hints one at a time and the solution, each counted in the trainee's progress. Starting and checking
 // take seconds to a minute: they run in the background and the page follows the attempt's phases.
@@ -52,10 +53,10 @@ export function createTrainingService(deps: TrainingDeps) {
     if (user.role === "trainee") {
       const mine = assignedNodeIds(db, user.id);
       if (mine.length === 0) throw conflict("no practice node is assigned to you yet: ask your trainer");
-      if (nodeId && !mine.includes(nodeId)) throw new HttpError(403, "forbidden", "this node is not a practice node assigned to you");
+      if (nodeId && !mine.includes(nodeId)) throw new AppError("forbidden", "this node is not a practice node assigned to you");
       return getNode(db, nodeId ?? mine[0])!;
     }
-    if (!hasRole(user.role, "trainer")) throw new HttpError(403, "forbidden", `scenarios run on a trainee's practice node: they need the trainee or trainer role; you are ${user.role}`);
+    if (!hasRole(user.role, "trainer")) throw new AppError("forbidden", `scenarios run on a trainee's practice node: they need the trainee or trainer role; you are ${user.role}`);
     if (!nodeId) throw badRequest("nodeId: name the practice node to set the scenario up on", "nodeId");
     const node = getNode(db, nodeId);
     if (!node?.practice || !PRACTICE_NAME.test(node.name)) throw badRequest(`nodeId: ${node ? node.name : nodeId} is not a practice node`, "nodeId");
@@ -65,7 +66,7 @@ export function createTrainingService(deps: TrainingDeps) {
   function requireAttemptAccess(user: SessionUser, attemptId: string): Attempt {
     const attempt = getAttempt(db, attemptId);
     if (!attempt || (attempt.userId !== user.id && !hasRole(user.role, "trainer"))) {
-      if (user.role === "trainee" || !hasRole(user.role, "trainer")) throw new HttpError(403, "forbidden", "this is not an attempt of yours");
+      if (user.role === "trainee" || !hasRole(user.role, "trainer")) throw new AppError("forbidden", "this is not an attempt of yours");
       throw notFound(`attempt ${attemptId}`);
     }
     return attempt;
@@ -204,55 +205,19 @@ export function createTrainingService(deps: TrainingDeps) {
     return view(getAttempt(db, attemptId)!, user);
   }
 
+
   function view(attempt: Attempt, viewer?: SessionUser): AttemptView {
-    const scenario = requireScenario(attempt.scenarioId);
-    return {
-      id: attempt.id,
-      scenarioId: attempt.scenarioId,
-      user: attempt.userId === viewer?.id ? viewer.name : (getUser(db, attempt.userId)?.name ?? "(deleted)"),
-      nodeId: attempt.nodeId,
-      nodeName: attempt.nodeName,
-      state: attempt.state,
-      startedAt: attempt.startedAt,
-      readyAt: attempt.readyAt,
-      passedAt: attempt.passedAt,
-      hintsOpened: attempt.hintsOpened,
-      hints: scenario.hints.slice(0, attempt.hintsOpened).map(renderMarkdown),
-      hintCount: scenario.hints.length,
-      solutionViewed: attempt.solutionViewed,
-      solution: attempt.solutionViewed
-        ? {
-            html: renderMarkdown(scenario.solutionText),
-            steps: scenario.solution.steps.map((id) => ({ id, title: getStep(id)?.title ?? id })),
-            commands: scenario.solution.commands,
-          }
-        : null,
-      checks: attempt.checks,
-      op: attempt.op,
-      lastCheck: attempt.lastCheck,
-    };
+    return attemptViewOf(db, attempt, requireScenario(attempt.scenarioId), viewer);
   }
 
   function attemptView(user: SessionUser, attemptId: string): AttemptView {
     return view(requireAttemptAccess(user, attemptId), user);
   }
 
-  function card(s: Scenario, progress: ScenarioProgress): ScenarioCard {
-    return {
-      id: s.id,
-      number: s.number,
-      title: s.title,
-      summary: s.summary,
-      base: s.base,
-      objectives: s.objectives.map((o) => ({ probeId: o.probe, title: getProbe(o.probe).title, afterReboot: o.afterReboot })),
-      hintCount: s.hints.length,
-      progress,
-    };
-  }
 
   function list(user: SessionUser): ScenarioCard[] {
     const mine = listAttempts(db, [user.id]);
-    return scenarios().map((s) => card(s, progressOf(mine.filter((a) => a.scenarioId === s.id))));
+    return scenarios().map((s) => scenarioCard(s, progressOf(mine.filter((a) => a.scenarioId === s.id))));
   }
 
   function detail(user: SessionUser, scenarioId: string) {
@@ -261,7 +226,7 @@ export function createTrainingService(deps: TrainingDeps) {
     const mine = user.role === "trainee" ? assignedNodeIds(db, user.id)[0] : undefined;
     const node = mine ? getNode(db, mine) : null;
     return {
-      scenario: { ...card(s, progressOf(listAttempts(db, [user.id]).filter((a) => a.scenarioId === scenarioId))), introHtml: renderMarkdown(s.intro) },
+      scenario: { ...scenarioCard(s, progressOf(listAttempts(db, [user.id]).filter((a) => a.scenarioId === scenarioId))), introHtml: renderMarkdown(s.intro) },
       attempt: attempt ? view(attempt, user) : null,
       node: node ? { id: node.id, name: node.name } : null,
     };
@@ -271,36 +236,3 @@ export function createTrainingService(deps: TrainingDeps) {
 }
 
 export type TrainingService = ReturnType<typeof createTrainingService>;
-
-const FAULT_MARKER = /\n?@@nodeprep-fault (\d+) (\d+)@@\n?/;
-
-/**
- * The fault's commands as ONE root script (one exec instead of one per command: each costs a channel
- * and a sudo, about half a second on an emulated node). It stops at the first command that fails and
- * says which, so the error names it.
- */
-export function faultScript(commands: readonly string[]): string {
-  return commands.map((c, i) => `{ ${c}\n} || { np_rc=$?; printf '\\n@@nodeprep-fault %s %s@@\\n' ${i} "$np_rc" >&2; exit "$np_rc"; }`).join("\n") + "\n";
-}
-
-export function failedFaultCommand(output: string): { index: number; code: number } | null {
-  const m = FAULT_MARKER.exec(output);
-  return m ? { index: Number(m[1]), code: Number(m[2]) } : null;
-}
-
-/** One trainee on one scenario, from their attempts (oldest first). */
-export function progressOf(attempts: readonly Attempt[]): ScenarioProgress {
-  const passed = attempts.find((a) => a.passedAt !== null);
-  const lastChecked = [...attempts].reverse().find((a) => a.lastCheck !== null) ?? null;
-  return {
-    status: passed ? "passed" : attempts.length ? "in-progress" : "not-started",
-    attempts: attempts.length,
-    checks: attempts.reduce((n, a) => n + a.checks, 0),
-    hintsOpened: attempts.reduce((n, a) => Math.max(n, a.hintsOpened), 0),
-    solutionViewed: attempts.some((a) => a.solutionViewed),
-    timeMs: passed?.readyAt && passed.passedAt ? Date.parse(passed.passedAt) - Date.parse(passed.readyAt) : null,
-    lastCheckAt: lastChecked?.lastCheckAt ?? null,
-    lastVerdicts: lastChecked?.lastCheck ? lastChecked.lastCheck.objectives.map((o) => ({ probeId: o.probeId, title: o.title, passed: o.passed })) : null,
-    lastAttemptId: attempts.at(-1)?.id ?? null,
-  };
-}

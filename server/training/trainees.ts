@@ -4,12 +4,12 @@ import type { TraineeAnswer, TraineeView } from "@/lib/contracts/training";
 import { recordAudit } from "../audit/record";
 import { createUser, getUser, listUsers } from "../auth/users";
 import type { Db } from "../db";
-import { conflict, HttpError, notFound } from "../http/errors";
+import { conflict, AppError, notFound } from "../errors";
 import { getNode, listNodes } from "../nodes/repository";
 import { PRACTICE_NAME, type PracticeService } from "../practice/service";
 import { assignedNodeIds, assignmentOfNode, assignNode, listAssignments, unassign } from "../auth/assignments";
 
-// Trainees and their practice node (issue 14): trainers and admins create trainees and give each a
+// Trainees and their practice node: trainers and admins create trainees and give each a
 // practice node, one they pick or "auto": a free one (a running one first), else a new one started
 // for them.
 
@@ -54,7 +54,7 @@ export function assignPracticeNode(db: Db, practice: PracticeService, actor: Ses
       return { trainee: traineeView(db, userId), starting };
     }
     const node = nodeId ? getNode(db, nodeId) : null;
-    if (!node || !node.practice) throw new HttpError(400, "invalid_input", `node: ${node ? `${node.name} is not a practice node` : "no such node"}`, "node");
+    if (!node || !node.practice) throw new AppError("invalid_input", `node: ${node ? `${node.name} is not a practice node` : "no such node"}`, { field: "node" });
     const holder = assignmentOfNode(db, node.id);
     if (holder && holder.userId !== userId) throw conflict(`${node.name} is already ${getUser(db, holder.userId)?.name ?? "someone"}'s practice node: pick another, or "auto"`);
     nodeId = node.id;
@@ -73,7 +73,7 @@ function precheck(db: Db, practice: PracticeService, choice: string | "auto" | n
     return;
   }
   const node = getNode(db, choice);
-  if (!node || !node.practice) throw new HttpError(400, "invalid_input", `node: ${node ? `${node.name} is not a practice node` : "no such node"}`, "node");
+  if (!node || !node.practice) throw new AppError("invalid_input", `node: ${node ? `${node.name} is not a practice node` : "no such node"}`, { field: "node" });
   if (assignmentOfNode(db, node.id)) throw conflict(`${node.name} is already another trainee's practice node: pick another, or "auto"`);
 }
 

@@ -1,4 +1,4 @@
-// The exported playbook, for real (issue 16): nodeprep exports every wizard step with the lab's local
+// The exported playbook, for real: nodeprep exports every wizard step with the lab's local
 // release bundled; Debian's ansible-core runs it with --check --diff (changes shown, nothing changed),
 // then for real, against two fresh practice nodes (71, 72); nodeprep's health scan then reports both
 // ready with every probe ok, the wizard's Check plans nothing for any step, and a second

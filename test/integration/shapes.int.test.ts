@@ -1,4 +1,4 @@
-// Every host shape prepared and proven end to end (issue 17), one table: a practice node of the shape
+// Every host shape prepared and proven end to end, one table: a practice node of the shape
 // (its own Debian release, architecture or cgroup hierarchy), the whole wizard through the real engine
 // (check, apply, verification), then proof like a cluster would give it: a tiny OCI image built here
 // from a static busybox of the node's architecture, imported with ctr and run with runc under the

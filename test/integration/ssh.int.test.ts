@@ -148,7 +148,7 @@ describe("authentication and privilege", () => {
   });
 });
 
-describe("sudo passwords that look like shell (issue 11, item 2)", () => {
+describe("sudo passwords that look like shell", () => {
   // ops's real password is set to each of these in turn (through prep's passwordless sudo), then used
   // as the node's sudo password: it must work as a literal password and run nothing, on an exec
   // channel and in a kept root shell (which reads its commands from stdin).

@@ -1,4 +1,4 @@
-// Every training scenario on a real practice node (issue 14), through the dashboard's own services:
+// Every training scenario on a real practice node, through the dashboard's own services:
 // the lab's CLI resets the node, the fault's root commands break it, the catalog's probes grade it.
 // For each scenario: start it (reset + fault + first check), the objectives fail with the expected
 // probe output (after a reboot where the scenario says so), the scenario's own solution is applied

@@ -1,4 +1,5 @@
-// Issue 11 on a real practice node, through the real engine, tracked path, SSH layer, staging and
+// The trust rules (one tracked path, askpass sudo, strict inputs) on a real practice node, through
+// the real engine, tracked path, SSH layer, staging and
 // SQLite. The node is registered as user `ops`, whose sudo asks a password (so every root command goes
 // through the askpass wrapper), on one node, in this order:
 //   1. a disk too full to stage containerd: a clear error, /usr/local untouched, nothing left in /var/tmp;
@@ -117,7 +118,7 @@ interface AuditRow {
 const auditRows = (where = "1 = 1", ...args: unknown[]) => db.prepare(`SELECT * FROM audit_log WHERE ${where} ORDER BY seq`).all(...args) as AuditRow[];
 const detail = (r: AuditRow) => (r.detail ? JSON.parse(r.detail) : {});
 
-describe("the tracked path on a practice node (issue 11)", () => {
+describe("the tracked path on a practice node", () => {
   it("a disk too full to stage on: names host, path and space needed; /usr/local untouched; nothing left in /var/tmp", async () => {
     await sh("sudo -n mount -t tmpfs -o size=4m,mode=1777 nodeprep-full /var/tmp");
     try {

@@ -3,9 +3,9 @@ import { CreateRunBody } from "@/lib/contracts/runs";
 import { unknownVersion } from "@/server/artifacts/versions";
 import { nodeScope, requireChange, requireNodes } from "@/server/auth/scope";
 import { db } from "@/server/db";
-import { HttpError, badRequest } from "@/server/http/errors";
+import { badRequest, forbidden } from "@/server/errors";
 import { json, route } from "@/server/http/route";
-import { engine, RunConflictError, UnknownInputError } from "@/server/runs";
+import { engine } from "@/server/runs";
 import { listRuns } from "@/server/runs/repository";
 import { nodesOfGroups } from "@/server/groups/service";
 
@@ -23,7 +23,7 @@ export const GET = route({ role: "trainee", query: z.object({ limit: z.coerce.nu
  */
 export const POST = route({ role: "trainee", body: CreateRunBody }, ({ body, user }) => {
   // A trainee works on their own practice node, never through groups (which they cannot see).
-  if (body.groupIds?.length && user.role === "trainee") throw new HttpError(403, "forbidden", "groups are not for trainees: name your practice node");
+  if (body.groupIds?.length && user.role === "trainee") throw forbidden("groups are not for trainees: name your practice node");
   // A group selects its nodes now: the run records them, so editing the group later does not change it.
   const { groupIds, ...input } = body;
   const nodeIds = [...new Set([...input.nodeIds, ...nodesOfGroups(db(), groupIds ?? [])])];
@@ -32,12 +32,6 @@ export const POST = route({ role: "trainee", body: CreateRunBody }, ({ body, use
   if (unknown) throw badRequest(`versions.${unknown.component}: ${unknown.message}`, `versions.${unknown.component}`);
   requireNodes(db(), user, nodeIds);
   if (body.mode === "apply") requireChange(db(), user, nodeIds, "applying changes");
-  try {
-    const { runId } = engine().start({ ...input, nodeIds, actor: user.name });
-    return json({ runId }, { status: 202, headers: { location: `/api/runs/${runId}` } });
-  } catch (error) {
-    if (error instanceof RunConflictError) throw new HttpError(409, "run_conflict", error.message);
-    if (error instanceof UnknownInputError) throw badRequest(error.message);
-    throw error;
-  }
+  const { runId } = engine().start({ ...input, nodeIds, actor: user.name });
+  return json({ runId }, { status: 202, headers: { location: `/api/runs/${runId}` } });
 });

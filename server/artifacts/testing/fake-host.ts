@@ -1,11 +1,13 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import { fakeTarget } from "../../ssh/testing/fake-host";
 import type { ExecOptions, ExecResult, RemoteHost, UploadOptions } from "../../ssh/types";
 
-// A RemoteHost for unit tests: an in-memory file system and just enough of the commands staging and
-// installing use (mktemp, curl/wget, sha256sum, rm, mkdir, tar, install). Every command is recorded
-// and parsed with real shell-word rules, so a badly quoted value breaks a test.
+// The tests' fake host (its target from server/ssh/testing/fake-host.ts) with an in-memory file system
+// and just enough of the commands staging and installing use (mktemp, curl/wget, sha256sum, rm, mkdir,
+// tar, install). Every command is recorded and parsed with real shell-word rules, so a badly quoted
+// value breaks a test.
 
 /** Split a command line into words the way sh would for the quoting quote() produces. */
 export function shellWords(line: string): string[] {
@@ -47,7 +49,7 @@ export interface FakeHostOptions {
 }
 
 export class FakeHost implements RemoteHost {
-  readonly target = { nodeId: "n1", name: "fake-1", address: "10.0.0.5", port: 22, username: "ops" };
+  readonly target = fakeTarget("fake-1", { nodeId: "n1" });
   readonly files = new Map<string, Buffer>();
   readonly dirs = new Set<string>(["/tmp", "/usr/local"]);
   readonly commands: { command: string; asRoot: boolean }[] = [];

@@ -5,7 +5,7 @@ import { fileContent } from "../inputs";
 import type { CommandOutput, Probe, ProbeCommand, Verdict } from "../types";
 import { noAnswer } from "./verdicts";
 
-// Host-level prerequisites the health view checks next to the wizard's probes (issue 6): swap and the
+// Host-level prerequisites the health view checks next to the wizard's probes: swap and the
 // cgroup hierarchy. The swap step turns swap off (steps/swap.ts). The cgroup hierarchy has no step:
 // changing it means the kernel command line and a reboot (content/cgroup-driver.md says how and why
 // not casually), so its fixStepId is null and the detail says what to do.

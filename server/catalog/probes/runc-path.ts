@@ -5,7 +5,7 @@ import { parseRuncVersion } from "../parsers/runtime";
 import type { Probe, Verdict } from "../types";
 import { noAnswer } from "./verdicts";
 
-// Can containerd find runc (issue 14, scenario 8)? containerd's runc shim runs "runc" from the PATH it
+// Can containerd find runc (training scenario 8)? containerd's runc shim runs "runc" from the PATH it
 // inherits from containerd, which systemd gives the service (/proc/<pid>/environ shows it; while
 // containerd is not running, the default systemd gives services: `systemd-path
 // search-binaries-default`). A runc that answers in a login shell (/etc/profile.d adds its directory)

@@ -1,4 +1,4 @@
-// The probes the training scenarios added (issue 14), on recorded real output (scenario-fixtures/):
+// The probes the training scenarios added, on recorded real output (scenario-fixtures/):
 // a practice node (Debian 12, systemd 252, merged /usr so /lib/sysctl.d repeats /usr/lib/sysctl.d) with
 // the runtime installed by the wizard, recorded through the real batch (server/catalog observation):
 //   sysctl-boot-ok:        /etc/sysctl.d/k8s.conf as the sysctl step writes it

@@ -7,8 +7,8 @@ import type { Probe, Verdict } from "../types";
 import { noAnswer } from "./verdicts";
 import { K8S_SYSCTLS, SYSCTL_FILE, WANTED_VALUE } from "./sysctl";
 
-// What the kernel parameters will be after the next boot, from EVERY sysctl.d file (issue 14, scenario
-// 3): /etc/sysctl.d/k8s.conf can say 1 while another file says 0 and wins. systemd-sysctl reads the
+// What the kernel parameters will be after the next boot, from EVERY sysctl.d file (training
+// scenario 3): /etc/sysctl.d/k8s.conf can say 1 while another file says 0 and wins. systemd-sysctl reads the
 // *.conf files of these directories sorted by file name, whatever directory they are in; a name in an
 // earlier directory hides the same name in a later one; for a key set twice, the file sorted last wins
 // (sysctl.d(5)). So `network-hardening.conf` beats `k8s.conf`, while `99-zz-hardening.conf` does not:

@@ -2,7 +2,7 @@ export const m0070AuditScripts = {
   id: "0070-audit-scripts",
   sql: `
     -- Generated scripts (facts, probe batches) are long and the same again and again: each is stored
-    -- once, by the sha256 of its text, and audit rows refer to it (issue 11).
+    -- once, by the sha256 of its text, and audit rows refer to it.
     CREATE TABLE audit_scripts (
       hash       TEXT PRIMARY KEY,   -- sha256 hex of text
       text       TEXT NOT NULL,      -- as run, secrets redacted

@@ -1,6 +1,6 @@
 export const m0100TrainingRoles = {
   id: "0100-training-roles",
-  // Two roles for training (issue 14): `trainee` (below viewer: sees and touches only the practice
+  // Two roles for training: `trainee` (below viewer: sees and touches only the practice
   // nodes assigned to them) and `trainer` (above operator: manages practice nodes, trainees and their
   // progress). SQLite cannot change a CHECK constraint in place, so the table is rebuilt. Dropping
   // `users` would cascade to `sessions` (foreign keys are on and migrations run in a transaction, where

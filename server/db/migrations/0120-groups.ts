@@ -1,7 +1,7 @@
 export const m0120Groups = {
   id: "0120-groups",
   sql: `
-    -- Groups of nodes (issue 16), from an Ansible inventory or made in the UI. A group holds nodes and
+    -- Groups of nodes, from an Ansible inventory or made in the UI. A group holds nodes and
     -- other groups (Ansible's children); a node's groups are the ones that hold it, directly or through
     -- a child. Names follow Ansible's rules so an exported inventory reads back the same.
     CREATE TABLE node_groups (

@@ -1,7 +1,7 @@
 export const m0160Terminals = {
   id: "0160-terminals",
   sql: `
-    -- Terminals in the browser (issue 15): one row per session (who, which node, when, why it ended,
+    -- Terminals in the browser: one row per session (who, which node, when, why it ended,
     -- bytes each way). The audit log has the start and end too; this is what a trainer replays.
     CREATE TABLE terminal_sessions (
       id           TEXT PRIMARY KEY,

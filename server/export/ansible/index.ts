@@ -5,7 +5,7 @@ import type { Rolling } from "@/lib/contracts/runs";
 import { ArtifactError } from "../../artifacts";
 import { recordAudit } from "../../audit/record";
 import type { Db } from "../../db";
-import { HttpError } from "../../http/errors";
+import { AppError } from "../../errors";
 import { exportIniFor } from "../../inventory/export";
 import { tarGz } from "../tar";
 import { ExportError, planForExport, type ExportPlanOptions } from "./plan";
@@ -13,7 +13,7 @@ import { renderFiles, type ExportFile } from "./render";
 import { ansibleRollout } from "./rolling";
 import { renderTasks } from "./tasks";
 
-// "Export as an Ansible playbook" (issue 16): the wizard's selected steps, versions and delivery,
+// "Export as an Ansible playbook": the wizard's selected steps, versions and delivery,
 // planned by the steps themselves (plan.ts), as ansible.builtin tasks (tasks.ts), in a .tar.gz.
 
 type Body = ReturnType<typeof import("@/lib/contracts/exports").AnsibleExportBody.parse>;
@@ -49,8 +49,8 @@ export function exportAnsible(db: Db, body: Body, actor: string | null): { name:
       rolling: body.rolling ? { settings: body.rolling, nodeCount: body.nodeIds?.length ?? 0 } : undefined,
     });
   } catch (error) {
-    if (error instanceof ExportError) throw new HttpError(400, "export_refused", `export: ${error.message}`);
-    if (error instanceof ArtifactError) throw new HttpError(400, "export_refused", `export: ${error.message}`);
+    if (error instanceof ExportError) throw new AppError("export_refused", `export: ${error.message}`);
+    if (error instanceof ArtifactError) throw new AppError("export_refused", `export: ${error.message}`);
     throw error;
   }
   recordAudit(db, {

@@ -2,7 +2,7 @@ import "server-only";
 import { Rolling, type RolloutPlan } from "@/lib/contracts/runs";
 import { planRollout } from "@/lib/rolling";
 
-// The wizard's rolling settings as the play's `serial` and `max_fail_percentage` (issue 16).
+// The wizard's rolling settings as the play's `serial` and `max_fail_percentage`.
 // Ansible's linear strategy stops the play when, in the batch running, failed hosts / batch size
 // exceeds max_fail_percentage / 100 (ansible/plugins/strategy/linear.py; the failed-host list is
 // cleared at each batch), and also when every host of a batch failed. nodeprep counts failures over

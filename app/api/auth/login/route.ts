@@ -1,5 +1,6 @@
 import { LoginBody } from "@/lib/contracts/auth";
-import { isHttps, sessionCookie } from "@/server/auth/sessions";
+import { sessionCookie } from "@/server/auth/sessions";
+import { isHttps } from "@/server/http/trust";
 import { signIn } from "@/server/auth/sign-in";
 import { db } from "@/server/db";
 import { clientAddress, json, route } from "@/server/http/route";

@@ -1,5 +1,6 @@
 import { recordAudit } from "@/server/audit/record";
-import { clearedSessionCookie, deleteSession, isHttps, sessionToken } from "@/server/auth/sessions";
+import { clearedSessionCookie, deleteSession, sessionToken } from "@/server/auth/sessions";
+import { isHttps } from "@/server/http/trust";
 import { db } from "@/server/db";
 import { route } from "@/server/http/route";
 

@@ -1,5 +1,6 @@
 import { SetupBody } from "@/lib/contracts/auth";
-import { isHttps, sessionCookie } from "@/server/auth/sessions";
+import { sessionCookie } from "@/server/auth/sessions";
+import { isHttps } from "@/server/http/trust";
 import { completeSetup } from "@/server/auth/setup";
 import { db } from "@/server/db";
 import { json, route } from "@/server/http/route";

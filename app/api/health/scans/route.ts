@@ -1,8 +1,8 @@
 import { StartScanBody } from "@/lib/contracts/health";
 import { nodeScope, requireNodes } from "@/server/auth/scope";
 import { db } from "@/server/db";
-import { health, UnknownNodeError } from "@/server/health";
-import { badRequest } from "@/server/http/errors";
+import { health } from "@/server/health";
+import { badRequest } from "@/server/errors";
 import { json, route } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
@@ -18,11 +18,6 @@ export const POST = route({ role: "trainee", body: StartScanBody }, ({ body, use
   // Without a list: every node, or a trainee's own.
   const nodeIds = body.nodeIds ?? (scope.all ? undefined : [...scope.nodeIds]);
   if (nodeIds && nodeIds.length === 0) throw badRequest("nodeIds: no practice node is assigned to you yet: ask your trainer", "nodeIds");
-  try {
-    const { scanId, alreadyRunning } = health().startScan({ nodeIds, trigger: body.trigger, rerunAll: body.rerunAll, actor: user.name });
-    return json({ scanId, alreadyRunning }, { status: alreadyRunning ? 200 : 202, headers: { location: `/api/health/scans/${scanId}` } });
-  } catch (error) {
-    if (error instanceof UnknownNodeError) throw badRequest(`nodeIds: ${error.message}`, "nodeIds");
-    throw error;
-  }
+  const { scanId, alreadyRunning } = health().startScan({ nodeIds, trigger: body.trigger, rerunAll: body.rerunAll, actor: user.name });
+  return json({ scanId, alreadyRunning }, { status: alreadyRunning ? 200 : 202, headers: { location: `/api/health/scans/${scanId}` } });
 });

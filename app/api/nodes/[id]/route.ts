@@ -1,6 +1,6 @@
 import { NodeIdParams, NodeInput } from "@/lib/contracts/nodes";
 import { db } from "@/server/db";
-import { notFound } from "@/server/http/errors";
+import { notFound } from "@/server/errors";
 import { requireNodes } from "@/server/auth/scope";
 import { json, route } from "@/server/http/route";
 import { getFacts, getNode } from "@/server/nodes/repository";

@@ -2,7 +2,7 @@ import { UpdateUserBody, UserIdParams } from "@/lib/contracts/auth";
 import { recordAudit } from "@/server/audit/record";
 import { deleteUser, getUser, updateUser } from "@/server/auth/users";
 import { db } from "@/server/db";
-import { conflict } from "@/server/http/errors";
+import { conflict } from "@/server/errors";
 import { json, route } from "@/server/http/route";
 
 export const PATCH = route({ role: "admin", params: UserIdParams, body: UpdateUserBody }, async ({ params, body, user }) => {

@@ -1,7 +1,7 @@
 import { AuditScriptParams } from "@/lib/contracts/audit";
 import { getScript } from "@/server/audit/record";
 import { db } from "@/server/db";
-import { notFound } from "@/server/http/errors";
+import { notFound } from "@/server/errors";
 import { json, route } from "@/server/http/route";
 
 /** A generated script (facts, a probe batch) that audit rows refer to by its sha256. */

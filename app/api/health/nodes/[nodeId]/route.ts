@@ -2,7 +2,7 @@ import { z } from "zod";
 import { requireNodes } from "@/server/auth/scope";
 import { db } from "@/server/db";
 import { health } from "@/server/health";
-import { notFound } from "@/server/http/errors";
+import { notFound } from "@/server/errors";
 import { json, route } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";

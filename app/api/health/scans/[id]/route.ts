@@ -3,7 +3,7 @@ import { db } from "@/server/db";
 import { nodeScope } from "@/server/auth/scope";
 import { getScan } from "@/server/health";
 import { scanView } from "@/server/health/service";
-import { notFound } from "@/server/http/errors";
+import { notFound } from "@/server/errors";
 import { json, route } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";

@@ -2,22 +2,15 @@ import { NodeIdParams } from "@/lib/contracts/nodes";
 import { ReportQuery } from "@/lib/contracts/report";
 import { steps } from "@/server/catalog";
 import { db } from "@/server/db";
-import { notFound } from "@/server/http/errors";
 import { json, route } from "@/server/http/route";
-import { buildReport, UnknownReportNodeError } from "@/server/reports/build";
+import { buildReport } from "@/server/reports/build";
 import { reportMarkdown } from "@/server/reports/markdown";
 
 export const dynamic = "force-dynamic";
 
 /** A node's report: facts, every step's verification with the raw output, versions, audit ids. ?format=md downloads it as Markdown. */
 export const GET = route({ role: "viewer", params: NodeIdParams, query: ReportQuery }, ({ params, query }) => {
-  let report;
-  try {
-    report = buildReport(db(), params.id, steps);
-  } catch (error) {
-    if (error instanceof UnknownReportNodeError) throw notFound(`node ${params.id}`);
-    throw error;
-  }
+  const report = buildReport(db(), params.id, steps);
   if (query.format === "json") return json(report, { headers: { "cache-control": "no-store" } });
   const stamp = report.generatedAt.replace(/[:.]/g, "-");
   return new Response(reportMarkdown(report), {

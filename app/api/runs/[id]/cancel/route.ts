@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "@/server/db";
-import { conflict, notFound } from "@/server/http/errors";
+import { conflict, notFound } from "@/server/errors";
 import { requireChange, requireNodes } from "@/server/auth/scope";
 import { json, route } from "@/server/http/route";
 import { engine } from "@/server/runs";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ContinueRunBody } from "@/lib/contracts/runs";
 import { db } from "@/server/db";
-import { conflict, notFound } from "@/server/http/errors";
+import { conflict, notFound } from "@/server/errors";
 import { json, route } from "@/server/http/route";
 import { engine } from "@/server/runs";
 import { getRun } from "@/server/runs/repository";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "@/server/db";
-import { notFound } from "@/server/http/errors";
+import { notFound } from "@/server/errors";
 import { requireNodes } from "@/server/auth/scope";
 import { route } from "@/server/http/route";
 import { getRun } from "@/server/runs/repository";

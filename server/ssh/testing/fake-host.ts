@@ -1,6 +1,35 @@
 import "server-only";
 import { spawn } from "node:child_process";
-import { SshError, type ExecOptions, type ExecResult, type RemoteHost } from "../ssh/types";
+import { SshError, type ExecOptions, type ExecResult, type RemoteHost } from "../types";
+
+// The one fake RemoteHost of the unit tests: a target, and whatever of connect, exec and upload the
+// test gives it (what it does not give fails loudly when called). localHost() gives it the local
+// `sh`; the artifacts tests give it an in-memory file system (server/artifacts/testing/fake-host.ts).
+
+export type FakeTarget = RemoteHost["target"];
+
+/** A target named `name` (also its node id), at 10.0.0.5:22 as ops unless told otherwise. */
+export function fakeTarget(name: string, over: Partial<FakeTarget> = {}): FakeTarget {
+  return { nodeId: name, name, address: "10.0.0.5", port: 22, username: "ops", ...over };
+}
+
+export interface FakeHostSpec {
+  target?: FakeTarget;
+  connect?: RemoteHost["connect"];
+  exec?: RemoteHost["exec"];
+  upload?: RemoteHost["upload"];
+}
+
+export function fakeHost(spec: FakeHostSpec = {}): RemoteHost {
+  const target = spec.target ?? fakeTarget("fake-1");
+  const unused = (what: string) => () => Promise.reject(new Error(`the fake host ${target.name} was asked to ${what}, which this test does not expect`));
+  return {
+    target,
+    ...(spec.connect ? { connect: spec.connect } : {}),
+    exec: spec.exec ?? unused("run a command"),
+    upload: spec.upload ?? unused("upload"),
+  };
+}
 
 /**
  * A RemoteHost that runs commands with the local `sh`: the engine's tests use it as the fake host, so
@@ -8,9 +37,9 @@ import { SshError, type ExecOptions, type ExecResult, type RemoteHost } from "..
  */
 export function localHost(name = "local"): RemoteHost & { running: number } {
   const state = { running: 0 };
-  const target = { nodeId: name, name, address: "127.0.0.1", port: 22, username: "test" };
+  const target = fakeTarget(name, { address: "127.0.0.1", username: "test" });
   const details = { host: target.address, port: target.port, username: target.username };
-  return Object.assign(state, {
+  const host = fakeHost({
     target,
     exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
       return new Promise((resolve, reject) => {
@@ -62,8 +91,6 @@ export function localHost(name = "local"): RemoteHost & { running: number } {
         });
       });
     },
-    async upload() {
-      throw new Error("localHost does not upload");
-    },
   });
+  return Object.assign(state, host);
 }
