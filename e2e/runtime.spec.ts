@@ -150,7 +150,7 @@ test("each runtime step from the browser: plan, live output, verification with t
   const diff = wizard.plan(NODE).getByLabel("File diff");
   await expect(diff).toContainText("+SystemdCgroup = true");
   await expect(wizard.plan(NODE)).toContainText("Create /etc/containerd/config.toml");
-  await expect(wizard.plan(NODE)).toContainText("cgroup hierarchy: v2 (cgroup2fs)");
+  await expect(wizard.plan(NODE)).toContainText("This host runs cgroup v2 (cgroup2fs)");
   await keepScreenshot("runtime-cgroup-driver-plan");
   status = await wizard.run("Apply", {
     whileRunning: async () => {
