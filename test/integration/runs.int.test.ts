@@ -128,7 +128,7 @@ describe("the wizard's first two steps on a practice node", () => {
     const { run, events } = await apply(["swap"]);
     expect(run.nodes[0]).toMatchObject({ status: "changed", message: "changed and verified" });
     const plan = events.find((e) => e.type === "plan");
-    expect(plan?.type === "plan" && plan.actions.map((a) => a.command.split(" && ")[0])).toEqual([
+    expect(plan?.type === "plan" && plan.actions.map((a) => a.command.split(/ &&\s/)[0])).toEqual([
       "swapoff -a",
       "mkdir -p /etc",
       "systemctl disable --now var-swap2.swap",
