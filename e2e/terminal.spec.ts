@@ -99,7 +99,7 @@ test("step 1 by hand: a wrong attempt names the failed check, a reload gives a w
   // The commands, as a person types them: what Apply would run on this node.
   await page.getByRole("button", { name: "Show the commands" }).click();
   const commands = page.getByRole("region", { name: "Commands to type" });
-  await expect(commands).toContainText("cat <<'EOF' | sudo tee /etc/modules-load.d/k8s.conf");
+  await expect(commands).toContainText("sudo tee /etc/modules-load.d/.k8s.conf.nodeprep > /dev/null <<'EOF'");
   await expect(commands).toContainText("sudo modprobe overlay");
   await expect(commands).toContainText("sudo modprobe br_netfilter");
 
