@@ -152,7 +152,8 @@ export function execOn(node: PracticeNode, command: string, timeoutMs?: number):
 export async function rebootNode(node: PracticeNode): Promise<void> {
   await execOn(node, "sudo -n systemctl reboot", 10_000).catch(() => undefined);
   await new Promise((r) => setTimeout(r, 3000));
-  await waitForSsh(target(node), 180_000);
+  // A boot under TCG takes 30-140 s here, longer while other VMs share the cores: room to spare.
+  await waitForSsh(target(node), 300_000);
 }
 
 /**
