@@ -53,7 +53,7 @@ test("a rolling Apply stops after the failed batch and says why; the next batch'
   }
 });
 
-// The canary batch (issue 16): two nodes nobody answers for (nothing runs on a practice node), batches of
+// The canary batch: two nodes nobody answers for (nothing runs on a practice node), batches of
 // 1, stop after 2 failures, canary first. The canary fails below the threshold, so the rollout waits for
 // Continue: the wizard shows why and the button; Continue runs batch 2. Then the same from the run view,
 // and a pause between batches that the run view counts down.

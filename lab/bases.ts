@@ -1,6 +1,6 @@
 // Bases: a running practice node saved as a RAM+disk snapshot of its own, to start other nodes from
 // in seconds, the way every node starts from the golden snapshot. The training scenarios that need the
-// container runtime (issue 14) start from a node on which the wizard installed it once, instead of
+// container runtime start from a node on which the wizard installed it once, instead of
 // installing it again (a minute under TCG) every time. A base lives beside the running nodes
 // (<state>/bases/<name>/) and refers to the image it was made from; its disk is an overlay on that
 // image's golden disk.

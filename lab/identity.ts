@@ -1,4 +1,4 @@
-// Every practice node is a distinct machine (issue 14): its own SSH host keys, /etc/machine-id and
+// Every practice node is a distinct machine, as a trainee and the health view expect: its own SSH host keys, /etc/machine-id and
 // hostname, given right after the snapshot restore. Nodes restored from one snapshot otherwise share
 // all three, and the Kubernetes install guide asks for unique ones (two nodes with one machine-id
 // are one identity to systemd, journald and the kubelet).

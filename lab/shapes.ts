@@ -1,6 +1,6 @@
 // Practice-node shapes: which Debian release, architecture and kernel command line a node runs. Real
 // fleets are mixed, and the differences that break a container runtime are exactly these: the
-// tarball's architecture, the C library its binaries need, and cgroup v1 vs v2 (issue 17). Each shape
+// tarball's architecture, the C library its binaries need, and cgroup v1 vs v2. Each shape
 // is one cached image (rootfs, kernel, release artifacts from that release's packages, snapshot).
 
 export const SHAPE_NAMES = ["bookworm", "bullseye", "trixie", "bookworm-cgroup1", "bookworm-arm64"] as const;

@@ -16,7 +16,7 @@ function useSecondsLeft(until: string | undefined): number | null {
 }
 
 /**
- * A rolling run waiting between batches (issue 16): why (after the canary: how many nodes were ok; a
+ * A rolling run waiting between batches: why (after the canary: how many nodes were ok; a
  * pause: "next batch in Ns"), and for operators the "Continue rollout" button. Nothing runs on any host
  * meanwhile; Cancel (beside it) leaves the rest not started.
  */

@@ -30,7 +30,6 @@ describe("trainees and their practice node", () => {
     expect(ben.trainee.node?.name).toBe("practice-1");
     const cat = await createTrainee(db, service, trainer, body("cat", "auto"));
     expect(cat).toMatchObject({ trainee: { node: null }, starting: { name: "practice-3" } });
-    await new Promise((r) => setTimeout(r, 0));
     await expect.poll(() => listTrainees(db).find((t) => t.name === "cat")?.node?.name).toBe("practice-3");
     expect(lab.commands).toContain("start 3");
     expect(db.prepare("SELECT count(*) FROM audit_log WHERE action = 'trainee-assigned'").pluck().get()).toBe(4);
